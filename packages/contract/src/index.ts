@@ -1,0 +1,4 @@
+export * from "./scan.js";
+export * from "./report.js";
+export * from "./command.js";
+export * from "./enroll.js";

@@ -1,0 +1,57 @@
+// What an agent reports about its machine. Reports are idempotent: the agent picks the id.
+import { z } from "zod";
+import { ScanSummary } from "./scan.js";
+
+/** The `go env -json` keys the agent reads; it never guesses paths. */
+const goEnvValue = z.string().default("");
+export const GoEnv = z.object({
+  GOVERSION: goEnvValue,
+  GOOS: goEnvValue,
+  GOARCH: goEnvValue,
+  GOHOSTARCH: goEnvValue,
+  GOROOT: goEnvValue,
+  GOPATH: goEnvValue,
+  GOBIN: goEnvValue,
+  GOCACHE: goEnvValue,
+  GOMODCACHE: goEnvValue,
+  GOENV: goEnvValue,
+  GOTOOLCHAIN: goEnvValue,
+});
+export type GoEnv = z.infer<typeof GoEnv>;
+
+/** Every probe answers with one of these, so one failure never hides the rest. */
+export const ProbeStatus = z.enum(["ok", "not-applicable", "error"]);
+export type ProbeStatus = z.infer<typeof ProbeStatus>;
+
+export const GoProbe = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("ok"), env: GoEnv }),
+  z.object({ status: z.literal("not-applicable"), message: z.string() }),
+  z.object({ status: z.literal("error"), message: z.string() }),
+]);
+export type GoProbe = z.infer<typeof GoProbe>;
+
+export const ScanProbe = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("ok"), summary: ScanSummary }),
+  z.object({ status: z.literal("not-applicable"), message: z.string() }),
+  z.object({ status: z.literal("error"), message: z.string() }),
+]);
+export type ScanProbe = z.infer<typeof ScanProbe>;
+
+export const MachineIdentity = z.object({
+  hostname: z.string().min(1).max(255),
+  username: z.string().max(255),
+  platform: z.string().max(32),
+  osRelease: z.string().max(128),
+  arch: z.string().max(32),
+});
+export type MachineIdentity = z.infer<typeof MachineIdentity>;
+
+export const AgentReport = z.object({
+  id: z.uuid(),
+  agentVersion: z.string().max(64),
+  takenAt: z.iso.datetime(),
+  machine: MachineIdentity,
+  go: GoProbe,
+  scan: ScanProbe,
+});
+export type AgentReport = z.infer<typeof AgentReport>;

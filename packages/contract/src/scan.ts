@@ -1,0 +1,53 @@
+// The shape of one GOCACHE scan: what the agent measured and the dashboard stores.
+import { z } from "zod";
+
+export const entryClasses = ["plaintext", "encrypted", "unknown"] as const;
+export const EntryClass = z.enum(entryClasses);
+export type EntryClass = z.infer<typeof EntryClass>;
+
+export const entryFormats = [
+  "action",
+  "archive",
+  "elf",
+  "macho",
+  "goindex",
+  "goobject",
+  "text",
+  "binary",
+  "sealed",
+  "empty",
+  "other",
+] as const;
+export const EntryFormat = z.enum(entryFormats);
+export type EntryFormat = z.infer<typeof EntryFormat>;
+
+export const CacheVerdict = z.enum(["plaintext", "encrypted", "mixed", "empty"]);
+export type CacheVerdict = z.infer<typeof CacheVerdict>;
+
+export const Tally = z.object({
+  count: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+export type Tally = z.infer<typeof Tally>;
+
+export const ScanSummary = z.object({
+  gocache: z.string().min(1),
+  entries: Tally,
+  classes: z.object({
+    plaintext: Tally,
+    encrypted: Tally,
+    unknown: Tally,
+  }),
+  formats: z.partialRecord(EntryFormat, Tally),
+  skipped: z.object({
+    symlinks: z.number().int().nonnegative(),
+    unreadable: z.number().int().nonnegative(),
+    other: z.number().int().nonnegative(),
+  }),
+  verdict: CacheVerdict,
+  /** Modification times of the oldest and newest entry, ISO 8601; null for an empty cache. */
+  oldestEntryAt: z.iso.datetime().nullable(),
+  newestEntryAt: z.iso.datetime().nullable(),
+  durationMs: z.number().nonnegative(),
+});
+export type ScanSummary = z.infer<typeof ScanSummary>;

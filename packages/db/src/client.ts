@@ -1,0 +1,35 @@
+// The one Prisma client factory. Both providers' clients are generated from identical models, so
+// the rest of the package is written once against their shared model delegates. (The clients
+// differ only in provider details such as transaction isolation levels, which Cachefleet avoids:
+// every multi-row change is a single conditional statement.)
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
+import { createAdapter, type DatabaseTarget } from "./target.js";
+
+export type Db = Pick<
+  SqliteClient,
+  "user" | "session" | "enrollmentSecret" | "machine" | "report" | "command" | "commandStep" | "$disconnect"
+>;
+
+export interface Database {
+  target: DatabaseTarget;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export function createDatabase(target: DatabaseTarget): Database {
+  const db: Db =
+    target.provider === "sqlite"
+      ? new SqliteClient({ adapter: createAdapter(target) })
+      : postgresAsShared(new PostgresClient({ adapter: createAdapter(target) }));
+  return { target, db, close: () => db.$disconnect() };
+}
+
+/**
+ * The PostgreSQL client has the same delegates at run time (schemas.test.ts proves the two schemas
+ * hold the same models), but TypeScript cannot relate two separately generated sets of conditional
+ * types, so this is the one place that asserts the equivalence.
+ */
+function postgresAsShared(client: PostgresClient): Db {
+  return client as unknown as Db;
+}

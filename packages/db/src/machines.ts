@@ -1,0 +1,139 @@
+// Enrollment, agent authentication, reports and the denormalised fleet view.
+import { AgentReport, type MachineIdentity } from "@cachefleet/contract";
+import type { Db } from "./client.js";
+import { hashToken, newToken } from "./secrets.js";
+
+export async function createEnrollmentSecret(db: Db, name: string, secret: string = newToken(24)): Promise<string> {
+  await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
+  return secret;
+}
+
+export class EnrollmentRefused extends Error {}
+
+/** Trades a valid enrollment secret for a new machine and its token (returned once, stored hashed). */
+export async function enrollMachine(
+  db: Db,
+  secret: string,
+  machine: MachineIdentity,
+): Promise<{ machineId: string; token: string }> {
+  const enrollment = await db.enrollmentSecret.findUnique({ where: { secretHash: hashToken(secret) } });
+  if (!enrollment || enrollment.revokedAt) throw new EnrollmentRefused("The enrollment secret is unknown or revoked.");
+  const token = newToken(32);
+  const created = await db.machine.create({
+    data: {
+      tokenHash: hashToken(token),
+      enrolledWithId: enrollment.id,
+      hostname: machine.hostname,
+      username: machine.username,
+      platform: machine.platform,
+      osRelease: machine.osRelease,
+      arch: machine.arch,
+    },
+  });
+  return { machineId: created.id, token };
+}
+
+export async function findMachineByToken(db: Db, token: string): Promise<{ id: string; hostname: string } | null> {
+  const machine = await db.machine.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, hostname: true, revokedAt: true } });
+  if (!machine || machine.revokedAt) return null;
+  return { id: machine.id, hostname: machine.hostname };
+}
+
+export interface ReportEvaluation {
+  health: string;
+  findingsCount: number;
+}
+
+/**
+ * Stores a report and refreshes the machine's current state. Idempotent on the report id, so an
+ * agent may resend a report it is unsure about.
+ */
+export async function recordReport(
+  db: Db,
+  machineId: string,
+  report: AgentReport,
+  evaluation: ReportEvaluation,
+): Promise<{ stored: boolean }> {
+  const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
+  if (existing) {
+    if (existing.machineId !== machineId) throw new Error("That report id belongs to another machine.");
+    return { stored: false };
+  }
+  await db.report.create({
+    data: { id: report.id, machineId, takenAt: new Date(report.takenAt), payload: JSON.stringify(report) },
+  });
+  const summary = report.scan.status === "ok" ? report.scan.summary : null;
+  await db.machine.update({
+    where: { id: machineId },
+    data: {
+      lastSeenAt: new Date(),
+      hostname: report.machine.hostname,
+      username: report.machine.username,
+      platform: report.machine.platform,
+      osRelease: report.machine.osRelease,
+      arch: report.machine.arch,
+      goVersion: report.go.status === "ok" ? report.go.env.GOVERSION : null,
+      gocache: summary?.gocache ?? (report.go.status === "ok" ? report.go.env.GOCACHE : null),
+      cacheEntries: summary?.entries.count ?? null,
+      cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
+      cacheVerdict: summary?.verdict ?? null,
+      health: evaluation.health,
+      findingsCount: evaluation.findingsCount,
+      latestReportId: report.id,
+    },
+  });
+  return { stored: true };
+}
+
+export async function touchMachine(db: Db, machineId: string): Promise<void> {
+  await db.machine.update({ where: { id: machineId }, data: { lastSeenAt: new Date() } });
+}
+
+export interface FleetRow {
+  id: string;
+  hostname: string;
+  username: string;
+  platform: string;
+  arch: string;
+  goVersion: string | null;
+  cacheEntries: number | null;
+  cacheBytes: number | null;
+  cacheVerdict: string | null;
+  health: string | null;
+  findingsCount: number;
+  lastSeenAt: Date | null;
+  enrolledAt: Date;
+}
+
+const fleetColumns = {
+  id: true,
+  hostname: true,
+  username: true,
+  platform: true,
+  arch: true,
+  goVersion: true,
+  cacheEntries: true,
+  cacheBytes: true,
+  cacheVerdict: true,
+  health: true,
+  findingsCount: true,
+  lastSeenAt: true,
+  enrolledAt: true,
+} as const;
+
+export async function listFleet(db: Db): Promise<FleetRow[]> {
+  const rows = await db.machine.findMany({ where: { revokedAt: null }, select: fleetColumns, orderBy: { hostname: "asc" } });
+  return rows.map((row) => ({ ...row, cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes) }));
+}
+
+export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { gocache: string | null; latestReport: AgentReport | null }) | null> {
+  const row = await db.machine.findUnique({ where: { id: machineId }, select: { ...fleetColumns, gocache: true, latestReportId: true } });
+  if (!row) return null;
+  const report = row.latestReportId ? await db.report.findUnique({ where: { id: row.latestReportId } }) : null;
+  const { latestReportId: _latest, ...machine } = row;
+  return {
+    ...machine,
+    cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes),
+    latestReport: report ? AgentReport.parse(JSON.parse(report.payload)) : null,
+  };
+}

@@ -1,0 +1,14 @@
+export {
+  DEFAULT_SAMPLE_BYTES,
+  MIN_SEALED_BYTES,
+  cacheVerdict,
+  classifyEntry,
+  isActionLine,
+  isSealedBase64,
+  isUtf8Text,
+  looksSealed,
+  magicFormat,
+} from "./classify.js";
+export type { Classification } from "./classify.js";
+export { BOOKKEEPING_FILES, scanCache } from "./scan.js";
+export type { ScanOptions } from "./scan.js";

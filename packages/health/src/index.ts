@@ -1,0 +1,2 @@
+export * from "./go-version.js";
+export * from "./rules.js";
