@@ -1,0 +1,124 @@
+// Router tests through createCaller on real databases (SQLite, and PostgreSQL when reachable).
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentReport } from "@cachefleet/contract";
+import { bootstrapIfEmpty, createUser, findSessionUser, signIn } from "@cachefleet/db";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { CommandNotifier } from "./notifier.js";
+import { createCaller } from "./root.js";
+import type { Context } from "./trpc.js";
+
+const machine = { hostname: "mac-17", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
+
+function mixedReport(): AgentReport {
+  const tally = { count: 10, bytes: 1000 };
+  return {
+    id: randomUUID(),
+    agentVersion: "test",
+    takenAt: new Date().toISOString(),
+    machine,
+    go: { status: "error", message: "spawn go ENOENT" },
+    scan: {
+      status: "ok",
+      summary: {
+        gocache: "/Users/dev/Library/Caches/go-build",
+        entries: { count: 20, bytes: 2000 },
+        classes: { plaintext: tally, encrypted: tally, unknown: { count: 0, bytes: 0 } },
+        formats: { archive: tally, sealed: tally },
+        skipped: { symlinks: 0, unreadable: 0, other: 0 },
+        verdict: "mixed",
+        oldestEntryAt: null,
+        newestEntryAt: null,
+        durationMs: 1,
+      },
+    },
+  };
+}
+
+const providers = await testedProviders();
+
+describe.each(providers)("api routers on %s", (provider) => {
+  let database: TestDatabase;
+  let secret: string;
+  const notifier = new CommandNotifier();
+  let adminContext: Context;
+  let viewerContext: Context;
+  const anonymous = (): Context => ({ db: database.db, notifier, queuePollMs: 50, user: null, agentToken: null });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" });
+    if (!credentials) throw new Error("no bootstrap");
+    secret = credentials.enrollmentSecret;
+    const session = await signIn(database.db, credentials.adminEmail, credentials.adminPassword);
+    adminContext = { ...anonymous(), user: session ? await findSessionUser(database.db, session.token) : null };
+    const viewer = await createUser(database.db, "viewer@example.com", "viewer-password", "viewer");
+    viewerContext = { ...anonymous(), user: viewer };
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("refuses fleet reads without a session and agent calls without a token", async () => {
+    await expect(createCaller(anonymous()).fleet.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(createCaller({ ...anonymous(), agentToken: "nope" }).agent.report(mixedReport())).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses enrollment with a wrong secret and validates input", async () => {
+    await expect(createCaller(anonymous()).agent.enroll({ secret: "wrong-secret-wrong-secret", machine })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(createCaller(anonymous()).agent.enroll({ secret: "short", machine })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("enrolls, reports, evaluates health and shows the machine in the fleet", async () => {
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const agent = createCaller({ ...anonymous(), agentToken: token }).agent;
+    const outcome = await agent.report(mixedReport());
+    expect(outcome.health).toBe("critical");
+    expect(outcome.findings.map((f) => f.rule)).toEqual(["go-unavailable", "mixed-cache"]);
+    const fleet = await createCaller(viewerContext).fleet.list();
+    expect(fleet.find((row) => row.id === machineId)).toMatchObject({ hostname: "mac-17", cacheVerdict: "mixed", findingsCount: 2, online: true });
+  });
+
+  it("lets admins push a migration that the agent receives over its subscription, and viewers not", async () => {
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    await expect(createCaller(viewerContext).fleet.migrate({ machineId, options: { backup: true } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const abort = new AbortController();
+    const agent = createCaller({ ...anonymous(), agentToken: token }, { signal: abort.signal });
+    const subscription = await agent.agent.commands();
+    const iterator = subscription[Symbol.asyncIterator]();
+    const received = iterator.next();
+    const { commandId } = await createCaller(adminContext).fleet.migrate({ machineId, options: { backup: false } });
+    const first = await received;
+    expect(first.done).toBe(false);
+    // A direct caller yields the tracked envelope [id, data, marker] that SSE turns into an event.
+    const [id, command] = Array.isArray(first.value) ? first.value : [];
+    expect(id).toBe(commandId);
+    expect(command?.spec).toEqual({ kind: "migrate", options: { backup: false } });
+    abort.abort();
+
+    expect(await agent.agent.claim({ commandId })).toEqual({ claimed: true });
+    expect(await agent.agent.claim({ commandId })).toEqual({ claimed: false });
+    await agent.agent.progress({ commandId, step: "clean", status: "succeeded", log: "go clean -cache\n" });
+    await agent.agent.result({
+      commandId, status: "succeeded", error: null, failedStep: null,
+      before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, durationMs: 5,
+    });
+    const view = await createCaller(viewerContext).fleet.machine({ machineId });
+    expect(view.commands[0]).toMatchObject({ id: commandId, status: "succeeded", createdBy: "admin@example.com" });
+    expect(view.commands[0]?.steps.map((s) => [s.step, s.status])).toEqual([
+      ["backup", "skipped"], ["clean", "succeeded"], ["reinit", "pending"], ["verify", "pending"],
+    ]);
+  });
+
+  it("keeps other machines' commands away from an agent", async () => {
+    const a = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const b = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const { commandId } = await createCaller(adminContext).fleet.rescan({ machineId: a.machineId });
+    const other = createCaller({ ...anonymous(), agentToken: b.token });
+    expect(await other.agent.pendingCommands()).toEqual([]);
+    expect(await other.agent.claim({ commandId })).toEqual({ claimed: false });
+    await expect(other.agent.progress({ commandId, step: "scan", status: "running", log: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

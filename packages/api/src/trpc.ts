@@ -1,0 +1,63 @@
+// Builds tRPC for the dashboard: the context, and the procedures for browsers (signed-in users)
+// and agents (bearer tokens).
+import { initTRPC, TRPCError } from "@trpc/server";
+import { findMachineByToken, findSessionUser, type Db, type SessionUser } from "@cachefleet/db";
+import type { CommandNotifier } from "./notifier.js";
+
+export const sessionCookieName = "cachefleet_session";
+
+export interface Services {
+  db: Db;
+  notifier: CommandNotifier;
+  /** How often a command subscription re-reads the queue when not woken (other instances). */
+  queuePollMs: number;
+}
+
+export interface Context extends Services {
+  user: SessionUser | null;
+  agentToken: string | null;
+}
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/** The context for one request; tests build it directly with a user or token of their choice. */
+export async function createContext(services: Services, headers: Headers): Promise<Context> {
+  const sessionToken = cookieValue(headers.get("cookie"), sessionCookieName);
+  const user = sessionToken ? await findSessionUser(services.db, sessionToken) : null;
+  const authorization = headers.get("authorization") ?? "";
+  const agentToken = authorization.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
+  return { ...services, user, agentToken };
+}
+
+const t = initTRPC.context<Context>().create({
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const userProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do that." });
+  return next();
+});
+
+export const agentProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const machine = ctx.agentToken ? await findMachineByToken(ctx.db, ctx.agentToken) : null;
+  if (!machine) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked agent token; enroll again." });
+  return next({ ctx: { ...ctx, machine } });
+});
