@@ -1,0 +1,22 @@
+// Bundles the agent into one file that plain `node` runs (dist/cli.js), so a Mac needs only Node.
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+
+const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+
+await build({
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/cli.js",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  sourcemap: true,
+  legalComments: "none",
+  define: { AGENT_VERSION: JSON.stringify(version) },
+  banner: {
+    // Bundled CommonJS dependencies still call require(); give them one.
+    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});

@@ -1,0 +1,35 @@
+// The agent's environment, read and validated once; nothing else reads process.env.
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const AgentEnv = z.object({
+  CACHEFLEET_AGENT_HOME: z.string().min(1).optional(),
+  /** The go binary to run; defaults to `go` on PATH. */
+  CACHEFLEET_GO: z.string().min(1).default("go"),
+  CACHEFLEET_ENROLL_SECRET: z.string().min(1).optional(),
+  CACHEFLEET_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  XDG_CONFIG_HOME: z.string().min(1).optional(),
+});
+export type AgentEnv = z.infer<typeof AgentEnv>;
+
+export function readAgentEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
+  const parsed = AgentEnv.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`Invalid agent environment: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** Where the agent keeps its config and state: CACHEFLEET_AGENT_HOME, else the platform's config dir. */
+export function agentHome(env: AgentEnv): string {
+  if (env.CACHEFLEET_AGENT_HOME) return path.resolve(env.CACHEFLEET_AGENT_HOME);
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Application Support", "cachefleet");
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "cachefleet");
+}
+
+/** The environment handed to child processes: the agent's own, unchanged. */
+export function childEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
