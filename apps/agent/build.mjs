@@ -18,5 +18,8 @@ await build({
     // Bundled CommonJS dependencies still call require(); give them one.
     js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
   },
+  // Workspace packages expose their TypeScript under the "source" condition, so the bundle is
+  // built from source and needs no earlier build of its dependencies.
+  conditions: ["source"],
   logLevel: "warning",
 });
