@@ -7,6 +7,7 @@ import { evaluateHealth, overallHealth } from "@cachefleet/health";
 import { loadConfig, saveConfig, configPath } from "./config.js";
 import { runDaemon } from "./daemon.js";
 import { agentHome, readAgentEnv } from "./env.js";
+import { findGoBinary } from "./find-go.js";
 import { createGoRunner, readGoEnv } from "./go-commands.js";
 import { machineIdentity } from "./machine.js";
 import { agentVersion, collectReport, errorMessage } from "./report.js";
@@ -23,7 +24,7 @@ Usage:
 
 Environment:
   CACHEFLEET_AGENT_HOME   where the agent keeps its config (default: the platform's config folder)
-  CACHEFLEET_GO           the go binary to run (default: go on PATH)
+  CACHEFLEET_GO           the go binary to run (default: go on PATH, then standard install folders)
 `;
 
 class UsageError extends Error {}
@@ -42,7 +43,7 @@ function formatBytes(bytes: number): string {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = readAgentEnv();
-  const runner = createGoRunner(env.CACHEFLEET_GO);
+  const runner = createGoRunner(findGoBinary(env.CACHEFLEET_GO, env.PATH));
 
   switch (command) {
     case "scan": {

@@ -5,8 +5,9 @@ import { z } from "zod";
 
 const AgentEnv = z.object({
   CACHEFLEET_AGENT_HOME: z.string().min(1).optional(),
-  /** The go binary to run; defaults to `go` on PATH. */
-  CACHEFLEET_GO: z.string().min(1).default("go"),
+  /** The go binary to run; by default found on PATH or in a standard install location. */
+  CACHEFLEET_GO: z.string().min(1).optional(),
+  PATH: z.string().optional(),
   CACHEFLEET_ENROLL_SECRET: z.string().min(1).optional(),
   CACHEFLEET_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   XDG_CONFIG_HOME: z.string().min(1).optional(),

@@ -1,0 +1,89 @@
+// Starts what a user runs — the built dashboard on a fresh SQLite database, seeded by the same
+// bootstrap as `pnpm start`, and a real agent enrolled against it — in a temp folder per test.
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { execa, type ResultPromise } from "execa";
+import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } from "@cachefleet/db";
+import { go122, goEnvironment } from "./go-cache.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dashboardDir = path.join(root, "apps/dashboard");
+const agentCli = path.join(root, "apps/agent/dist/cli.js");
+
+export const admin = { email: "admin@example.com", password: "e2e-admin-password" };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export interface Dashboard {
+  url: string;
+  enrollmentSecret: string;
+  stop(): Promise<void>;
+}
+
+export async function startDashboard(workDir: string): Promise<Dashboard> {
+  const target = databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`);
+  await migrateDatabase(target);
+  const database = createDatabase(target);
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
+  await database.close();
+  if (!seeded) throw new Error("the fresh database was not empty");
+
+  const port = await freePort();
+  const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
+  const server = execa(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: dashboardDir,
+    env: { DATABASE_URL: target.url, NEXT_TELEMETRY_DISABLED: "1" },
+    reject: false,
+    all: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${url}/signin`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 120 || server.exitCode !== null) throw new Error(`dashboard did not start:\n${String((await server).all)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { url, enrollmentSecret: seeded.enrollmentSecret, stop: () => stopProcess(server) };
+}
+
+export interface Agent {
+  home: string;
+  gocache: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(workDir: string, dashboard: Dashboard): Promise<Agent> {
+  const home = path.join(workDir, "agent-home");
+  const env = { ...goEnvironment(workDir), CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: go122 };
+  await execa(process.execPath, [agentCli, "enroll", "--server", dashboard.url, "--secret", dashboard.enrollmentSecret], { env });
+  const agent = execa(process.execPath, [agentCli, "run", "--interval", "5"], { env, reject: false, all: true, buffer: { all: true } });
+  let output = "";
+  agent.all?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return { home, gocache: env.GOCACHE, output: () => output, stop: () => stopProcess(agent) };
+}
+
+async function stopProcess(child: ResultPromise): Promise<void> {
+  if (child.exitCode === null) child.kill("SIGTERM");
+  await child;
+}
+
+export function makeWorkDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `cachefleet-e2e-${name}-`));
+}

@@ -1,0 +1,131 @@
+// `pnpm start`: builds everything, migrates the database (SQLite in ./data by default), creates
+// the first admin and enrollment secret on first start, serves the dashboard, and runs a local
+// agent enrolled against it, so this machine shows up in the browser.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { setTimeout as sleep } from "node:timers/promises";
+import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } from "@cachefleet/db";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = path.resolve(process.env.CACHEFLEET_DATA_DIR ?? path.join(root, "data"));
+const port = Number(process.env.PORT ?? 3000);
+const dashboardUrl = `http://localhost:${port}`;
+const credentialsFile = path.join(dataDir, "credentials.json");
+const agentHome = path.join(dataDir, "agent");
+const agentCli = path.join(root, "apps/agent/dist/cli.js");
+
+function step(message) {
+  console.log(`\n▸ ${message}`);
+}
+
+function fail(message) {
+  console.error(`\n✖ ${message}`);
+  process.exit(1);
+}
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) fail(`Cachefleet needs Node 20.19 or later; this is ${process.version}.`);
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port number, got "${process.env.PORT}".`);
+
+fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+const target = databaseTarget(process.env.DATABASE_URL, dataDir);
+const databaseUrl = target.url;
+
+step("Building (Prisma clients, packages, dashboard, agent)…");
+const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
+if (build.status !== 0) fail("The build failed; see the output above.");
+
+step(target.provider === "sqlite" ? `Migrating the SQLite database at ${target.file}…` : "Migrating the PostgreSQL database…");
+await migrateDatabase(target);
+
+const database = createDatabase(target);
+const created = await bootstrapIfEmpty(database.db, { adminEmail: "admin@localhost" });
+await database.close();
+if (created) {
+  fs.writeFileSync(credentialsFile, `${JSON.stringify({ dashboard: dashboardUrl, ...created }, null, 2)}\n`, { mode: 0o600 });
+}
+const credentials = fs.existsSync(credentialsFile) ? JSON.parse(fs.readFileSync(credentialsFile, "utf8")) : null;
+
+const children = [];
+function run(name, command, args, options) {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (stream, out) => {
+    let pending = "";
+    stream.on("data", (chunk) => {
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) out.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[${name}] exited (${signal ?? code}); stopping.`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code) {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 1500).unref();
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+step(`Starting the dashboard on ${dashboardUrl}…`);
+const dashboardDir = path.join(root, "apps/dashboard");
+const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
+run("dashboard", process.execPath, [nextBin, "start", "--port", String(port)], {
+  cwd: dashboardDir,
+  env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+});
+for (let attempt = 0; ; attempt++) {
+  try {
+    if ((await fetch(`${dashboardUrl}/signin`)).ok) break;
+  } catch {
+    // not listening yet
+  }
+  if (attempt > 120) fail(`The dashboard did not answer on ${dashboardUrl} within a minute.`);
+  await sleep(500);
+}
+
+const agentEnv = { ...process.env, CACHEFLEET_AGENT_HOME: agentHome };
+const agentConfig = path.join(agentHome, "agent.json");
+const enrolledServer = fs.existsSync(agentConfig) ? JSON.parse(fs.readFileSync(agentConfig, "utf8")).server : null;
+if (enrolledServer !== dashboardUrl) {
+  if (credentials?.enrollmentSecret) {
+    step("Enrolling the local agent…");
+    const enroll = spawnSync(process.execPath, [agentCli, "enroll", "--server", dashboardUrl], {
+      env: { ...agentEnv, CACHEFLEET_ENROLL_SECRET: credentials.enrollmentSecret },
+      stdio: "inherit",
+    });
+    if (enroll.status !== 0) fail("The local agent could not enroll; see the output above.");
+  } else {
+    console.warn(`The local agent is not enrolled and ${credentialsFile} is gone; enroll it with an enrollment secret:`);
+    console.warn(`  CACHEFLEET_AGENT_HOME=${agentHome} node ${agentCli} enroll --server ${dashboardUrl} --secret <secret>`);
+  }
+}
+if (fs.existsSync(agentConfig)) {
+  step("Starting the local agent…");
+  run("agent", process.execPath, [agentCli, "run"], { env: agentEnv });
+}
+
+console.log(`
+Cachefleet is running: ${dashboardUrl}
+${
+  credentials
+    ? `  Sign in as ${credentials.adminEmail} with password ${credentials.adminPassword}
+  Enrollment secret for other machines: ${credentials.enrollmentSecret}
+  (both kept in ${credentialsFile}, readable only by you)`
+    : "  Sign in with the admin account created on first start."
+}
+Press Ctrl+C to stop.`);
