@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright hooks name the fixtures they need by destructuring; `{}` asks for none.
+    files: ["**/*.spec.ts"],
+    rules: { "no-empty-pattern": "off" },
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
     languageOptions: {
       globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },

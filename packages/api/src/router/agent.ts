@@ -1,7 +1,8 @@
 // What agents call: enroll, report, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AgentReport, CommandResult, DeliveredCommand, EnrollInput, EnrollOutput, StepProgress } from "@cachefleet/contract";
+import type { DeliveredCommand} from "@cachefleet/contract";
+import { AgentReport, CommandResult, EnrollInput, EnrollOutput, StepProgress } from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
