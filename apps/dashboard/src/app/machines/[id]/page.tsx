@@ -1,0 +1,52 @@
+// One machine: its facts, findings, cache composition, migration and command history.
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import type { RouterOutputs } from "@cachefleet/api";
+import { TopBar } from "~/components/top-bar";
+import { importApi, importTrpcServer } from "~/server/backend";
+import { getServices } from "~/server/services";
+import { requireUser } from "~/server/session";
+import { MachineView } from "./machine-view";
+
+interface MachinePageProps {
+  params: Promise<{ id: string }>;
+}
+
+/**
+ * The machine as the browser's query would see it, through the same procedure, so the page
+ * answers a real 404 for an unknown id and renders without a loading flash. Cached per request
+ * because the title and the page both need it.
+ */
+const loadMachine = cache(async (machineId: string): Promise<RouterOutputs["fleet"]["machine"]> => {
+  const user = await requireUser();
+  const [{ createCaller }, { TRPCError }, services] = await Promise.all([importApi(), importTrpcServer(), getServices()]);
+  const caller = createCaller({ ...services, user, agentToken: null });
+  try {
+    return await caller.fleet.machine({ machineId });
+  } catch (error) {
+    // BAD_REQUEST is an id no machine can have (empty or too long), so it is not found either.
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: MachinePageProps): Promise<Metadata> {
+  const { id } = await params;
+  const machine = await loadMachine(id);
+  return { title: `${machine.hostname} · Cachefleet` };
+}
+
+export default async function MachinePage({ params }: MachinePageProps) {
+  const user = await requireUser();
+  const { id } = await params;
+  const machine = await loadMachine(id);
+  return (
+    <>
+      <TopBar user={user} />
+      <main>
+        <MachineView machineId={id} role={user.role} initialData={machine} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+// Imported once at server start (see instrumentation.ts): exits when the environment is invalid.
+try {
+  await import("~/env");
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+export {};

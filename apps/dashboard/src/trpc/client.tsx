@@ -1,0 +1,51 @@
+"use client";
+// The browser's tRPC client and its React Query cache, provided to every client component.
+import { useState, type ReactNode } from "react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import type { AppRouter } from "@cachefleet/api";
+import { trpcErrorCode } from "./error-code";
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+const finalErrors = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"]);
+
+function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Pages poll on their own interval; a short stale time avoids a refetch storm on focus.
+        staleTime: 1000,
+        // Asking again will not turn a 400/401/403/404 into a success.
+        retry: (failures, error) => !finalErrors.has(trpcErrorCode(error) ?? "") && failures < 2,
+      },
+    },
+  });
+}
+
+let browserQueryClient: QueryClient | undefined;
+
+/**
+ * One QueryClient per browser session, so navigating between pages keeps the cache; during
+ * server rendering a fresh one per request, so no user's data leaks into another's page.
+ */
+function getQueryClient(): QueryClient {
+  if (typeof window === "undefined") return createQueryClient();
+  browserQueryClient ??= createQueryClient();
+  return browserQueryClient;
+}
+
+export function TRPCReactProvider({ children }: { children: ReactNode }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc" })] }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
