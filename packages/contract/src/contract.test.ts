@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { CommandSpec, DeliveredCommand, EnrollInput, GoEnv, StepProgress } from "./index.js";
+
+describe("command specs", () => {
+  it("accept the allowlisted kinds with bounded options", () => {
+    expect(CommandSpec.parse({ kind: "migrate", options: {} })).toEqual({ kind: "migrate", options: { backup: true } });
+    expect(CommandSpec.parse({ kind: "migrate", options: { backup: false } })).toEqual({ kind: "migrate", options: { backup: false } });
+    expect(CommandSpec.parse({ kind: "rescan" })).toEqual({ kind: "rescan", options: {} });
+  });
+
+  it("refuse unknown kinds and any option that is not declared", () => {
+    expect(CommandSpec.safeParse({ kind: "shell", options: { argv: ["rm", "-rf", "/"] } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "migrate", options: { backup: true, path: "/etc" } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "rescan", options: { gocache: "/tmp" } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "migrate", options: { backup: "yes" } }).success).toBe(false);
+  });
+
+  it("validate delivered commands and progress messages", () => {
+    expect(DeliveredCommand.safeParse({ id: "c1", spec: { kind: "rescan", options: {} }, createdAt: "yesterday" }).success).toBe(false);
+    expect(StepProgress.parse({ commandId: "c1", step: "clean", status: "running" }).log).toBe("");
+    expect(StepProgress.safeParse({ commandId: "c1", step: "format-disk", status: "running" }).success).toBe(false);
+    expect(StepProgress.safeParse({ commandId: "c1", step: "clean", status: "running", log: "x".repeat(16 * 1024 + 1) }).success).toBe(false);
+  });
+});
+
+describe("reports and enrollment", () => {
+  it("fill go env keys that an older Go does not print", () => {
+    expect(GoEnv.parse({ GOVERSION: "go1.21.0", GOCACHE: "/c" }).GOTOOLCHAIN).toBe("");
+  });
+
+  it("require a plausible enrollment secret", () => {
+    const machine = { hostname: "m", username: "u", platform: "darwin", osRelease: "24", arch: "arm64" };
+    expect(EnrollInput.safeParse({ secret: "short", machine }).success).toBe(false);
+    expect(EnrollInput.safeParse({ secret: "s".repeat(32), machine }).success).toBe(true);
+    expect(EnrollInput.safeParse({ secret: "s".repeat(32), machine: { ...machine, hostname: "" } }).success).toBe(false);
+  });
+});
