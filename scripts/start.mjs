@@ -3,10 +3,10 @@
 // agent enrolled against it, so this machine shows up in the browser.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } from "@cachefleet/db";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.resolve(process.env.CACHEFLEET_DATA_DIR ?? path.join(root, "data"));
@@ -29,13 +29,19 @@ const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) fail(`Cachefleet needs Node 20.19 or later; this is ${process.version}.`);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port number, got "${process.env.PORT}".`);
 
+step("Building (Prisma clients, packages, dashboard, agent)…");
+const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
+});
+if (build.status !== 0) fail("The build failed; see the output above.");
+
+// Imported only now: the database package is part of what was just built.
+const { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } = await import("@cachefleet/db");
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const target = databaseTarget(process.env.DATABASE_URL, dataDir);
 const databaseUrl = target.url;
-
-step("Building (Prisma clients, packages, dashboard, agent)…");
-const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
-if (build.status !== 0) fail("The build failed; see the output above.");
 
 step(target.provider === "sqlite" ? `Migrating the SQLite database at ${target.file}…` : "Migrating the PostgreSQL database…");
 await migrateDatabase(target);
@@ -80,6 +86,15 @@ function stop(code) {
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
+
+const portTaken = await new Promise((resolve) => {
+  const probe = net.connect({ port, host: "localhost" }, () => {
+    probe.destroy();
+    resolve(true);
+  });
+  probe.on("error", () => resolve(false));
+});
+if (portTaken) fail(`Port ${port} is already in use (is Cachefleet already running?). Stop it, or set PORT to another port.`);
 
 step(`Starting the dashboard on ${dashboardUrl}…`);
 const dashboardDir = path.join(root, "apps/dashboard");
