@@ -1,10 +1,12 @@
 import { agentRouter } from "./router/agent.js";
+import { commandsRouter } from "./router/commands.js";
 import { fleetRouter } from "./router/fleet.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   agent: agentRouter,
   fleet: fleetRouter,
+  commands: commandsRouter,
 });
 
 export type AppRouter = typeof appRouter;

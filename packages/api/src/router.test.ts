@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createUser, findSessionUser, signIn } from "@cachefleet/db";
+import { bootstrapIfEmpty, createUser, enqueueCommand, findSessionUser, signIn } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { CommandNotifier } from "./notifier.js";
+import { createServices } from "./services.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
 
@@ -40,13 +40,14 @@ const providers = await testedProviders();
 describe.each(providers)("api routers on %s", (provider) => {
   let database: TestDatabase;
   let secret: string;
-  const notifier = new CommandNotifier();
   let adminContext: Context;
   let viewerContext: Context;
-  const anonymous = (): Context => ({ db: database.db, notifier, queuePollMs: 50, user: null, agentToken: null });
+  let services: ReturnType<typeof createServices>;
+  const anonymous = (): Context => ({ ...services, user: null, agentToken: null });
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
+    services = createServices(database.db, { queuePollMs: 50 });
     const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" });
     if (!credentials) throw new Error("no bootstrap");
     secret = credentials.enrollmentSecret;
@@ -97,13 +98,14 @@ describe.each(providers)("api routers on %s", (provider) => {
     expect(id).toBe(commandId);
     expect(command?.spec).toEqual({ kind: "migrate", options: { backup: false } });
     abort.abort();
+    await iterator.return?.();
 
     expect(await agent.agent.claim({ commandId })).toEqual({ claimed: true });
     expect(await agent.agent.claim({ commandId })).toEqual({ claimed: false });
     await agent.agent.progress({ commandId, step: "clean", status: "succeeded", log: "go clean -cache\n" });
     await agent.agent.result({
       commandId, status: "succeeded", error: null, failedStep: null,
-      before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, durationMs: 5,
+      before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, prunedBackups: [], durationMs: 5,
     });
     const view = await createCaller(viewerContext).fleet.machine({ machineId });
     expect(view.commands[0]).toMatchObject({ id: commandId, status: "succeeded", createdBy: "admin@example.com" });
@@ -120,5 +122,59 @@ describe.each(providers)("api routers on %s", (provider) => {
     expect(await other.agent.pendingCommands()).toEqual([]);
     expect(await other.agent.claim({ commandId })).toEqual({ claimed: false });
     await expect(other.agent.progress({ commandId, step: "scan", status: "running", log: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("pushes to a selection and to every machine failing a rule; viewers cannot", async () => {
+    const enroll = () => createCaller(anonymous()).agent.enroll({ secret, machine });
+    const [mixed, clean, other] = [await enroll(), await enroll(), await enroll()];
+    await createCaller({ ...anonymous(), agentToken: mixed.token }).agent.report(mixedReport());
+    const viewer = createCaller(viewerContext).commands;
+    await expect(viewer.push({ target: { type: "machines", machineIds: [clean.machineId] }, spec: { kind: "rescan", options: {} } })).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const admin = createCaller(adminContext).commands;
+    const selection = await admin.push({ target: { type: "machines", machineIds: [clean.machineId, other.machineId] }, spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 120 });
+    expect(selection.commandIds).toHaveLength(2);
+    const batch = await viewer.batch({ batchId: selection.batchId });
+    expect(batch.target).toBe("selection");
+    expect(batch.commands.map((c) => c.status)).toEqual(["pending", "pending"]);
+
+    const byRule = await admin.push({ target: { type: "failing-rule", rule: "mixed-cache" }, spec: { kind: "migrate", options: { backup: true } } });
+    expect((await viewer.batch({ batchId: byRule.batchId })).commands.map((c) => c.machineId)).toContain(mixed.machineId);
+    expect((await viewer.batch({ batchId: byRule.batchId })).commands.map((c) => c.machineId)).not.toContain(clean.machineId);
+
+    await expect(admin.push({ target: { type: "machines", machineIds: ["missing"] }, spec: { kind: "rescan", options: {} } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(admin.push({ target: { type: "failing-rule", rule: "no-such-rule" }, spec: { kind: "rescan", options: {} } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(admin.push({ target: { type: "machines", machineIds: [clean.machineId] }, spec: { kind: "migrate", options: { backup: true, argv: "rm" } } as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+
+    const activity = await viewer.activity();
+    expect(activity.filter((event) => event.action === "command.pushed" && event.actorEmail === "admin@example.com").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("cancels and retries from the browser", async () => {
+    const { machineId } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const admin = createCaller(adminContext).commands;
+    const { commandIds } = await admin.push({ target: { type: "machines", machineIds: [machineId] }, spec: { kind: "rescan", options: {} } });
+    const commandId = commandIds[0] ?? "";
+    await expect(createCaller(viewerContext).commands.cancel({ commandId })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(admin.retry({ commandId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await admin.cancel({ commandId })).toEqual({ outcome: "dropped" });
+    const retried = await admin.retry({ commandId });
+    expect((await admin.get({ commandId: retried.commandId })).retryOfId).toBe(commandId);
+  });
+
+  it("delivers a command queued by another dashboard instance through the queue watcher", async () => {
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const abort = new AbortController();
+    const agent = createCaller({ ...anonymous(), agentToken: token }, { signal: abort.signal });
+    const iterator = (await agent.agent.commands())[Symbol.asyncIterator]();
+    const received = iterator.next();
+    // Straight into the database, as another instance would: this process's notifier never hears of it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const commandId = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null });
+    const first = await received;
+    abort.abort();
+    await iterator.return?.();
+    const [id] = Array.isArray(first.value) ? first.value : [];
+    expect(id).toBe(commandId);
   });
 });

@@ -3,14 +3,15 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { findMachineByToken, findSessionUser, type Db, type SessionUser } from "@cachefleet/db";
 import type { CommandNotifier } from "./notifier.js";
+import type { QueueWatcher } from "./queue-watcher.js";
 
 export const sessionCookieName = "cachefleet_session";
 
 export interface Services {
   db: Db;
   notifier: CommandNotifier;
-  /** How often a command subscription re-reads the queue when not woken (other instances). */
-  queuePollMs: number;
+  /** Watches the shared queue for commands pushed through other dashboard instances. */
+  watcher: QueueWatcher;
 }
 
 export interface Context extends Services {

@@ -9,37 +9,93 @@ export const MigrateOptions = z.object({
 });
 export type MigrateOptions = z.infer<typeof MigrateOptions>;
 
+export const PruneBackupsOptions = z.object({
+  /** Remove the agent's GOCACHE backups older than this many days. */
+  olderThanDays: z.number().int().min(1).max(3650).default(30),
+});
+export type PruneBackupsOptions = z.infer<typeof PruneBackupsOptions>;
+
+const noOptions = z.object({}).strict().default({});
+
 export const CommandSpec = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("rescan"), options: z.object({}).strict().default({}) }),
-  z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict() }),
+  z.object({ kind: z.literal("rescan"), options: noOptions }),
+  z.object({ kind: z.literal("backup"), options: noOptions }),
+  /** Cleaning backs up first unless the admin explicitly chose no backup. */
+  z.object({ kind: z.literal("clean"), options: MigrateOptions.strict().default({ backup: true }) }),
+  z.object({ kind: z.literal("reinit"), options: noOptions }),
+  z.object({ kind: z.literal("verify"), options: noOptions }),
+  z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true }) }),
+  z.object({ kind: z.literal("prune-backups"), options: PruneBackupsOptions.strict().default({ olderThanDays: 30 }) }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "migrate"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups"] as const satisfies readonly CommandKind[];
+export const CommandKindSchema = z.enum(commandKinds);
 
-export const migrationSteps = ["backup", "clean", "reinit", "verify"] as const;
-export const MigrationStep = z.enum(migrationSteps);
-export type MigrationStep = z.infer<typeof MigrationStep>;
-
-/** Steps of any command; a rescan has the single step "scan". */
-export const StepName = z.enum([...migrationSteps, "scan"]);
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune"] as const;
+export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
-export const StepStatus = z.enum(["pending", "running", "succeeded", "failed", "skipped"]);
+export const migrationSteps = ["backup", "clean", "reinit", "verify"] as const satisfies readonly StepName[];
+export type MigrationStep = (typeof migrationSteps)[number];
+
+/** The steps a command runs, in order; a step the options turn off is listed as skipped. */
+export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean }[] {
+  switch (spec.kind) {
+    case "rescan":
+      return [{ step: "scan", skipped: false }];
+    case "backup":
+      return [{ step: "backup", skipped: false }];
+    case "clean":
+      return [
+        { step: "backup", skipped: !spec.options.backup },
+        { step: "clean", skipped: false },
+      ];
+    case "reinit":
+      return [{ step: "reinit", skipped: false }];
+    case "verify":
+      return [{ step: "verify", skipped: false }];
+    case "migrate":
+      return [
+        { step: "backup", skipped: !spec.options.backup },
+        { step: "clean", skipped: false },
+        { step: "reinit", skipped: false },
+        { step: "verify", skipped: false },
+      ];
+    case "prune-backups":
+      return [{ step: "prune", skipped: false }];
+  }
+}
+
+/** Default time limit per kind, in seconds; an admin may set another per push. */
+export const defaultTimeoutSeconds: Record<CommandKind, number> = {
+  rescan: 600,
+  backup: 600,
+  clean: 600,
+  reinit: 600,
+  verify: 600,
+  migrate: 600,
+  "prune-backups": 600,
+};
+export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
+
+export const StepStatus = z.enum(["pending", "running", "succeeded", "failed", "skipped", "cancelled"]);
 export type StepStatus = z.infer<typeof StepStatus>;
 
-export const CommandStatus = z.enum(["pending", "running", "succeeded", "failed"]);
+export const finalCommandStatuses = ["succeeded", "failed", "cancelled", "interrupted", "timed-out"] as const;
+export const CommandStatus = z.enum(["pending", "running", ...finalCommandStatuses]);
 export type CommandStatus = z.infer<typeof CommandStatus>;
 
 /** A command as delivered to the agent. */
 export const DeliveredCommand = z.object({
   id: z.string().min(1).max(64),
   spec: CommandSpec,
+  timeoutSeconds: TimeoutSeconds,
   createdAt: z.iso.datetime(),
 });
 export type DeliveredCommand = z.infer<typeof DeliveredCommand>;
 
-const maxLogChunk = 16 * 1024;
+export const maxLogChunk = 16 * 1024;
 
 export const StepProgress = z.object({
   commandId: z.string().min(1).max(64),
@@ -50,14 +106,20 @@ export const StepProgress = z.object({
 });
 export type StepProgress = z.infer<typeof StepProgress>;
 
+/** What the server answers to progress: whether the admin asked to stop at the next safe point. */
+export const ProgressAck = z.object({ cancelRequested: z.boolean() });
+export type ProgressAck = z.infer<typeof ProgressAck>;
+
 export const CommandResult = z.object({
   commandId: z.string().min(1).max(64),
-  status: z.enum(["succeeded", "failed"]),
-  error: z.string().max(4096).nullable(),
+  status: z.enum(finalCommandStatuses),
+  error: z.string().max(8192).nullable(),
   failedStep: StepName.nullable(),
   before: Tally.nullable(),
   after: Tally.nullable(),
   backupPath: z.string().max(4096).nullable(),
+  /** Backups removed by prune-backups. */
+  prunedBackups: z.array(z.string().max(4096)).max(1000).default([]),
   durationMs: z.number().nonnegative(),
 });
 export type CommandResult = z.infer<typeof CommandResult>;

@@ -8,7 +8,7 @@ import { createAdapter, type DatabaseTarget } from "./target.js";
 
 export type Db = Pick<
   SqliteClient,
-  "user" | "session" | "enrollmentSecret" | "machine" | "report" | "command" | "commandStep" | "$disconnect"
+  "user" | "session" | "enrollmentSecret" | "machine" | "report" | "command" | "commandStep" | "commandBatch" | "activityEvent" | "$disconnect"
 >;
 
 export interface Database {

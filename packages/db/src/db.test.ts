@@ -6,8 +6,17 @@ import { createTestDatabase, testedProviders, type TestDatabase } from "./test-s
 import { bootstrapIfEmpty } from "./bootstrap.js";
 import { findSessionUser, signIn, signOut } from "./users.js";
 import { EnrollmentRefused, enrollMachine, findMachineByToken, getMachine, listFleet, recordReport } from "./machines.js";
+import { listActivity } from "./activity.js";
 import {
   appendLog,
+  cancelCommand,
+  createBatch,
+  expireCommands,
+  getBatch,
+  getCommand,
+  leaseMs,
+  machinesWithPendingCommands,
+  retryCommand,
   claimCommand,
   enqueueCommand,
   listCommands,
@@ -98,8 +107,8 @@ describe.each(providers)("database queries on %s", (provider) => {
   it("stores a report once and shows it in the fleet", async () => {
     const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "aaa-first" });
     const sent = report(1234);
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", findingsCount: 1 })).toEqual({ stored: true });
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", findingsCount: 1 })).toEqual({ stored: false });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: true });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false });
     expect(await database.db.report.count({ where: { machineId } })).toBe(1);
     const fleet = await listFleet(database.db);
     const row = fleet.find((machine) => machine.id === machineId);
@@ -111,7 +120,7 @@ describe.each(providers)("database queries on %s", (provider) => {
   it("lets a command be claimed exactly once and records its steps and result", async () => {
     const { machineId } = await enrollMachine(database.db, secret, identity);
     const { machineId: otherMachine } = await enrollMachine(database.db, secret, identity);
-    const commandId = await enqueueCommand(database.db, machineId, { kind: "migrate", options: { backup: true } }, null);
+    const commandId = await enqueueCommand(database.db, machineId, { kind: "migrate", options: { backup: true } }, { createdById: null });
     expect((await pendingCommands(database.db, machineId)).map((c) => c.id)).toEqual([commandId]);
     expect(await pendingCommands(database.db, otherMachine)).toEqual([]);
 
@@ -120,12 +129,12 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await pendingCommands(database.db, machineId)).toEqual([]);
 
-    expect(await recordStepProgress(database.db, machineId, { commandId, step: "backup", status: "running", log: "copying\n" })).toBe(true);
-    expect(await recordStepProgress(database.db, otherMachine, { commandId, step: "backup", status: "failed", log: "" })).toBe(false);
+    expect(await recordStepProgress(database.db, machineId, { commandId, step: "backup", status: "running", log: "copying\n" })).toEqual({ cancelRequested: false });
+    expect(await recordStepProgress(database.db, otherMachine, { commandId, step: "backup", status: "failed", log: "" })).toBeNull();
     await recordStepProgress(database.db, machineId, { commandId, step: "backup", status: "succeeded", log: "copied 3 files\n" });
     const finished = await recordCommandResult(database.db, machineId, {
       commandId, status: "succeeded", error: null, failedStep: null,
-      before: { count: 3, bytes: 30 }, after: { count: 1, bytes: 10 }, backupPath: "/tmp/x.backup", durationMs: 12,
+      before: { count: 3, bytes: 30 }, after: { count: 1, bytes: 10 }, backupPath: "/tmp/x.backup", prunedBackups: [], durationMs: 12,
     });
     expect(finished).toBe(true);
     const [view] = await listCommands(database.db, machineId);
@@ -133,6 +142,71 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(view?.steps.map((s) => [s.step, s.status])).toEqual([["backup", "succeeded"], ["clean", "pending"], ["reinit", "pending"], ["verify", "pending"]]);
     expect(view?.steps[0]?.log).toBe("copying\ncopied 3 files\n");
     expect(view?.result?.backupPath).toBe("/tmp/x.backup");
+  });
+
+  it("cancels: drops a pending command, asks a running one to stop at its next safe point", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, identity);
+    const pending = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null });
+    expect(await cancelCommand(database.db, pending, "admin@example.com")).toBe("dropped");
+    expect((await getCommand(database.db, pending))?.status).toBe("cancelled");
+    expect(await pendingCommands(database.db, machineId)).toEqual([]);
+
+    const running = await enqueueCommand(database.db, machineId, { kind: "migrate", options: { backup: true } }, { createdById: null });
+    expect(await claimCommand(database.db, machineId, running)).toBe(true);
+    expect(await cancelCommand(database.db, running, "admin@example.com")).toBe("requested");
+    expect(await recordStepProgress(database.db, machineId, { commandId: running, step: "backup", status: "running", log: "" })).toEqual({ cancelRequested: true });
+    await recordCommandResult(database.db, machineId, {
+      commandId: running, status: "cancelled", error: "Cancelled after backup.", failedStep: null,
+      before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 3,
+    });
+    expect(await cancelCommand(database.db, running, "admin@example.com")).toBe("already-finished");
+    expect(await cancelCommand(database.db, "no-such-command", "admin@example.com")).toBe("not-found");
+    const actions = (await listActivity(database.db)).map((event) => event.action);
+    expect(actions).toContain("command.cancel");
+    expect(actions).toContain("command.finished");
+  });
+
+  it("retries a finished command with the same kind, options and time limit", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, identity);
+    const first = await enqueueCommand(database.db, machineId, { kind: "prune-backups", options: { olderThanDays: 7 } }, { createdById: null, timeoutSeconds: 120 });
+    expect(await retryCommand(database.db, first, null, "admin@example.com")).toBeNull();
+    await cancelCommand(database.db, first, null);
+    const retried = await retryCommand(database.db, first, null, "admin@example.com");
+    const view = await getCommand(database.db, retried?.commandId ?? "");
+    expect(view).toMatchObject({ kind: "prune-backups", options: { olderThanDays: 7 }, timeoutSeconds: 120, retryOfId: first, status: "pending" });
+  });
+
+  it("marks a command interrupted when its lease lapses and timed-out past its limit", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, identity);
+    const silent = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 3600 });
+    const slow = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 10 });
+    const claimedAt = new Date();
+    await claimCommand(database.db, machineId, silent, claimedAt);
+    await claimCommand(database.db, machineId, slow, claimedAt);
+    expect(await expireCommands(database.db, new Date(claimedAt.getTime() + 1000))).toBe(0);
+    // The slow one keeps renewing its lease but runs past 10 s (+ one lease of grace).
+    const later = new Date(claimedAt.getTime() + leaseMs + 11_000);
+    await recordStepProgress(database.db, machineId, { commandId: slow, step: "scan", status: "running", log: "" }, new Date(later.getTime() - 1000));
+    expect(await expireCommands(database.db, later)).toBe(2);
+    expect((await getCommand(database.db, silent))?.status).toBe("interrupted");
+    expect((await getCommand(database.db, slow))?.status).toBe("timed-out");
+  });
+
+  it("pushes one batch to several machines and tracks each", async () => {
+    const a = await enrollMachine(database.db, secret, { ...identity, hostname: "batch-a" });
+    const b = await enrollMachine(database.db, secret, { ...identity, hostname: "batch-b" });
+    const idle = await enrollMachine(database.db, secret, { ...identity, hostname: "batch-idle" });
+    const { batchId, commandIds } = await createBatch(database.db, {
+      spec: { kind: "migrate", options: { backup: true } },
+      machineIds: [a.machineId, b.machineId],
+      target: "selection",
+      createdById: null,
+      actorEmail: "admin@example.com",
+    });
+    expect(commandIds).toHaveLength(2);
+    expect((await machinesWithPendingCommands(database.db, [a.machineId, b.machineId, idle.machineId])).sort()).toEqual([a.machineId, b.machineId].sort());
+    const batch = await getBatch(database.db, batchId);
+    expect(batch?.commands.map((c) => [c.hostname, c.status])).toEqual([["batch-a", "pending"], ["batch-b", "pending"]]);
   });
 });
 

@@ -5,3 +5,4 @@ export { bootstrapIfEmpty, type BootstrapCredentials } from "./bootstrap.js";
 export * from "./users.js";
 export * from "./machines.js";
 export * from "./commands.js";
+export * from "./activity.js";

@@ -41,7 +41,8 @@ export async function findMachineByToken(db: Db, token: string): Promise<{ id: s
 
 export interface ReportEvaluation {
   health: string;
-  findingsCount: number;
+  /** The rules the report fails, e.g. ["mixed-cache"]. */
+  rules: readonly string[];
 }
 
 /**
@@ -78,7 +79,8 @@ export async function recordReport(
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
       cacheVerdict: summary?.verdict ?? null,
       health: evaluation.health,
-      findingsCount: evaluation.findingsCount,
+      findingsCount: evaluation.rules.length,
+      findingRules: evaluation.rules.length > 0 ? `,${evaluation.rules.join(",")},` : "",
       latestReportId: report.id,
     },
   });
@@ -121,8 +123,16 @@ const fleetColumns = {
   enrolledAt: true,
 } as const;
 
-export async function listFleet(db: Db): Promise<FleetRow[]> {
-  const rows = await db.machine.findMany({ where: { revokedAt: null }, select: fleetColumns, orderBy: { hostname: "asc" } });
+export async function listFleet(db: Db, filter: { failingRule?: string; machineIds?: readonly string[] } = {}): Promise<FleetRow[]> {
+  const rows = await db.machine.findMany({
+    where: {
+      revokedAt: null,
+      ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}),
+      ...(filter.machineIds ? { id: { in: [...filter.machineIds] } } : {}),
+    },
+    select: fleetColumns,
+    orderBy: { hostname: "asc" },
+  });
   return rows.map((row) => ({ ...row, cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes) }));
 }
 

@@ -1,5 +1,5 @@
 // The process-wide services the tRPC context and server actions use: one database client, one
-// command notifier, created on first use.
+// command notifier and queue watcher, created on first use.
 import type { Services } from "@cachefleet/api";
 import { env } from "~/env";
 import { importApi, importDb } from "./backend";
@@ -12,16 +12,12 @@ declare global {
   var cachefleetServices: Promise<Services> | undefined;
 }
 
-async function createServices(): Promise<Services> {
-  const [{ CommandNotifier }, { createDatabase, databaseTarget }] = await Promise.all([importApi(), importDb()]);
-  return {
-    db: createDatabase(databaseTarget(env.DATABASE_URL)).db,
-    notifier: new CommandNotifier(),
-    queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
-  };
+async function startServices(): Promise<Services> {
+  const [{ createServices }, { createDatabase, databaseTarget }] = await Promise.all([importApi(), importDb()]);
+  return createServices(createDatabase(databaseTarget(env.DATABASE_URL)).db, { queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS });
 }
 
 export function getServices(): Promise<Services> {
-  globalThis.cachefleetServices ??= createServices();
+  globalThis.cachefleetServices ??= startServices();
   return globalThis.cachefleetServices;
 }

@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { MigrateOptions } from "@cachefleet/contract";
-import { enqueueCommand, getMachine, listCommands, listFleet } from "@cachefleet/db";
+import { enqueueCommand, getMachine, listCommands, listFleet, recordActivity } from "@cachefleet/db";
 import { evaluateHealth } from "@cachefleet/health";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
@@ -28,7 +28,7 @@ export const fleetRouter = router({
     const machine = await getMachine(ctx.db, input.machineId);
     if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
     const report = machine.latestReport;
-    const findings = report ? evaluateHealth({ go: report.go, scan: report.scan }) : [];
+    const findings = report ? evaluateHealth(report) : [];
     const commands = await listCommands(ctx.db, input.machineId);
     return {
       ...machine,
@@ -39,7 +39,9 @@ export const fleetRouter = router({
       commands: commands.map((command) => ({
         ...command,
         createdAt: command.createdAt.toISOString(),
+        claimedAt: iso(command.claimedAt),
         finishedAt: iso(command.finishedAt),
+        cancelRequestedAt: iso(command.cancelRequestedAt),
         steps: command.steps.map((step) => ({ ...step, startedAt: iso(step.startedAt), finishedAt: iso(step.finishedAt) })),
       })),
     };
@@ -48,7 +50,8 @@ export const fleetRouter = router({
   migrate: adminProcedure.input(machineId.extend({ options: MigrateOptions })).mutation(async ({ ctx, input }) => {
     const machine = await getMachine(ctx.db, input.machineId);
     if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
-    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "migrate", options: input.options }, ctx.user.id);
+    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "migrate", options: input.options }, { createdById: ctx.user.id });
+    await recordActivity(ctx.db, { actorEmail: ctx.user.email, action: "command.pushed", subject: commandId, detail: { machineId: input.machineId, kind: "migrate", options: input.options } });
     ctx.notifier.notify(input.machineId);
     return { commandId };
   }),
@@ -56,7 +59,8 @@ export const fleetRouter = router({
   rescan: adminProcedure.input(machineId).mutation(async ({ ctx, input }) => {
     const machine = await getMachine(ctx.db, input.machineId);
     if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
-    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "rescan", options: {} }, ctx.user.id);
+    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "rescan", options: {} }, { createdById: ctx.user.id });
+    await recordActivity(ctx.db, { actorEmail: ctx.user.email, action: "command.pushed", subject: commandId, detail: { machineId: input.machineId, kind: "rescan" } });
     ctx.notifier.notify(input.machineId);
     return { commandId };
   }),
