@@ -1,7 +1,9 @@
 "use client";
 // The fleet table, polled every few seconds so new reports show up without a reload.
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
 import type { CacheVerdict } from "@cachefleet/contract";
 import { RelativeTime } from "~/components/relative-time";
@@ -15,7 +17,11 @@ type FleetMachine = RouterOutputs["fleet"]["list"][number];
 /** Worst first: the order an admin works through them. */
 const verdictOrder = ["mixed", "plaintext", "encrypted", "empty"] as const satisfies readonly CacheVerdict[];
 
-export function FleetTable() {
+/** Rules an admin can target with one push. */
+const pushableRules = ["mixed-cache", "plaintext-cache"] as const;
+
+export function FleetTable({ canPush }: { canPush: boolean }) {
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const trpc = useTRPC();
   const fleet = useQuery(trpc.fleet.list.queryOptions(undefined, { refetchInterval: 5000 }));
 
@@ -37,7 +43,8 @@ export function FleetTable() {
       ) : (
         <>
           <VerdictCounts machines={fleet.data} />
-          <MachineTable machines={fleet.data} />
+          {canPush ? <BulkPush selected={[...selected].filter((id) => fleet.data.some((machine) => machine.id === id))} /> : null}
+          <MachineTable machines={fleet.data} selection={canPush ? { selected, setSelected } : null} />
         </>
       )}
     </>
@@ -77,11 +84,78 @@ function VerdictCounts({ machines }: { machines: FleetMachine[] }) {
   );
 }
 
-function MachineTable({ machines }: { machines: FleetMachine[] }) {
+function BulkPush({ selected }: { selected: string[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [backup, setBackup] = useState(true);
+  const [rule, setRule] = useState<(typeof pushableRules)[number]>("mixed-cache");
+  const push = useMutation(trpc.commands.push.mutationOptions({ onSuccess: ({ batchId }) => router.push(`/batches/${batchId}`) }));
+  const spec = { kind: "migrate" as const, options: { backup } };
+
+  return (
+    <div className="actions bulk" aria-label="Push a migration to many machines">
+      <label>
+        <input type="checkbox" checked={backup} onChange={(event) => setBackup(event.target.checked)} />
+        Keep a backup
+      </label>
+      <button
+        type="button"
+        disabled={selected.length === 0 || push.isPending}
+        onClick={() => push.mutate({ target: { type: "machines", machineIds: selected }, spec })}
+      >
+        Migrate selected ({selected.length})
+      </button>
+      <span className="muted">or</span>
+      <label>
+        every machine failing{" "}
+        <select value={rule} onChange={(event) => setRule(pushableRules.find((name) => name === event.target.value) ?? "mixed-cache")}>
+          {pushableRules.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="button-secondary" disabled={push.isPending} onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec })}>
+        Migrate them
+      </button>
+      {push.isError ? (
+        <span className="error" role="alert">
+          {push.error.message}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+interface Selection {
+  selected: ReadonlySet<string>;
+  setSelected: (next: ReadonlySet<string>) => void;
+}
+
+function MachineTable({ machines, selection }: { machines: FleetMachine[]; selection: Selection | null }) {
+  const toggle = (id: string, on: boolean) => {
+    if (!selection) return;
+    const next = new Set(selection.selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    selection.setSelected(next);
+  };
+  const allSelected = selection !== null && machines.every((machine) => selection.selected.has(machine.id));
   return (
     <table>
       <thead>
         <tr>
+          {selection ? (
+            <th>
+              <input
+                type="checkbox"
+                aria-label="Select every machine"
+                checked={allSelected}
+                onChange={(event) => selection.setSelected(new Set(event.target.checked ? machines.map((machine) => machine.id) : []))}
+              />
+            </th>
+          ) : null}
           <th>Hostname</th>
           <th>User</th>
           <th>Go version</th>
@@ -95,6 +169,16 @@ function MachineTable({ machines }: { machines: FleetMachine[] }) {
       <tbody>
         {machines.map((machine) => (
           <tr key={machine.id} data-testid="machine-row">
+            {selection ? (
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${machine.hostname}`}
+                  checked={selection.selected.has(machine.id)}
+                  onChange={(event) => toggle(machine.id, event.target.checked)}
+                />
+              </td>
+            ) : null}
             <td>
               <Link href={`/machines/${machine.id}`}>{machine.hostname}</Link>
               <div className="muted">

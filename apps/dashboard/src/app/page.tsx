@@ -9,7 +9,7 @@ export default async function FleetPage() {
     <>
       <TopBar user={user} />
       <main>
-        <FleetTable />
+        <FleetTable canPush={user.role === "admin"} />
       </main>
     </>
   );

@@ -6,9 +6,13 @@ import { signOutAction } from "~/server/auth-actions";
 export function TopBar({ user }: { user: SessionUser }) {
   return (
     <header className="top-bar">
-      <Link href="/" className="brand">
-        Cachefleet
-      </Link>
+      <nav className="top-bar-nav">
+        <Link href="/" className="brand">
+          Cachefleet
+        </Link>
+        <Link href="/">Fleet</Link>
+        <Link href="/activity">Activity</Link>
+      </nav>
       <div className="top-bar-user">
         <span>
           {user.email} <span className="muted">({user.role})</span>

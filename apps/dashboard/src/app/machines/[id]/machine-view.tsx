@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
 import type { Tally } from "@cachefleet/contract";
 import type { Role } from "@cachefleet/db";
+import { CommandActions } from "~/components/command-actions";
 import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
 import { formatBytes, formatCount, formatDuration } from "~/format";
@@ -57,7 +58,7 @@ export function MachineView({
       <Findings machine={machine} />
       <Composition machine={machine} />
       <Migrate machine={machine} canMigrate={role === "admin"} />
-      <CommandHistory commands={machine.commands} />
+      <CommandHistory commands={machine.commands} canControl={role === "admin"} />
     </>
   );
 }
@@ -320,7 +321,7 @@ function Migrate({ machine, canMigrate }: { machine: Machine; canMigrate: boolea
   );
 }
 
-function CommandHistory({ commands }: { commands: Command[] }) {
+function CommandHistory({ commands, canControl }: { commands: Command[]; canControl: boolean }) {
   return (
     <section>
       <h2>Command history</h2>
@@ -329,7 +330,7 @@ function CommandHistory({ commands }: { commands: Command[] }) {
       ) : (
         <div className="commands">
           {commands.map((command) => (
-            <CommandBlock key={command.id} command={command} />
+            <CommandBlock key={command.id} command={command} canControl={canControl} />
           ))}
         </div>
       )}
@@ -337,7 +338,7 @@ function CommandHistory({ commands }: { commands: Command[] }) {
   );
 }
 
-function CommandBlock({ command }: { command: Command }) {
+function CommandBlock({ command, canControl }: { command: Command; canControl: boolean }) {
   return (
     <article className="card" data-testid="command">
       <div className="command-header">
@@ -350,7 +351,14 @@ function CommandBlock({ command }: { command: Command }) {
               ; finished <RelativeTime iso={command.finishedAt} />
             </>
           ) : null}
+          {command.batchId ? (
+            <>
+              {" "}
+              · <Link href={`/batches/${command.batchId}`}>batch</Link>
+            </>
+          ) : null}
         </span>
+        {canControl ? <CommandActions commandId={command.id} status={command.status} cancelRequested={command.cancelRequestedAt !== null} /> : null}
       </div>
       {command.error ? (
         <p className="error" data-testid="command-error">

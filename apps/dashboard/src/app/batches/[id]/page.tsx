@@ -1,0 +1,17 @@
+// One push to several machines: a status row per machine, with each step's live log.
+import { TopBar } from "~/components/top-bar";
+import { requireUser } from "~/server/session";
+import { BatchView } from "./batch-view";
+
+export default async function BatchPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  return (
+    <>
+      <TopBar user={user} />
+      <main>
+        <BatchView batchId={id} canControl={user.role === "admin"} />
+      </main>
+    </>
+  );
+}
