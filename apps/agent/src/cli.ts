@@ -1,17 +1,24 @@
-// cachefleet-agent: the command line. `scan`, `enroll`, `run`, `status`.
+// cachefleet-agent: the command line. `scan`, `enroll`, `run`, `status`, `install`, `uninstall`.
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { scanCache } from "@cachefleet/gocache";
-import { evaluateHealth, overallHealth } from "@cachefleet/health";
+import { evaluateHealth, overallHealth, sortFindings } from "@cachefleet/health";
+import { statePath } from "./agent-state.js";
+import { createCommandRunner, createGoRunner, defaultToolPath, readGoEnv } from "./commands.js";
 import { loadConfig, saveConfig, configPath } from "./config.js";
 import { runDaemon } from "./daemon.js";
-import { agentHome, readAgentEnv } from "./env.js";
+import { agentHome, homeDir, readAgentEnv, xdgConfigHome, type AgentEnv } from "./env.js";
 import { findGoBinary } from "./find-go.js";
-import { createGoRunner, readGoEnv } from "./go-commands.js";
 import { machineIdentity } from "./machine.js";
+import { BuildInfoMemo } from "./probes/build-info.js";
+import { defaultToolchainLocations, type ProbeContext } from "./probes/context.js";
+import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { agentVersion, collectReport, errorMessage } from "./report.js";
 import { createServerClient } from "./server.js";
+import { installService, uninstallService, type ServiceContext } from "./service.js";
+import { formatBytes, renderStatus, wantsColor } from "./status-view.js";
 
 const usage = `cachefleet-agent ${agentVersion}: keeps this machine's Go build cache healthy
 
@@ -21,29 +28,63 @@ Usage:
                                                    (or set CACHEFLEET_ENROLL_SECRET instead of --secret)
   cachefleet-agent run [--interval SECONDS]        report now and every interval; run pushed commands
   cachefleet-agent status [--json]                 this machine's facts and health verdict
+  cachefleet-agent install                         run the agent at login (LaunchAgent on macOS,
+                                                   systemd user unit on Linux)
+  cachefleet-agent uninstall                       stop running it at login and remove that file
 
 Environment:
   CACHEFLEET_AGENT_HOME   where the agent keeps its config (default: the platform's config folder)
   CACHEFLEET_GO           the go binary to run (default: go on PATH, then standard install folders)
+  NO_COLOR                set to anything to print status without colors
 `;
 
 class UsageError extends Error {}
 
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+function currentUid(): number | null {
+  return typeof process.getuid === "function" ? process.getuid() : null;
+}
+
+function pathDirs(env: AgentEnv): string[] {
+  return (env.PATH ?? "").split(path.delimiter).filter((dir) => dir !== "");
+}
+
+function probeContext(env: AgentEnv): ProbeContext {
+  const commands = createCommandRunner({ toolPath: defaultToolPath(env.PATH) });
+  const home = homeDir(env);
+  return {
+    commands,
+    go: createGoRunner(findGoBinary(env.CACHEFLEET_GO, env.PATH), commands),
+    platform: process.platform,
+    home,
+    stateFile: statePath(agentHome(env)),
+    uid: currentUid(),
+    pathDirs: pathDirs(env),
+    now: () => new Date(),
+    toolchainLocations: defaultToolchainLocations(home, process.platform),
+    buildInfo: new BuildInfoMemo(),
+  };
+}
+
+function serviceContext(env: AgentEnv, probes: ProbeContext): ServiceContext {
+  return {
+    platform: process.platform,
+    home: probes.home,
+    configHome: xdgConfigHome(env),
+    agentHome: agentHome(env),
+    nodePath: process.execPath,
+    // The bundle itself (dist/cli.js): what the service runs.
+    cliPath: fileURLToPath(import.meta.url),
+    goBinary: resolveGoBinary(probes.go.binary, probes.pathDirs),
+    uid: probes.uid,
+    commands: probes.commands,
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = readAgentEnv();
-  const runner = createGoRunner(findGoBinary(env.CACHEFLEET_GO, env.PATH));
+  const probes = probeContext(env);
+  const runner = probes.go;
 
   switch (command) {
     case "scan": {
@@ -82,28 +123,30 @@ async function main(argv: string[]): Promise<number> {
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
       console.log(`cachefleet-agent ${agentVersion} reporting to ${config.server} every ${intervalSeconds} s as machine ${config.machineId}`);
-      await runDaemon({ config, runner, reportIntervalMs: intervalSeconds * 1000, signal: stop.signal });
+      await runDaemon({ config, probes, reportIntervalMs: intervalSeconds * 1000, signal: stop.signal });
       return 0;
     }
 
     case "status": {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
-      const report = await collectReport(runner);
-      const findings = evaluateHealth({ go: report.go, scan: report.scan });
+      const report = await collectReport(probes);
+      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes }));
       const health = overallHealth(findings);
-      if (values.json) {
-        process.stdout.write(`${JSON.stringify({ report, health, findings }, null, 2)}\n`);
-        return 0;
-      }
-      console.log(`${report.machine.hostname}: ${health}`);
-      if (report.go.status === "ok") console.log(`  Go ${report.go.env.GOVERSION} (${report.go.env.GOOS}/${report.go.env.GOARCH})`);
-      if (report.scan.status === "ok") {
-        const summary = report.scan.summary;
-        console.log(`  GOCACHE ${summary.gocache}: ${summary.entries.count} entries, ${formatBytes(summary.entries.bytes)}, ${summary.verdict}`);
-      }
-      for (const finding of findings) console.log(`  [${finding.severity}] ${finding.title}\n      → ${finding.action}`);
-      if (findings.length === 0) console.log("  Nothing to do.");
+      if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings }, null, 2)}\n`);
+      else process.stdout.write(renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR)));
       return 0;
+    }
+
+    case "install":
+    case "uninstall": {
+      parseArgs({ args: rest, options: {} });
+      const context = serviceContext(env, probes);
+      if (command === "install" && !loadConfig(context.agentHome)) {
+        console.log(`Note: this agent is not enrolled yet; the service starts reporting once you run \`cachefleet-agent enroll\`.`);
+      }
+      const outcome = command === "install" ? await installService(context) : await uninstallService(context);
+      for (const line of outcome.lines) console.log(line);
+      return outcome.ok ? 0 : 1;
     }
 
     case undefined:

@@ -2,15 +2,17 @@
 // (with a slow poll as fallback), run them one at a time, and report again after each.
 import { CommandResult, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
+import { recordClean, updateState } from "./agent-state.js";
 import type { AgentConfig } from "./config.js";
-import { readGoEnv, type GoRunner } from "./go-commands.js";
+import { readGoEnv } from "./commands.js";
 import { runMigration, type StepSink } from "./migration.js";
-import { collectReport, errorMessage } from "./report.js";
+import type { ProbeContext } from "./probes/context.js";
+import { agentVersion, collectReport, errorMessage } from "./report.js";
 import { createServerClient, type ServerClient } from "./server.js";
 
 export interface DaemonOptions {
   config: AgentConfig;
-  runner: GoRunner;
+  probes: ProbeContext;
   reportIntervalMs: number;
   pollFallbackMs?: number;
   log?: (message: string) => void;
@@ -30,7 +32,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   async function sendReport(): Promise<void> {
     try {
-      const report = await collectReport(options.runner);
+      const report = await collectReport(options.probes);
       const outcome = await client.agent.report.mutate(report);
       const entries = report.scan.status === "ok" ? `${report.scan.summary.entries.count} entries, ${report.scan.summary.verdict}` : report.scan.message;
       log(`reported: ${entries}; health ${outcome.health}`);
@@ -52,7 +54,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     try {
       for (let command = queue.shift(); command; command = queue.shift()) {
         if (options.signal.aborted) return;
-        await execute(client, command, options.runner, log);
+        await execute(client, command, options.probes, log);
         await sendReport();
       }
     } finally {
@@ -87,7 +89,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   log("stopped");
 }
 
-async function execute(client: ServerClient, command: DeliveredCommand, runner: GoRunner, log: (message: string) => void): Promise<void> {
+async function execute(client: ServerClient, command: DeliveredCommand, probes: ProbeContext, log: (message: string) => void): Promise<void> {
+  const runner = probes.go;
   const { claimed } = await client.agent.claim.mutate({ commandId: command.id });
   if (!claimed) return;
   log(`running ${command.spec.kind} (${command.id})`);
@@ -104,15 +107,21 @@ async function execute(client: ServerClient, command: DeliveredCommand, runner: 
   try {
     const env = await readGoEnv(runner);
     if (command.spec.kind === "migrate") {
-      result = await runMigration({ gocache: env.GOCACHE, runner, sink }, command.spec.options, command.id);
-    } else {
+      const onCleaned = (at: Date) => {
+        updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
+      };
+      result = await runMigration({ gocache: env.GOCACHE, runner, sink, now: probes.now, onCleaned }, command.spec.options, command.id);
+    } else if (command.spec.kind === "rescan") {
       await sink.update("scan", "running", "");
       const summary = scanCache(env.GOCACHE);
       await sink.update("scan", "succeeded", `${summary.entries.count} entries, ${summary.entries.bytes} bytes; verdict ${summary.verdict}\n`);
-      result = { commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: summary.entries, backupPath: null, durationMs: Date.now() - started };
+      result = { commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: summary.entries, backupPath: null, prunedBackups: [], durationMs: Date.now() - started };
+    } else {
+      // A kind the server knows but this agent does not run yet must fail, never pass as a rescan.
+      throw new Error(`This agent (${agentVersion}) does not run "${command.spec.kind}" commands yet.`);
     }
   } catch (error) {
-    result = { commandId: command.id, status: "failed", error: errorMessage(error), failedStep: null, before: null, after: null, backupPath: null, durationMs: Date.now() - started };
+    result = { commandId: command.id, status: "failed", error: errorMessage(error), failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: Date.now() - started };
   }
   await client.agent.result.mutate(CommandResult.parse(result));
   log(`${command.spec.kind} ${result.status}${result.error ? `: ${result.error}` : ""}`);

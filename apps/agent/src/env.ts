@@ -11,6 +11,10 @@ const AgentEnv = z.object({
   CACHEFLEET_ENROLL_SECRET: z.string().min(1).optional(),
   CACHEFLEET_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   XDG_CONFIG_HOME: z.string().min(1).optional(),
+  /** The developer's home: LaunchAgents, ~/sdk and the systemd user folder live below it. */
+  HOME: z.string().min(1).optional(),
+  /** https://no-color.org: any non-empty value turns ANSI colors off. */
+  NO_COLOR: z.string().optional(),
 });
 export type AgentEnv = z.infer<typeof AgentEnv>;
 
@@ -23,14 +27,19 @@ export function readAgentEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv 
   return parsed.data;
 }
 
-/** Where the agent keeps its config and state: CACHEFLEET_AGENT_HOME, else the platform's config dir. */
-export function agentHome(env: AgentEnv): string {
-  if (env.CACHEFLEET_AGENT_HOME) return path.resolve(env.CACHEFLEET_AGENT_HOME);
-  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Application Support", "cachefleet");
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "cachefleet");
+/** The developer's home folder: HOME, else the account's home from the OS. */
+export function homeDir(env: AgentEnv): string {
+  return path.resolve(env.HOME ?? os.homedir());
 }
 
-/** The environment handed to child processes: the agent's own, unchanged. */
-export function childEnv(): NodeJS.ProcessEnv {
-  return process.env;
+/** The per-user config folder on Linux (XDG), where systemd also looks for user units. */
+export function xdgConfigHome(env: AgentEnv): string {
+  return env.XDG_CONFIG_HOME ? path.resolve(env.XDG_CONFIG_HOME) : path.join(homeDir(env), ".config");
+}
+
+/** Where the agent keeps its config and state: CACHEFLEET_AGENT_HOME, else the platform's config dir. */
+export function agentHome(env: AgentEnv, platform: NodeJS.Platform = process.platform): string {
+  if (env.CACHEFLEET_AGENT_HOME) return path.resolve(env.CACHEFLEET_AGENT_HOME);
+  if (platform === "darwin") return path.join(homeDir(env), "Library", "Application Support", "cachefleet");
+  return path.join(xdgConfigHome(env), "cachefleet");
 }

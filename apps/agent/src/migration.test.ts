@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StepName, StepStatus } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
-import { createGoRunner } from "./go-commands.js";
+import { createGoRunner } from "./commands.js";
 import { runMigration, type StepSink } from "./migration.js";
 
 const go = "/usr/lib/go-1.22/bin/go";
@@ -101,15 +101,25 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
   it("skips the backup only when asked, and fails the step when go cannot run", async () => {
     const gocache = cacheCopy("no-backup");
     const sink = new RecordingSink();
-    const result = await withGoCache(gocache, () => runMigration({ gocache, runner: createGoRunner(go), sink }, { backup: false }, "cmd-3"));
+    const cleanedAt: Date[] = [];
+    const result = await withGoCache(gocache, () =>
+      runMigration({ gocache, runner: createGoRunner(go), sink, onCleaned: (at) => cleanedAt.push(at) }, { backup: false }, "cmd-3"),
+    );
     expect(result.status).toBe("succeeded");
+    // The clean is handed to the agent's state, so the version drift probe knows the cache was emptied.
+    expect(cleanedAt).toHaveLength(1);
     expect(result.backupPath).toBeNull();
     expect(sink.updates.some((u) => u.step === "backup")).toBe(false);
 
     const broken = await withGoCache(gocache, () =>
-      runMigration({ gocache, runner: createGoRunner(path.join(workDir, "no-such-go")), sink: new RecordingSink() }, { backup: false }, "cmd-4"),
+      runMigration(
+        { gocache, runner: createGoRunner(path.join(workDir, "no-such-go")), sink: new RecordingSink(), onCleaned: (at) => cleanedAt.push(at) },
+        { backup: false },
+        "cmd-4",
+      ),
     );
     expect(broken).toMatchObject({ status: "failed", failedStep: "clean" });
+    expect(cleanedAt).toHaveLength(1);
     expect(broken.error).toMatch(/ENOENT|not found/i);
   });
 });

@@ -4,7 +4,7 @@
 import type { CommandResult, MigrateOptions, StepName, StepStatus, Tally } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
 import { backupCache } from "./backup.js";
-import { GoCommandError, tail, type GoRunner } from "./go-commands.js";
+import { GoCommandError, tail, type GoRunner } from "./commands.js";
 import { errorMessage } from "./report.js";
 
 export interface StepSink {
@@ -19,6 +19,11 @@ export interface MigrationContext {
   now?: () => Date;
   /** Free space reading, replaceable in tests. */
   freeBytes?: (dir: string) => number;
+  /**
+   * Called once `go clean -cache` succeeded, so the agent's state can record the clean: after it,
+   * entries from an earlier Go version are gone (see agent-state.ts).
+   */
+  onCleaned?: (at: Date) => void;
 }
 
 class StepFailed extends Error {
@@ -81,7 +86,15 @@ export async function runMigration(context: MigrationContext, options: MigrateOp
         backupPath = backup.path;
       });
     }
-    await step("clean", (log) => runGo("cleanCache", log));
+    await step("clean", async (log) => {
+      await runGo("cleanCache", log);
+      try {
+        context.onCleaned?.(now());
+      } catch (error) {
+        // The cache is clean either way, and the entries rebuilt after it are newer than any version change.
+        log(`could not record the clean: ${errorMessage(error)}`);
+      }
+    });
     await step("reinit", (log) => runGo("listStd", log));
     await step("verify", async (log) => {
       const summary = scanCache(context.gocache);
@@ -89,7 +102,7 @@ export async function runMigration(context: MigrationContext, options: MigrateOp
       log(`${summary.entries.count} entries, ${summary.entries.bytes} bytes; verdict ${summary.verdict}`);
       if (summary.verdict === "mixed") throw new Error("The cache still mixes plaintext and encrypted entries.");
     });
-    return { commandId, status: "succeeded", error: null, failedStep: null, before, after, backupPath, durationMs: Date.now() - started };
+    return { commandId, status: "succeeded", error: null, failedStep: null, before, after, backupPath, prunedBackups: [], durationMs: Date.now() - started };
   } catch (error) {
     const failedStep = error instanceof StepFailed ? error.step : null;
     return {
@@ -100,6 +113,7 @@ export async function runMigration(context: MigrationContext, options: MigrateOp
       before,
       after,
       backupPath,
+      prunedBackups: [],
       durationMs: Date.now() - started,
     };
   }

@@ -1,16 +1,23 @@
 // Gathers one report: every probe answers on its own, so one failure never hides the rest.
 import { randomUUID } from "node:crypto";
-import type { AgentReport, GoProbe, ScanProbe } from "@cachefleet/contract";
+import type { AgentProbes, AgentReport, GoEnv, GoProbe, ScanProbe } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
-import { readGoEnv, type GoRunner } from "./go-commands.js";
+import { readGoEnv, type GoRunner } from "./commands.js";
 import { machineIdentity } from "./machine.js";
+import { errorMessage, failed } from "./probes/answer.js";
+import type { ProbeContext } from "./probes/context.js";
+import { probeGoToolchain } from "./probes/go-toolchain.js";
+import { probeHardware } from "./probes/hardware.js";
+import { probeKeychain } from "./probes/keychain.js";
+import { probePermissions } from "./probes/permissions.js";
+import { probePersistence } from "./probes/persistence.js";
+import { probeTools } from "./probes/tools.js";
+import { probeVersionDrift } from "./probes/version-drift.js";
+
+export { errorMessage } from "./probes/answer.js";
 
 declare const AGENT_VERSION: string;
 export const agentVersion = typeof AGENT_VERSION === "string" ? AGENT_VERSION : "dev";
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export async function probeGo(runner: GoRunner): Promise<GoProbe> {
   try {
@@ -30,15 +37,48 @@ export function probeScan(gocache: string | null): ScanProbe {
   }
 }
 
-export async function collectReport(runner: GoRunner): Promise<AgentReport> {
-  const go = await probeGo(runner);
-  const scan = probeScan(go.status === "ok" ? go.env.GOCACHE : null);
+/** Guards a probe so even an unexpected throw becomes that probe's error, not the report's. */
+async function settle<T>(work: () => T | Promise<T>): Promise<T | { status: "error"; message: string }> {
+  try {
+    return await work();
+  } catch (error) {
+    return failed(error);
+  }
+}
+
+/** The machine probes, given what `go env` and the scan found. */
+export async function collectProbes(context: ProbeContext, env: GoEnv | null, scan: ScanProbe): Promise<AgentProbes> {
+  const gocache = env ? env.GOCACHE : null;
+  // The process-running probes go together; the file-only ones are quick.
+  const [goToolchain, hardware, keychain, tools] = await Promise.all([
+    settle(() => probeGoToolchain(context, env)),
+    settle(() => probeHardware(context, env)),
+    settle(() => probeKeychain(context)),
+    settle(() => probeTools(context, env)),
+  ]);
+  return {
+    goToolchain,
+    hardware,
+    keychain,
+    permissions: await settle(() => probePermissions(gocache, context.uid)),
+    persistence: await settle(() => probePersistence(env, context.platform, context.home)),
+    tools,
+    versionDrift: await settle(() => probeVersionDrift(env, scan, context.stateFile, context.now())),
+  };
+}
+
+export async function collectReport(context: ProbeContext): Promise<AgentReport> {
+  const takenAt = context.now();
+  const go = await probeGo(context.go);
+  const env = go.status === "ok" ? go.env : null;
+  const scan = probeScan(env ? env.GOCACHE : null);
   return {
     id: randomUUID(),
     agentVersion,
-    takenAt: new Date().toISOString(),
+    takenAt: takenAt.toISOString(),
     machine: machineIdentity(),
     go,
     scan,
+    probes: await collectProbes(context, env, scan),
   };
 }

@@ -32,6 +32,15 @@ function mixedReport(): AgentReport {
         durationMs: 1,
       },
     },
+    probes: {
+      goToolchain: { status: "ok", binary: "go", buildInfo: { status: "error", message: "go was not found" }, toolchains: [] },
+      hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: null, goHostArch: null, goUnderRosetta: false, notes: [] },
+      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true },
+      permissions: { status: "not-applicable", message: "not part of this test" },
+      persistence: { status: "not-applicable", message: "not part of this test" },
+      tools: { status: "not-applicable", message: "not part of this test" },
+      versionDrift: { status: "not-applicable", message: "not part of this test" },
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 export * from "./scan.js";
+export * from "./probes.js";
 export * from "./report.js";
 export * from "./command.js";
 export * from "./enroll.js";

@@ -1,5 +1,6 @@
 // What an agent reports about its machine. Reports are idempotent: the agent picks the id.
 import { z } from "zod";
+import { AgentProbes } from "./probes.js";
 import { ScanSummary } from "./scan.js";
 
 /** The `go env -json` keys the agent reads; it never guesses paths. */
@@ -53,5 +54,27 @@ export const AgentReport = z.object({
   machine: MachineIdentity,
   go: GoProbe,
   scan: ScanProbe,
+  probes: AgentProbes,
 });
 export type AgentReport = z.infer<typeof AgentReport>;
+
+/** What a stored report from before the probes existed reads as: every probe unknown. */
+const notProbed = { status: "not-applicable", message: "Reported by an agent version without this probe." } as const;
+const probesOfOlderAgents: AgentProbes = {
+  goToolchain: notProbed,
+  hardware: notProbed,
+  keychain: notProbed,
+  permissions: notProbed,
+  persistence: notProbed,
+  tools: notProbed,
+  versionDrift: notProbed,
+};
+
+/**
+ * Reads a report from storage. Agents must send probes, but reports stored before probes existed
+ * lack them; they read as "not-applicable" instead of failing the whole machine page.
+ */
+export const StoredAgentReport = z.preprocess(
+  (value) => (typeof value === "object" && value !== null && !("probes" in value) ? { ...value, probes: probesOfOlderAgents } : value),
+  AgentReport,
+);

@@ -56,6 +56,15 @@ function report(entries: number): AgentReport {
         durationMs: 5,
       },
     },
+    probes: {
+      goToolchain: { status: "ok", binary: "/usr/local/go/bin/go", buildInfo: { status: "error", message: "not read in this test" }, toolchains: [] },
+      hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: null, goHostArch: "arm64", goUnderRosetta: false, notes: [] },
+      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true },
+      permissions: { status: "not-applicable", message: "not measured in this test" },
+      persistence: { status: "not-applicable", message: "not measured in this test" },
+      tools: { status: "not-applicable", message: "not measured in this test" },
+      versionDrift: { status: "not-applicable", message: "not measured in this test" },
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
-import { AgentReport, type MachineIdentity } from "@cachefleet/contract";
+import { StoredAgentReport, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { hashToken, newToken } from "./secrets.js";
 
@@ -144,6 +144,6 @@ export async function getMachine(db: Db, machineId: string): Promise<(FleetRow &
   return {
     ...machine,
     cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes),
-    latestReport: report ? AgentReport.parse(JSON.parse(report.payload)) : null,
+    latestReport: report ? StoredAgentReport.parse(JSON.parse(report.payload)) : null,
   };
 }

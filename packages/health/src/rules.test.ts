@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GoProbe, ScanSummary } from "@cachefleet/contract";
-import { evaluateHealth, overallHealth } from "./rules.js";
+import { AgentProbes, type GoProbe, type ScanSummary } from "@cachefleet/contract";
+import { evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
 import { isGoVersionAtLeast, parseGoVersion } from "./go-version.js";
 
 const tally = (count: number) => ({ count, bytes: count * 100 });
@@ -54,6 +54,180 @@ describe("evaluateHealth", () => {
       scan: { status: "error", message: "GOCACHE unknown" },
     });
     expect(findings.map((f) => f.rule)).toEqual(["go-unavailable", "scan-failed"]);
+  });
+});
+
+const gib = 1024 ** 3;
+
+/** A healthy Apple Silicon Mac: every probe ok and nothing to flag. */
+function healthyProbes(): AgentProbes {
+  return AgentProbes.parse({
+    goToolchain: {
+      status: "ok",
+      binary: "/usr/local/go/bin/go",
+      buildInfo: { status: "ok", info: { goVersion: "go1.22.2", path: "cmd/go", module: null, settings: { GOARCH: "arm64", GOOS: "darwin" } } },
+      toolchains: [{ root: "/usr/local/go", goBinary: "/usr/local/go/bin/go", version: "go1.22.2", versionFrom: "VERSION-file", error: null, sources: ["path", "goroot", "usr-local"], active: true }],
+    },
+    hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: { productName: "macOS", productVersion: "14.5", buildVersion: "23F79" }, goHostArch: "arm64", goUnderRosetta: false, notes: [] },
+    keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true },
+    permissions: {
+      status: "ok", gocache: "/Users/dev/Library/Caches/go-build", exists: true, isDirectory: true, ownerUid: 501, userUid: 501, ownedByUser: true,
+      writable: true, hardLinks: true, hardLinkError: null, disk: { path: "/Users/dev/Library/Caches/go-build", freeBytes: 200 * gib, totalBytes: 500 * gib },
+    },
+    persistence: {
+      status: "ok", gobin: "/Users/dev/go/bin", gobinFrom: "GOPATH",
+      goenv: { status: "ok", file: "/Users/dev/Library/Application Support/go/env", exists: true, keys: ["GOPRIVATE"] },
+      launchAgents: {
+        status: "ok", folder: "/Users/dev/Library/LaunchAgents", plists: 1, unreadable: [], gobinOnPath: true,
+        paths: [{ file: "/Users/dev/Library/LaunchAgents/env.path.plist", label: "env.path", via: "launchctl-setenv", path: "/usr/bin:/bin:/Users/dev/go/bin", holdsGobin: true, ownAgent: false }],
+      },
+    },
+    tools: {
+      status: "ok", dir: "/Users/dev/go/bin", dirFrom: "GOPATH", exists: true, total: 1, truncated: false,
+      binaries: [{ kind: "go", name: "gopls", goVersion: "go1.22.2", path: "golang.org/x/tools/gopls", module: { path: "golang.org/x/tools/gopls", version: "v0.15.3" } }],
+    },
+    versionDrift: {
+      status: "ok", gocache: "/Users/dev/Library/Caches/go-build", currentVersion: "go1.22.2", currentSince: "2024-05-01T10:00:00.000Z",
+      previousVersion: null, previousLastSeenAt: null, lastCleanAt: null, oldestEntryAt: "2024-05-02T10:00:00.000Z", sharedAcrossVersions: false,
+    },
+  });
+}
+
+/** Facts of an encrypted Go 1.22 cache with the given probes. */
+function facts(change: (probes: AgentProbes) => void = () => undefined, version = "go1.22.2"): MachineFacts {
+  const probes = healthyProbes();
+  change(probes);
+  return { go: go(version), scan: { status: "ok", summary: summary(0, 9, "encrypted") }, probes };
+}
+
+function rules(findings: Finding[]): string[] {
+  return findings.map((finding) => finding.rule);
+}
+
+describe("machine probe rules", () => {
+  it("finds nothing on a healthy Mac", () => {
+    const findings = evaluateHealth(facts());
+    expect(findings).toEqual([]);
+    expect(overallHealth(findings)).toBe("healthy");
+  });
+
+  it("flags an amd64 Go toolchain running under Rosetta", () => {
+    const findings = evaluateHealth(
+      facts((probes) => {
+        probes.hardware = { ...healthyProbes().hardware, status: "ok", machine: "x86_64", appleSilicon: true, agentTranslated: true, macos: null, goHostArch: "amd64", goUnderRosetta: true, notes: [] };
+      }),
+    );
+    expect(rules(findings)).toEqual(["rosetta-toolchain"]);
+    expect(findings[0]?.severity).toBe("warning");
+    expect(findings[0]?.action).toMatch(/darwin-arm64/);
+  });
+
+  it("flags a missing Keychain item only while policy requires encryption for this Go", () => {
+    const missing = (probes: AgentProbes) => {
+      probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false };
+    };
+    const findings = evaluateHealth(facts(missing));
+    expect(rules(findings)).toEqual(["keychain-missing"]);
+    expect(overallHealth(findings)).toBe("critical");
+    expect(evaluateHealth(facts(missing, "go1.21.13"))).toEqual([]);
+    expect(evaluateHealth(facts(missing), { requireEncryptedFromGo: null })).toEqual([]);
+    // On Linux there is no Keychain: not applicable is no finding.
+    const linux = facts((probes) => {
+      probes.keychain = { status: "not-applicable", message: "macOS only" };
+    });
+    expect(evaluateHealth(linux)).toEqual([]);
+  });
+
+  it("reports each GOCACHE permission problem with its own rule", () => {
+    const permissions = (change: Partial<Extract<AgentProbes["permissions"], { status: "ok" }>>) =>
+      facts((probes) => {
+        const base = healthyProbes().permissions;
+        if (base.status !== "ok") throw new Error("fixture");
+        probes.permissions = { ...base, ...change };
+      });
+    expect(rules(evaluateHealth(permissions({ exists: false, isDirectory: false, ownedByUser: null, writable: null, hardLinks: null })))).toEqual(["gocache-missing"]);
+    expect(rules(evaluateHealth(permissions({ isDirectory: false, hardLinks: null })))).toEqual(["gocache-not-directory"]);
+    const notOwned = evaluateHealth(permissions({ ownerUid: 0, ownedByUser: false }));
+    expect(rules(notOwned)).toEqual(["gocache-not-owned"]);
+    expect(notOwned[0]?.title).toContain("uid 0");
+    expect(rules(evaluateHealth(permissions({ writable: false, hardLinks: null })))).toEqual(["gocache-not-writable"]);
+    expect(rules(evaluateHealth(permissions({ hardLinks: false, hardLinkError: "EPERM" })))).toEqual(["gocache-no-hard-links"]);
+    const low = evaluateHealth(permissions({ disk: { path: "/", freeBytes: lowDiskThresholds.warning - 1, totalBytes: 100 * gib } }));
+    expect(low.map((f) => [f.rule, f.severity])).toEqual([["gocache-low-disk", "warning"]]);
+    const veryLow = evaluateHealth(permissions({ disk: { path: "/", freeBytes: lowDiskThresholds.critical - 1, totalBytes: 100 * gib } }));
+    expect(veryLow.map((f) => [f.rule, f.severity])).toEqual([["gocache-low-disk", "critical"]]);
+  });
+
+  it("does not repeat a missing GOCACHE as a failed scan", () => {
+    const machine = facts((probes) => {
+      const base = healthyProbes().permissions;
+      if (base.status !== "ok") throw new Error("fixture");
+      probes.permissions = { ...base, exists: false, isDirectory: false, ownedByUser: null, writable: null, hardLinks: null };
+    });
+    expect(rules(evaluateHealth({ ...machine, scan: { status: "error", message: "ENOENT" } }))).toEqual(["gocache-missing"]);
+  });
+
+  it("says when no LaunchAgent puts GOBIN on PATH: a warning with Go tools installed, else info", () => {
+    const noPath = (probes: AgentProbes) => {
+      const persistence = probes.persistence;
+      if (persistence.status !== "ok" || persistence.launchAgents.status !== "ok") throw new Error("fixture");
+      persistence.launchAgents = { ...persistence.launchAgents, gobinOnPath: false };
+    };
+    const withTools = evaluateHealth(facts(noPath));
+    expect(withTools.map((f) => [f.rule, f.severity])).toEqual([["env-not-persisted", "warning"]]);
+    expect(withTools[0]?.title).toContain("/Users/dev/go/bin");
+    const withoutTools = evaluateHealth(
+      facts((probes) => {
+        noPath(probes);
+        probes.tools = { status: "ok", dir: "/Users/dev/go/bin", dirFrom: "GOPATH", exists: false, binaries: [], total: 0, truncated: false };
+      }),
+    );
+    expect(withoutTools.map((f) => [f.rule, f.severity])).toEqual([["env-not-persisted", "info"]]);
+    expect(overallHealth(withoutTools)).toBe("healthy");
+    // Linux: LaunchAgents do not apply.
+    const linux = evaluateHealth(
+      facts((probes) => {
+        if (probes.persistence.status !== "ok") throw new Error("fixture");
+        probes.persistence.launchAgents = { status: "not-applicable", message: "macOS only" };
+      }),
+    );
+    expect(linux).toEqual([]);
+  });
+
+  it("flags a cache shared across Go versions", () => {
+    const findings = evaluateHealth(
+      facts((probes) => {
+        const drift = probes.versionDrift;
+        if (drift.status !== "ok") throw new Error("fixture");
+        probes.versionDrift = { ...drift, previousVersion: "go1.21.13", sharedAcrossVersions: true };
+      }),
+    );
+    expect(rules(findings)).toEqual(["shared-across-versions"]);
+    expect(findings[0]?.title).toContain("go1.21.13");
+    expect(findings[0]?.title).toContain("go1.22.2");
+  });
+
+  it("names the probes that failed in one info finding, and keeps the rest", () => {
+    const findings = evaluateHealth(
+      facts((probes) => {
+        probes.keychain = { status: "error", message: "security exited 1: garbage" };
+        probes.tools = { status: "error", message: "EACCES" };
+        probes.hardware = { ...healthyProbes().hardware, status: "ok", machine: "x86_64", appleSilicon: true, agentTranslated: true, macos: null, goHostArch: "amd64", goUnderRosetta: true, notes: [] };
+      }),
+    );
+    expect(rules(findings)).toEqual(["rosetta-toolchain", "probe-failed"]);
+    expect(findings[1]?.title).toContain("Keychain (security exited 1: garbage)");
+    expect(findings[1]?.title).toContain("installed tools (EACCES)");
+    expect(findings[1]?.severity).toBe("info");
+  });
+
+  it("sorts findings most severe first", () => {
+    const findings: Finding[] = [
+      { rule: "probe-failed", severity: "info", title: "", action: "" },
+      { rule: "mixed-cache", severity: "critical", title: "", action: "" },
+      { rule: "gocache-low-disk", severity: "warning", title: "", action: "" },
+    ];
+    expect(sortFindings(findings).map((f) => f.severity)).toEqual(["critical", "warning", "info"]);
   });
 });
 

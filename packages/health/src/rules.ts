@@ -1,6 +1,7 @@
 // Health rules: a machine's facts plus team policy give findings, each with what to do. Pure, and
-// shared by the agent (`cachefleet-agent status`) and the dashboard.
-import type { GoProbe, ScanProbe } from "@cachefleet/contract";
+// shared by the agent (`cachefleet-agent status`) and the dashboard. Each rule fires at most once
+// per machine, so a finding's rule names it.
+import type { AgentProbes, GoProbe, ProbeName, ScanProbe } from "@cachefleet/contract";
 import { isGoVersionAtLeast } from "./go-version.js";
 
 export type Severity = "info" | "warning" | "critical";
@@ -16,26 +17,53 @@ export const defaultPolicy: TeamPolicy = { requireEncryptedFromGo: "1.22" };
 export interface MachineFacts {
   go: GoProbe;
   scan: ScanProbe;
+  /** The machine probes; absent for callers (or stored reports) that predate them. */
+  probes?: AgentProbes;
 }
 
+export type Rule =
+  | "go-unavailable"
+  | "scan-failed"
+  | "mixed-cache"
+  | "plaintext-cache"
+  | "rosetta-toolchain"
+  | "keychain-missing"
+  | "gocache-missing"
+  | "gocache-not-directory"
+  | "gocache-not-owned"
+  | "gocache-not-writable"
+  | "gocache-no-hard-links"
+  | "gocache-low-disk"
+  | "env-not-persisted"
+  | "shared-across-versions"
+  | "probe-failed";
+
 export interface Finding {
-  rule: "go-unavailable" | "scan-failed" | "mixed-cache" | "plaintext-cache";
+  rule: Rule;
   severity: Severity;
   title: string;
   action: string;
 }
 
-export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = defaultPolicy): Finding[] {
+const gib = 1024 ** 3;
+
+/** Free disk around GOCACHE below which builds and backups start to fail. */
+export const lowDiskThresholds = { warning: 5 * gib, critical: 1 * gib } as const;
+
+function formatGiB(bytes: number): string {
+  return `${(bytes / gib).toFixed(1)} GiB`;
+}
+
+/** Whether team policy requires an encrypted cache for this Go version; unknown versions do not. */
+function encryptionRequired(goVersion: string, policy: TeamPolicy): boolean {
+  return policy.requireEncryptedFromGo !== null && isGoVersionAtLeast(goVersion, policy.requireEncryptedFromGo);
+}
+
+function cacheRules(facts: MachineFacts, goVersion: string, policy: TeamPolicy): Finding[] {
   const findings: Finding[] = [];
-  if (facts.go.status === "error") {
-    findings.push({
-      rule: "go-unavailable",
-      severity: "critical",
-      title: `Go could not be run: ${facts.go.message}`,
-      action: "Install Go or put it on the agent's PATH, then rescan.",
-    });
-  }
-  if (facts.scan.status === "error") {
+  // A missing GOCACHE cannot be scanned; the permissions rule says so more usefully.
+  const missing = facts.probes?.permissions.status === "ok" && !facts.probes.permissions.exists;
+  if (facts.scan.status === "error" && !missing) {
     findings.push({
       rule: "scan-failed",
       severity: "warning",
@@ -53,9 +81,8 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
         action: "Migrate the cache: mixed caches cause “build ID mismatch” rebuild loops.",
       });
     }
-    const goVersion = facts.go.status === "ok" ? facts.go.env.GOVERSION : "";
     const required = policy.requireEncryptedFromGo;
-    if (verdict === "plaintext" && required !== null && isGoVersionAtLeast(goVersion, required)) {
+    if (verdict === "plaintext" && required !== null && encryptionRequired(goVersion, policy)) {
       findings.push({
         rule: "plaintext-cache",
         severity: "warning",
@@ -65,6 +92,189 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
     }
   }
   return findings;
+}
+
+function hardwareRules(probes: AgentProbes): Finding[] {
+  const hardware = probes.hardware;
+  if (hardware.status !== "ok" || !hardware.goUnderRosetta) return [];
+  return [
+    {
+      rule: "rosetta-toolchain",
+      severity: "warning",
+      title: "The Go toolchain is an amd64 build running under Rosetta on Apple Silicon",
+      action:
+        "Install the darwin-arm64 Go toolchain (go.dev/dl, or Homebrew in /opt/homebrew), put it first on PATH, " +
+        "then migrate the cache: builds run translated and slower, and amd64 and arm64 caches do not mix.",
+    },
+  ];
+}
+
+function keychainRules(probes: AgentProbes, goVersion: string, policy: TeamPolicy): Finding[] {
+  const keychain = probes.keychain;
+  if (keychain.status !== "ok" || keychain.itemPresent || !encryptionRequired(goVersion, policy)) return [];
+  return [
+    {
+      rule: "keychain-missing",
+      severity: "critical",
+      title: `The Keychain has no “${keychain.service}” item, and team policy requires an encrypted cache from Go ${policy.requireEncryptedFromGo}`,
+      action:
+        "Create the encryption key item in the login Keychain with your team's setup step, then migrate the cache; " +
+        "until then no build can write an encrypted cache and a migration cannot verify.",
+    },
+  ];
+}
+
+function permissionRules(probes: AgentProbes): Finding[] {
+  const permissions = probes.permissions;
+  if (permissions.status !== "ok") return [];
+  const { gocache } = permissions;
+  const findings: Finding[] = [];
+  if (!permissions.exists) {
+    findings.push({
+      rule: "gocache-missing",
+      severity: "warning",
+      title: `GOCACHE ${gocache} does not exist`,
+      action: `Run any \`go build\` to create it, or check that its parent folder is writable (mkdir -p "${gocache}").`,
+    });
+  } else if (!permissions.isDirectory) {
+    findings.push({
+      rule: "gocache-not-directory",
+      severity: "critical",
+      title: `GOCACHE ${gocache} is not a folder`,
+      action: "Move the file away (or point GOCACHE elsewhere with `go env -w GOCACHE=…`) so Go can create its cache.",
+    });
+  }
+  if (permissions.ownedByUser === false) {
+    findings.push({
+      rule: "gocache-not-owned",
+      severity: "critical",
+      title: `GOCACHE ${gocache} belongs to uid ${permissions.ownerUid}, not to you (uid ${permissions.userUid})`,
+      action: `Take it back: sudo chown -R "$(id -un)" "${gocache}" — it usually comes from a \`sudo go …\` run.`,
+    });
+  }
+  if (permissions.writable === false) {
+    findings.push({
+      rule: "gocache-not-writable",
+      severity: "critical",
+      title: `GOCACHE ${gocache} is not writable`,
+      action: `Fix its permissions (chmod -R u+rwX "${gocache}") so builds can store results.`,
+    });
+  }
+  if (permissions.hardLinks === false) {
+    findings.push({
+      rule: "gocache-no-hard-links",
+      severity: "warning",
+      title: `The file system holding GOCACHE does not support hard links${permissions.hardLinkError ? ` (${permissions.hardLinkError})` : ""}`,
+      action: "Move GOCACHE to a local APFS or ext4 volume (`go env -w GOCACHE=…`), not a network or FAT/exFAT drive.",
+    });
+  }
+  const disk = permissions.disk;
+  if (disk && disk.freeBytes < lowDiskThresholds.warning) {
+    findings.push({
+      rule: "gocache-low-disk",
+      severity: disk.freeBytes < lowDiskThresholds.critical ? "critical" : "warning",
+      title: `Only ${formatGiB(disk.freeBytes)} free on the disk holding GOCACHE`,
+      action: "Free disk space: builds fail when the cache cannot grow, and a migration's backup needs room for a copy.",
+    });
+  }
+  return findings;
+}
+
+function persistenceRules(probes: AgentProbes): Finding[] {
+  const persistence = probes.persistence;
+  if (persistence.status !== "ok" || persistence.gobin === null) return [];
+  const launchAgents = persistence.launchAgents;
+  if (launchAgents.status !== "ok" || launchAgents.gobinOnPath) return [];
+  const tools = probes.tools;
+  const goTools = tools.status === "ok" ? tools.binaries.filter((tool) => tool.kind === "go").length : 0;
+  return [
+    {
+      rule: "env-not-persisted",
+      // Only a problem once there are tools for GUI apps to miss.
+      severity: goTools > 0 ? "warning" : "info",
+      title:
+        goTools > 0
+          ? `No LaunchAgent puts GOBIN (${persistence.gobin}) on PATH, so GUI apps such as IDEs do not see its ${goTools} Go tools`
+          : `No LaunchAgent puts GOBIN (${persistence.gobin}) on PATH for GUI apps`,
+      action: `Add a LaunchAgent that runs \`launchctl setenv PATH …:${persistence.gobin}\` at login (or set GOBIN in your IDE), so IDEs use the same tools as your shell.`,
+    },
+  ];
+}
+
+function driftRules(probes: AgentProbes): Finding[] {
+  const drift = probes.versionDrift;
+  if (drift.status !== "ok" || !drift.sharedAcrossVersions) return [];
+  return [
+    {
+      rule: "shared-across-versions",
+      severity: "warning",
+      title: `The cache still holds entries from ${drift.previousVersion ?? "an earlier Go"} while ${drift.currentVersion} uses it`,
+      action: "Migrate (clean) the cache once so it is rebuilt by the current Go version; caches shared across versions cause rebuild loops.",
+    },
+  ];
+}
+
+const probeOrder: readonly ProbeName[] = ["goToolchain", "hardware", "keychain", "permissions", "persistence", "tools", "versionDrift"];
+
+const probeLabels: Record<ProbeName, string> = {
+  goToolchain: "Go toolchains",
+  hardware: "hardware",
+  keychain: "Keychain",
+  permissions: "GOCACHE permissions",
+  persistence: "environment persistence",
+  tools: "installed tools",
+  versionDrift: "Go version history",
+};
+
+function probeFailureRules(probes: AgentProbes, goFailed: boolean): Finding[] {
+  const failedProbes = probeOrder.filter((name) => probes[name].status === "error");
+  if (failedProbes.length === 0) return [];
+  return [
+    {
+      rule: "probe-failed",
+      severity: "info",
+      title: `Some facts could not be read: ${failedProbes.map((name) => `${probeLabels[name]} (${messageOf(probes, name)})`).join("; ")}`,
+      action: goFailed ? "Fix Go first: most probes need `go env`." : "Run `cachefleet-agent status` on the machine for details; the other facts are unaffected.",
+    },
+  ];
+}
+
+function messageOf(probes: AgentProbes, name: ProbeName): string {
+  const probe = probes[name];
+  return probe.status === "ok" ? "" : probe.message;
+}
+
+export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = defaultPolicy): Finding[] {
+  const findings: Finding[] = [];
+  if (facts.go.status === "error") {
+    findings.push({
+      rule: "go-unavailable",
+      severity: "critical",
+      title: `Go could not be run: ${facts.go.message}`,
+      action: "Install Go or put it on the agent's PATH, then rescan.",
+    });
+  }
+  const goVersion = facts.go.status === "ok" ? facts.go.env.GOVERSION : "";
+  findings.push(...cacheRules(facts, goVersion, policy));
+  const probes = facts.probes;
+  if (probes) {
+    findings.push(
+      ...hardwareRules(probes),
+      ...keychainRules(probes, goVersion, policy),
+      ...permissionRules(probes),
+      ...persistenceRules(probes),
+      ...driftRules(probes),
+      ...probeFailureRules(probes, facts.go.status === "error"),
+    );
+  }
+  return findings;
+}
+
+const severityOrder: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** Findings most severe first, keeping the rules' order within a severity. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => severityOrder[a.severity] - severityOrder[b.severity]);
 }
 
 export function overallHealth(findings: readonly Finding[]): Health {

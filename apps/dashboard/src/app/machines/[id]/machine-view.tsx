@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
-import type { Tally } from "@cachefleet/contract";
+import type { AgentProbes, Tally } from "@cachefleet/contract";
 import type { Role } from "@cachefleet/db";
 import { CommandActions } from "~/components/command-actions";
 import { RelativeTime } from "~/components/relative-time";
@@ -56,6 +56,7 @@ export function MachineView({
       ) : null}
       <Facts machine={machine} />
       <Findings machine={machine} />
+      <Probes machine={machine} />
       <Composition machine={machine} />
       <Migrate machine={machine} canMigrate={role === "admin"} />
       <CommandHistory commands={machine.commands} canControl={role === "admin"} />
@@ -180,6 +181,73 @@ function Findings({ machine }: { machine: Machine }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** One line per machine probe: its facts when it ran, else why not. */
+function probeLines(probes: AgentProbes): [label: string, text: string, muted: boolean][] {
+  const unavailable = (probe: { status: "not-applicable" | "error"; message: string }) =>
+    `${probe.status === "error" ? "Could not tell" : "Not applicable"}: ${probe.message}`;
+  const lines: [string, string, boolean][] = [];
+  const { goToolchain, hardware, keychain, permissions, persistence, tools, versionDrift } = probes;
+  if (goToolchain.status === "ok") {
+    const built = goToolchain.buildInfo.status === "ok" ? ` (built with ${goToolchain.buildInfo.info.goVersion}, ${goToolchain.buildInfo.info.settings.GOARCH ?? "?"})` : "";
+    const others = goToolchain.toolchains.map((t) => `${t.version ?? "unknown"}${t.active ? " (active)" : ""} at ${t.root}`).join("; ");
+    lines.push(["Go toolchains", `${goToolchain.binary}${built}${others ? `; found ${others}` : ""}`, false]);
+  } else lines.push(["Go toolchains", unavailable(goToolchain), true]);
+  if (hardware.status === "ok") {
+    const macos = hardware.macos ? `, ${hardware.macos.productName} ${hardware.macos.productVersion} (${hardware.macos.buildVersion})` : "";
+    const rosetta = hardware.goUnderRosetta ? "; Go runs under Rosetta" : hardware.agentTranslated ? "; the agent runs under Rosetta" : "";
+    lines.push(["Hardware", `${hardware.appleSilicon ? "Apple Silicon" : "Intel"} (${hardware.machine || "?"})${macos}${rosetta}`, false]);
+  } else lines.push(["Hardware", unavailable(hardware), true]);
+  if (keychain.status === "ok") lines.push(["Keychain", keychain.itemPresent ? "Encryption key item present" : "No encryption key item", false]);
+  else lines.push(["Keychain", unavailable(keychain), true]);
+  if (permissions.status === "ok") {
+    const facts = !permissions.exists
+      ? "missing"
+      : [
+          permissions.ownedByUser === false ? `owned by uid ${permissions.ownerUid}` : "owned by the user",
+          permissions.writable === false ? "not writable" : "writable",
+          permissions.hardLinks === false ? "no hard links" : "hard links work",
+        ].join(", ");
+    lines.push(["GOCACHE", `${facts}${permissions.disk ? `; ${formatBytes(permissions.disk.freeBytes)} free` : ""}`, false]);
+  } else lines.push(["GOCACHE", unavailable(permissions), true]);
+  if (persistence.status === "ok") {
+    const goenv = persistence.goenv.status === "ok" ? `go env -w: ${persistence.goenv.keys.join(", ") || "nothing"}` : unavailable(persistence.goenv);
+    const agents =
+      persistence.launchAgents.status === "ok"
+        ? `; GOBIN ${persistence.launchAgents.gobinOnPath ? "is" : "is not"} on a LaunchAgent PATH`
+        : persistence.launchAgents.status === "error"
+          ? `; LaunchAgents: ${persistence.launchAgents.message}`
+          : "";
+    lines.push(["Persistence", `${goenv}${agents}`, false]);
+  } else lines.push(["Persistence", unavailable(persistence), true]);
+  if (tools.status === "ok") {
+    const goTools = tools.binaries.flatMap((tool) => (tool.kind === "go" ? [`${tool.module?.path ?? tool.name} ${tool.module?.version ?? ""} (${tool.goVersion})`] : []));
+    lines.push(["Installed tools", tools.exists ? `${goTools.length} Go tools in ${tools.dir}${goTools.length ? `: ${goTools.join(", ")}` : ""}` : `${tools.dir} does not exist`, false]);
+  } else lines.push(["Installed tools", unavailable(tools), true]);
+  if (versionDrift.status === "ok") {
+    const previous = versionDrift.previousVersion ? `; before: ${versionDrift.previousVersion}` : "";
+    lines.push(["Go versions", `${versionDrift.currentVersion}${previous}${versionDrift.sharedAcrossVersions ? "; the cache is shared across versions" : ""}`, false]);
+  } else lines.push(["Go versions", unavailable(versionDrift), true]);
+  return lines;
+}
+
+function Probes({ machine }: { machine: Machine }) {
+  const probes = machine.latestReport?.probes;
+  if (!probes) return null;
+  return (
+    <section>
+      <h2>Machine probes</h2>
+      <dl className="facts card" data-testid="probes">
+        {probeLines(probes).map(([label, text, muted]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd className={muted ? "muted" : undefined}>{text}</dd>
+          </div>
+        ))}
+      </dl>
     </section>
   );
 }

@@ -1,0 +1,237 @@
+// The only place the agent runs processes. Each allowlisted kind maps to a fixed argv, run through
+// execa without a shell and with a timeout; no string from the server ever reaches an argv. The
+// only variable parts are paths the agent found itself (a go binary, a file in GOBIN, its own
+// plist) and the user's numeric uid.
+import fs from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import { GoEnv, agentLaunchLabel, keychainService } from "@cachefleet/contract";
+
+/** The systemd user unit `cachefleet-agent install` writes on Linux. */
+export const systemdUnitName = "cachefleet-agent.service";
+
+/** `go` subcommands with no variable part. */
+export const goCommands = {
+  env: ["env", "-json"],
+  cleanCache: ["clean", "-cache"],
+  listStd: ["list", "std"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type GoCommandKind = keyof typeof goCommands;
+
+/** System tools the agent may run, found by name on its tool search path. */
+export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl";
+
+/** Every process the agent may start. */
+export type Command =
+  | { kind: "go"; go: string; action: GoCommandKind }
+  | { kind: "go-version"; go: string }
+  | { kind: "go-version-m"; go: string; file: string }
+  | { kind: "uname-machine" }
+  | { kind: "sysctl-arm64" }
+  | { kind: "sysctl-translated" }
+  | { kind: "sw-vers" }
+  // Presence only: without -g or -w, `security` never prints the secret.
+  | { kind: "keychain-item" }
+  | { kind: "launchctl-print"; uid: number }
+  | { kind: "launchctl-bootstrap"; uid: number; plist: string }
+  | { kind: "launchctl-bootout"; uid: number }
+  | { kind: "systemctl-daemon-reload" }
+  | { kind: "systemctl-enable" }
+  | { kind: "systemctl-restart" }
+  | { kind: "systemctl-disable" };
+
+export type CommandKind = Command["kind"];
+
+interface Invocation {
+  /** A go binary, or a system tool resolved on the search path. */
+  program: { go: string } | { tool: SystemTool };
+  args: string[];
+  timeoutMs: number;
+  /** Output the agent must not even hold in memory. */
+  discardStdout?: true;
+}
+
+const probeTimeoutMs = 15_000;
+const goBuildTimeoutMs = 10 * 60 * 1000;
+
+/** An agent-found path: absolute, so it can never be read as an option. */
+function foundPath(file: string): string {
+  if (!path.isAbsolute(file)) throw new Error(`Refusing to pass a relative path to a command: ${JSON.stringify(file)}`);
+  return file;
+}
+
+function uidArg(uid: number): string {
+  if (!Number.isInteger(uid) || uid < 0) throw new Error(`Not a uid: ${uid}`);
+  return String(uid);
+}
+
+/** The fixed argv of each kind. Exported for tests and for printing the exact commands to a user. */
+export function invocationOf(command: Command): Invocation {
+  switch (command.kind) {
+    case "go":
+      return { program: { go: command.go }, args: [...goCommands[command.action]], timeoutMs: command.action === "env" ? probeTimeoutMs * 4 : goBuildTimeoutMs };
+    case "go-version":
+      return { program: { go: command.go }, args: ["version"], timeoutMs: probeTimeoutMs * 4 };
+    case "go-version-m":
+      return { program: { go: command.go }, args: ["version", "-m", foundPath(command.file)], timeoutMs: probeTimeoutMs * 4 };
+    case "uname-machine":
+      return { program: { tool: "uname" }, args: ["-m"], timeoutMs: probeTimeoutMs };
+    case "sysctl-arm64":
+      return { program: { tool: "sysctl" }, args: ["-n", "hw.optional.arm64"], timeoutMs: probeTimeoutMs };
+    case "sysctl-translated":
+      return { program: { tool: "sysctl" }, args: ["-n", "sysctl.proc_translated"], timeoutMs: probeTimeoutMs };
+    case "sw-vers":
+      return { program: { tool: "sw_vers" }, args: [], timeoutMs: probeTimeoutMs };
+    case "keychain-item":
+      // The item's attributes (account name, dates) are not ours to keep: only the exit code is read.
+      return { program: { tool: "security" }, args: ["find-generic-password", "-s", keychainService], timeoutMs: probeTimeoutMs, discardStdout: true };
+    case "launchctl-print":
+      return { program: { tool: "launchctl" }, args: ["print", `gui/${uidArg(command.uid)}/${agentLaunchLabel}`], timeoutMs: probeTimeoutMs };
+    case "launchctl-bootstrap":
+      return { program: { tool: "launchctl" }, args: ["bootstrap", `gui/${uidArg(command.uid)}`, foundPath(command.plist)], timeoutMs: probeTimeoutMs * 2 };
+    case "launchctl-bootout":
+      return { program: { tool: "launchctl" }, args: ["bootout", `gui/${uidArg(command.uid)}/${agentLaunchLabel}`], timeoutMs: probeTimeoutMs * 2 };
+    case "systemctl-daemon-reload":
+      return { program: { tool: "systemctl" }, args: ["--user", "daemon-reload"], timeoutMs: probeTimeoutMs * 2 };
+    case "systemctl-enable":
+      return { program: { tool: "systemctl" }, args: ["--user", "enable", "--now", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
+    case "systemctl-restart":
+      return { program: { tool: "systemctl" }, args: ["--user", "restart", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
+    case "systemctl-disable":
+      return { program: { tool: "systemctl" }, args: ["--user", "disable", "--now", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
+  }
+}
+
+/** The command as a user would type it, for messages ("run this yourself"). */
+export function displayCommand(command: Command): string {
+  const invocation = invocationOf(command);
+  const program = "go" in invocation.program ? invocation.program.go : invocation.program.tool;
+  return [program, ...invocation.args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`)).join(" ");
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The program could not be started at all (missing, not executable) or was killed by the timeout. */
+export class CommandNotRun extends Error {}
+
+export interface CommandRunner {
+  run(command: Command, onLine?: (line: string) => void): Promise<RunResult>;
+}
+
+export interface CommandRunnerOptions {
+  /** Folders searched for system tools, in order. */
+  toolPath: readonly string[];
+  /** Extra environment for children (tests select stand-in behaviour with it). */
+  env?: Record<string, string>;
+  /** Overrides every kind's timeout (tests). */
+  timeoutMs?: number;
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The search path for system tools: the agent's PATH, then the folders macOS and Linux keep them in. */
+export function defaultToolPath(searchPath: string | undefined): string[] {
+  const dirs = (searchPath ?? "").split(path.delimiter).filter((dir) => path.isAbsolute(dir));
+  return [...new Set([...dirs, "/usr/bin", "/bin", "/usr/sbin", "/sbin"])];
+}
+
+export function resolveTool(tool: SystemTool, toolPath: readonly string[]): string | null {
+  for (const dir of toolPath) {
+    const candidate = path.join(dir, tool);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
+  return {
+    async run(command, onLine) {
+      const invocation = invocationOf(command);
+      let program: string;
+      if ("go" in invocation.program) {
+        program = invocation.program.go;
+      } else {
+        const resolved = resolveTool(invocation.program.tool, options.toolPath);
+        if (!resolved) throw new CommandNotRun(`${invocation.program.tool} was not found (looked in ${options.toolPath.join(", ")}).`);
+        program = resolved;
+      }
+      const child = execa(program, invocation.args, {
+        reject: false,
+        shell: false,
+        stdin: "ignore",
+        stdout: invocation.discardStdout ? "ignore" : "pipe",
+        timeout: options.timeoutMs ?? invocation.timeoutMs,
+        lines: false,
+        maxBuffer: 64 * 1024 * 1024,
+        env: options.env,
+      });
+      if (onLine) {
+        for (const stream of [child.stdout, child.stderr]) {
+          let pending = "";
+          stream?.on("data", (chunk: Buffer) => {
+            pending += chunk.toString();
+            const lines = pending.split("\n");
+            pending = lines.pop() ?? "";
+            for (const line of lines) onLine(line);
+          });
+          stream?.on("end", () => {
+            if (pending) onLine(pending);
+          });
+        }
+      }
+      const result = await child;
+      if (result.failed && (result.exitCode === undefined || result.timedOut)) {
+        throw new CommandNotRun(result.shortMessage);
+      }
+      return { exitCode: result.exitCode ?? 1, stdout: result.stdout === undefined ? "" : String(result.stdout), stderr: String(result.stderr) };
+    },
+  };
+}
+
+// The go binary the agent runs, bound once -------------------------------------------------------
+
+export interface GoRunner {
+  /** The go binary: a path the agent found, or "go" when it found none. */
+  readonly binary: string;
+  run(kind: GoCommandKind, onLine?: (line: string) => void): Promise<RunResult>;
+}
+
+export class GoCommandError extends Error {
+  constructor(
+    readonly kind: GoCommandKind,
+    readonly result: RunResult,
+  ) {
+    super(`go ${goCommands[kind].join(" ")} exited ${result.exitCode}: ${tail(result.stderr || result.stdout, 2000)}`);
+  }
+}
+
+export function tail(text: string, maxChars: number): string {
+  const trimmed = text.trimEnd();
+  return trimmed.length <= maxChars ? trimmed : `…${trimmed.slice(-maxChars)}`;
+}
+
+export function createGoRunner(goBinary: string, runner: CommandRunner = createCommandRunner({ toolPath: [] })): GoRunner {
+  return {
+    binary: goBinary,
+    run: (action, onLine) => runner.run({ kind: "go", go: goBinary, action }, onLine),
+  };
+}
+
+/** `go env -json`, validated. */
+export async function readGoEnv(runner: GoRunner): Promise<GoEnv> {
+  const result = await runner.run("env");
+  if (result.exitCode !== 0) throw new GoCommandError("env", result);
+  return GoEnv.parse(JSON.parse(result.stdout));
+}
