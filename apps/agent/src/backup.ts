@@ -49,7 +49,15 @@ export class BackupError extends Error {}
 
 export async function backupCache(
   gocache: string,
-  options: { at: Date; freeBytes?: (dir: string) => number; log: (line: string) => void },
+  options: {
+    at: Date;
+    freeBytes?: (dir: string) => number;
+    log: (line: string) => void;
+    /** Told the destination before copying starts, so an interruption can name the partial copy. */
+    onDestination?: (destination: string) => void;
+    /** Runs between the copy and its verification (tests tamper with the copy here). */
+    afterCopy?: (destination: string) => void;
+  },
 ): Promise<{ path: string; totals: TreeTotals }> {
   const source = await countTree(gocache);
   const destination = backupPathFor(gocache, options.at);
@@ -61,6 +69,7 @@ export async function backupCache(
     throw new BackupError(`Not enough free disk for a backup: need ${needed} bytes (cache + 10 %), ${free} free at ${parent}.`);
   }
   options.log(`copying to ${destination}`);
+  options.onDestination?.(destination);
   await fs.promises.cp(gocache, destination, {
     recursive: true,
     errorOnExist: true,
@@ -68,6 +77,7 @@ export async function backupCache(
     verbatimSymlinks: true,
     preserveTimestamps: true,
   });
+  options.afterCopy?.(destination);
   const copied = await countTree(destination);
   options.log(`backup holds ${copied.files} files, ${copied.bytes} bytes`);
   if (copied.files !== source.files || copied.bytes !== source.bytes) {

@@ -9,6 +9,7 @@ import { statePath } from "./agent-state.js";
 import { createCommandRunner, createGoRunner, defaultToolPath, readGoEnv } from "./commands.js";
 import { loadConfig, saveConfig, configPath } from "./config.js";
 import { runDaemon } from "./daemon.js";
+import { journalPath } from "./journal.js";
 import { agentHome, homeDir, readAgentEnv, xdgConfigHome, type AgentEnv } from "./env.js";
 import { findGoBinary } from "./find-go.js";
 import { machineIdentity } from "./machine.js";
@@ -123,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
       console.log(`cachefleet-agent ${agentVersion} reporting to ${config.server} every ${intervalSeconds} s as machine ${config.machineId}`);
-      await runDaemon({ config, probes, reportIntervalMs: intervalSeconds * 1000, signal: stop.signal });
+      await runDaemon({ config, probes, journalFile: journalPath(agentHome(env)), reportIntervalMs: intervalSeconds * 1000, signal: stop.signal });
       return 0;
     }
 

@@ -20,7 +20,7 @@ export const goCommands = {
 export type GoCommandKind = keyof typeof goCommands;
 
 /** System tools the agent may run, found by name on its tool search path. */
-export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl";
+export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps";
 
 /** Every process the agent may start. */
 export type Command =
@@ -28,6 +28,8 @@ export type Command =
   | { kind: "go-version"; go: string }
   | { kind: "go-version-m"; go: string; file: string }
   | { kind: "uname-machine" }
+  /** Every process's pid, uid and command name: to see whether a Go build is running. */
+  | { kind: "ps-processes" }
   | { kind: "sysctl-arm64" }
   | { kind: "sysctl-translated" }
   | { kind: "sw-vers" }
@@ -75,6 +77,8 @@ export function invocationOf(command: Command): Invocation {
       return { program: { go: command.go }, args: ["version"], timeoutMs: probeTimeoutMs * 4 };
     case "go-version-m":
       return { program: { go: command.go }, args: ["version", "-m", foundPath(command.file)], timeoutMs: probeTimeoutMs * 4 };
+    case "ps-processes":
+      return { program: { tool: "ps" }, args: ["-A", "-o", "pid=,uid=,comm="], timeoutMs: probeTimeoutMs };
     case "uname-machine":
       return { program: { tool: "uname" }, args: ["-m"], timeoutMs: probeTimeoutMs };
     case "sysctl-arm64":
@@ -120,7 +124,8 @@ export interface RunResult {
 export class CommandNotRun extends Error {}
 
 export interface CommandRunner {
-  run(command: Command, onLine?: (line: string) => void): Promise<RunResult>;
+  /** `signal` stops the process (a command's time limit); the run then throws CommandNotRun. */
+  run(command: Command, onLine?: (line: string) => void, signal?: AbortSignal): Promise<RunResult>;
 }
 
 export interface CommandRunnerOptions {
@@ -157,7 +162,7 @@ export function resolveTool(tool: SystemTool, toolPath: readonly string[]): stri
 
 export function createCommandRunner(options: CommandRunnerOptions): CommandRunner {
   return {
-    async run(command, onLine) {
+    async run(command, onLine, signal) {
       const invocation = invocationOf(command);
       let program: string;
       if ("go" in invocation.program) {
@@ -176,6 +181,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
         lines: false,
         maxBuffer: 64 * 1024 * 1024,
         env: options.env,
+        ...(signal ? { cancelSignal: signal } : {}),
       });
       if (onLine) {
         for (const stream of [child.stdout, child.stderr]) {
@@ -192,7 +198,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
         }
       }
       const result = await child;
-      if (result.failed && (result.exitCode === undefined || result.timedOut)) {
+      if (result.failed && (result.exitCode === undefined || result.timedOut || result.isCanceled)) {
         throw new CommandNotRun(result.shortMessage);
       }
       return { exitCode: result.exitCode ?? 1, stdout: result.stdout === undefined ? "" : String(result.stdout), stderr: String(result.stderr) };
@@ -205,7 +211,7 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
 export interface GoRunner {
   /** The go binary: a path the agent found, or "go" when it found none. */
   readonly binary: string;
-  run(kind: GoCommandKind, onLine?: (line: string) => void): Promise<RunResult>;
+  run(kind: GoCommandKind, onLine?: (line: string) => void, signal?: AbortSignal): Promise<RunResult>;
 }
 
 export class GoCommandError extends Error {
@@ -225,7 +231,7 @@ export function tail(text: string, maxChars: number): string {
 export function createGoRunner(goBinary: string, runner: CommandRunner = createCommandRunner({ toolPath: [] })): GoRunner {
   return {
     binary: goBinary,
-    run: (action, onLine) => runner.run({ kind: "go", go: goBinary, action }, onLine),
+    run: (action, onLine, signal) => runner.run({ kind: "go", go: goBinary, action }, onLine, signal),
   };
 }
 

@@ -1,18 +1,22 @@
 // `cachefleet-agent run`: report at once and then every interval, receive commands over SSE
 // (with a slow poll as fallback), run them one at a time, and report again after each.
-import { CommandResult, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
-import { scanCache } from "@cachefleet/gocache";
+import { CommandResult, maxLogChunk, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
 import { recordClean, updateState } from "./agent-state.js";
 import type { AgentConfig } from "./config.js";
 import { readGoEnv } from "./commands.js";
-import { runMigration, type StepSink } from "./migration.js";
+import { describeBuilds, goBuildsOf, linuxProcesses, parsePsOutput, type ProcessInfo } from "./go-builds.js";
+import { clearJournal, interruptionMessage, readJournal, writeJournal } from "./journal.js";
+import { runPlan, type StepSink } from "./plan-runner.js";
+import { probeKeychain } from "./probes/keychain.js";
 import type { ProbeContext } from "./probes/context.js";
-import { agentVersion, collectReport, errorMessage } from "./report.js";
+import { collectReport, errorMessage } from "./report.js";
 import { createServerClient, type ServerClient } from "./server.js";
 
 export interface DaemonOptions {
   config: AgentConfig;
   probes: ProbeContext;
+  /** Where the agent notes the command it is running (see journal.ts). */
+  journalFile: string;
   reportIntervalMs: number;
   pollFallbackMs?: number;
   log?: (message: string) => void;
@@ -54,7 +58,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     try {
       for (let command = queue.shift(); command; command = queue.shift()) {
         if (options.signal.aborted) return;
-        await execute(client, command, options.probes, log);
+        await execute(client, command, options.probes, options.journalFile, log);
         await sendReport();
       }
     } finally {
@@ -70,6 +74,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     }
   }
 
+  await reportInterrupted(client, options.journalFile, log);
   await sendReport();
   const subscription = client.agent.commands.subscribe(undefined, {
     onData: (envelope) => accept(envelope.data),
@@ -89,40 +94,111 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   log("stopped");
 }
 
-async function execute(client: ServerClient, command: DeliveredCommand, probes: ProbeContext, log: (message: string) => void): Promise<void> {
-  const runner = probes.go;
+async function execute(
+  client: ServerClient,
+  command: DeliveredCommand,
+  probes: ProbeContext,
+  journalFile: string,
+  log: (message: string) => void,
+): Promise<void> {
   const { claimed } = await client.agent.claim.mutate({ commandId: command.id });
   if (!claimed) return;
   log(`running ${command.spec.kind} (${command.id})`);
   const sink: StepSink = {
     async update(step: StepName, status: StepStatus, text: string) {
+      let cancelRequested = false;
       // Large logs go up in pieces the server accepts.
-      for (let offset = 0; offset === 0 || offset < text.length; offset += 16_000) {
-        await client.agent.progress.mutate({ commandId: command.id, step, status, log: text.slice(offset, offset + 16_000) });
+      for (let offset = 0; offset === 0 || offset < text.length; offset += maxLogChunk) {
+        const ack = await client.agent.progress.mutate({ commandId: command.id, step, status, log: text.slice(offset, offset + maxLogChunk) });
+        cancelRequested ||= ack.cancelRequested;
       }
+      return { cancelRequested };
     },
   };
-  const started = Date.now();
+  const started = new Date();
+  const journal = (step: StepName | null, backupPath: string | null) =>
+    writeJournal(journalFile, { commandId: command.id, kind: command.spec.kind, step, startedAt: started.toISOString(), backupPath });
+  journal(null, null);
   let result: CommandResult;
   try {
-    const env = await readGoEnv(runner);
-    if (command.spec.kind === "migrate") {
-      const onCleaned = (at: Date) => {
-        updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
-      };
-      result = await runMigration({ gocache: env.GOCACHE, runner, sink, now: probes.now, onCleaned }, command.spec.options, command.id);
-    } else if (command.spec.kind === "rescan") {
-      await sink.update("scan", "running", "");
-      const summary = scanCache(env.GOCACHE);
-      await sink.update("scan", "succeeded", `${summary.entries.count} entries, ${summary.entries.bytes} bytes; verdict ${summary.verdict}\n`);
-      result = { commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: summary.entries, backupPath: null, prunedBackups: [], durationMs: Date.now() - started };
-    } else {
-      // A kind the server knows but this agent does not run yet must fail, never pass as a rescan.
-      throw new Error(`This agent (${agentVersion}) does not run "${command.spec.kind}" commands yet.`);
-    }
+    const env = await readGoEnv(probes.go);
+    result = await runPlan(
+      {
+        gocache: env.GOCACHE,
+        runner: probes.go,
+        sink,
+        now: probes.now,
+        onCleaned: (at) => {
+          updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
+        },
+        busyReason: () => goBuildInProgress(probes),
+        verifyProblem: () => keychainProblem(probes),
+        onProgress: (step, backupPath) => {
+          if (step) journal(step, backupPath);
+        },
+      },
+      command,
+    );
   } catch (error) {
-    result = { commandId: command.id, status: "failed", error: errorMessage(error), failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: Date.now() - started };
+    result = {
+      commandId: command.id,
+      status: "failed",
+      error: errorMessage(error),
+      failedStep: null,
+      before: null,
+      after: null,
+      backupPath: null,
+      prunedBackups: [],
+      durationMs: Date.now() - started.getTime(),
+    };
   }
   await client.agent.result.mutate(CommandResult.parse(result));
+  clearJournal(journalFile);
   log(`${command.spec.kind} ${result.status}${result.error ? `: ${result.error}` : ""}`);
+}
+
+/** A Go build of this user running now, as a retriable reason to wait; null when none. */
+async function goBuildInProgress(probes: ProbeContext): Promise<string | null> {
+  if (probes.uid === null) return null;
+  let processes: ProcessInfo[];
+  if (probes.platform === "linux") processes = linuxProcesses();
+  else {
+    const listing = await probes.commands.run({ kind: "ps-processes" });
+    processes = listing.exitCode === 0 ? parsePsOutput(listing.stdout) : [];
+  }
+  const builds = goBuildsOf(processes, probes.uid, process.pid);
+  return builds.length > 0 ? describeBuilds(builds) : null;
+}
+
+/** On macOS the rebuilt cache can only be encrypted when the Keychain item exists. */
+async function keychainProblem(probes: ProbeContext): Promise<string | null> {
+  const keychain = await probeKeychain(probes);
+  if (keychain.status === "ok" && !keychain.itemPresent) {
+    return `The Keychain has no "${keychain.service}" item, so the rebuilt cache cannot be encrypted; create it, then run verify again.`;
+  }
+  return null;
+}
+
+/** A command the agent was running when it last stopped is reported interrupted, with its step. */
+async function reportInterrupted(client: ServerClient, journalFile: string, log: (message: string) => void): Promise<void> {
+  const entry = readJournal(journalFile);
+  if (!entry) return;
+  const error = interruptionMessage(entry);
+  try {
+    const { recorded } = await client.agent.result.mutate({
+      commandId: entry.commandId,
+      status: "interrupted",
+      error,
+      failedStep: entry.step,
+      before: null,
+      after: null,
+      backupPath: entry.step === "backup" ? null : entry.backupPath,
+      prunedBackups: [],
+      durationMs: Date.now() - new Date(entry.startedAt).getTime(),
+    });
+    log(`${entry.kind} ${entry.commandId} was interrupted${recorded ? "" : " (the dashboard had already marked it)"}: ${error}`);
+    clearJournal(journalFile);
+  } catch (failure) {
+    log(`could not report the interrupted command yet: ${errorMessage(failure)}`);
+  }
 }

@@ -1,5 +1,5 @@
 // The migration plan against a real Go 1.22 toolchain and a cache it really built.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StepName, StepStatus } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
 import { createGoRunner } from "./commands.js";
-import { runMigration, type StepSink } from "./migration.js";
+import { describeBuilds, goBuildsOf, linuxProcesses } from "./go-builds.js";
+import { runMigration, runPlan, type StepSink } from "./plan-runner.js";
 
 const go = "/usr/lib/go-1.22/bin/go";
 let workDir: string;
@@ -19,8 +20,13 @@ function goEnv(gocache: string): NodeJS.ProcessEnv {
 
 class RecordingSink implements StepSink {
   readonly updates: { step: StepName; status: StepStatus; log: string }[] = [];
-  async update(step: StepName, status: StepStatus, log: string): Promise<void> {
+  /** Answers "cancel requested" from this update on, as the server does after an admin cancels. */
+  cancelAfter: { step: StepName; status: StepStatus } | null = null;
+  #cancelled = false;
+  async update(step: StepName, status: StepStatus, log: string): Promise<{ cancelRequested: boolean }> {
     this.updates.push({ step, status, log });
+    if (this.cancelAfter && this.cancelAfter.step === step && this.cancelAfter.status === status) this.#cancelled = true;
+    return { cancelRequested: this.#cancelled };
   }
   finalStatus(step: StepName): StepStatus | undefined {
     return this.updates.filter((u) => u.step === step).at(-1)?.status;
@@ -49,6 +55,10 @@ async function withGoCache<T>(gocache: string, work: () => Promise<T>): Promise<
   }
 }
 
+afterAll(() => {
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
 describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
   beforeAll(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cachefleet-migration-"));
@@ -60,9 +70,6 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
     execFileSync(go, ["build", "-o", path.join(workDir, "hello-bin"), "."], { cwd: module, env: goEnv(builtCache) });
   });
 
-  afterAll(() => {
-    fs.rmSync(workDir, { recursive: true, force: true });
-  });
 
   it("backs up, cleans, re-initialises and verifies", async () => {
     const gocache = cacheCopy("full");
@@ -121,5 +128,108 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
     expect(broken).toMatchObject({ status: "failed", failedStep: "clean" });
     expect(cleanedAt).toHaveLength(1);
     expect(broken.error).toMatch(/ENOENT|not found/i);
+  });
+});
+
+describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () => {
+  beforeAll(() => {
+    if (!workDir || !fs.existsSync(builtCache)) throw new Error("the migration suite above builds the cache first");
+  });
+
+  it("refuses a backup that does not verify, and never cleans", async () => {
+    const gocache = cacheCopy("bad-backup");
+    const before = scanCache(gocache);
+    const sink = new RecordingSink();
+    const result = await withGoCache(gocache, () =>
+      runPlan(
+        {
+          gocache,
+          runner: createGoRunner(go),
+          sink,
+          // A copy that lost a file between copying and verifying, as a failing disk would leave it.
+          afterBackupCopy: (destination) => {
+            const bucket = fs.readdirSync(destination).find((name) => /^[0-9a-f]{2}$/.test(name) && fs.readdirSync(path.join(destination, name)).length > 0) ?? "";
+            const victim = fs.readdirSync(path.join(destination, bucket))[0] ?? "";
+            fs.rmSync(path.join(destination, bucket, victim));
+          },
+        },
+        { id: "bad-backup", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 },
+      ),
+    );
+    expect(result).toMatchObject({ status: "failed", failedStep: "backup" });
+    expect(result.error).toMatch(/did not verify/);
+    expect(sink.updates.some((u) => u.step === "clean")).toBe(false);
+    expect(scanCache(gocache).entries).toEqual(before.entries);
+  });
+
+  it("stops at the next safe point when an admin cancels, keeping the backup", async () => {
+    const gocache = cacheCopy("cancel");
+    const before = scanCache(gocache);
+    const sink = new RecordingSink();
+    sink.cancelAfter = { step: "backup", status: "running" };
+    const result = await withGoCache(gocache, () =>
+      runPlan({ gocache, runner: createGoRunner(go), sink }, { id: "cancel", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 }),
+    );
+    expect(result.status).toBe("cancelled");
+    expect(sink.finalStatus("backup")).toBe("succeeded");
+    expect(sink.finalStatus("clean")).toBe("cancelled");
+    expect(sink.updates.some((u) => u.step === "clean" && u.status === "running")).toBe(false);
+    expect(scanCache(gocache).entries).toEqual(before.entries);
+    expect(result.backupPath && scanCache(result.backupPath).entries).toEqual(before.entries);
+  });
+
+  it("times out a step that runs past the command's limit", async () => {
+    const gocache = cacheCopy("slow");
+    // A go that takes its time before doing the real work, like `go list std` on a cold, slow disk.
+    const slowGo = path.join(workDir, "slow-go");
+    fs.writeFileSync(slowGo, `#!/bin/sh\nsleep 5\nexec ${go} "$@"\n`, { mode: 0o755 });
+    const sink = new RecordingSink();
+    const result = await withGoCache(gocache, () =>
+      runPlan({ gocache, runner: createGoRunner(slowGo), sink }, { id: "slow", spec: { kind: "reinit", options: {} }, timeoutSeconds: 1 }),
+    );
+    expect(result).toMatchObject({ status: "timed-out", failedStep: "reinit" });
+    expect(result.error).toMatch(/1 s limit/);
+  });
+
+  it("refuses to touch the cache while a Go build runs, retriably", async () => {
+    const gocache = cacheCopy("busy");
+    // A process named like the Go compiler, owned by this user.
+    const compile = path.join(workDir, "compile");
+    fs.copyFileSync("/bin/sleep", compile);
+    fs.chmodSync(compile, 0o755);
+    const child = spawn(compile, ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const uid = process.getuid?.() ?? 0;
+      const busyReason = async () => {
+        const builds = goBuildsOf(linuxProcesses(), uid, process.pid);
+        return builds.length > 0 ? describeBuilds(builds) : null;
+      };
+      const sink = new RecordingSink();
+      const result = await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "busy", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 });
+      expect(result.status).toBe("failed");
+      expect(result.error).toMatch(/A Go build is using the cache right now: compile \(pid \d+\)\. Retry/);
+      expect(sink.updates).toEqual([]);
+      // A rescan reads only, so it still runs.
+      expect((await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "scan", spec: { kind: "rescan", options: {} }, timeoutSeconds: 600 })).status).toBe("succeeded");
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("prunes only this cache's own backups older than the limit", async () => {
+    const gocache = cacheCopy("prune");
+    const parent = path.dirname(gocache);
+    for (const name of ["go-build.backup-20261001-101010", "go-build.backup-20261120-080000", "go-build.backup-notadate", "other.backup-20200101-000000"]) {
+      fs.mkdirSync(path.join(parent, name));
+    }
+    const sink = new RecordingSink();
+    const result = await runPlan(
+      { gocache, runner: createGoRunner(go), sink, now: () => new Date(2026, 10, 23, 12, 0, 0) },
+      { id: "prune", spec: { kind: "prune-backups", options: { olderThanDays: 30 } }, timeoutSeconds: 600 },
+    );
+    expect(result.status).toBe("succeeded");
+    expect(result.prunedBackups).toEqual([path.join(parent, "go-build.backup-20261001-101010")]);
+    expect(fs.readdirSync(parent).sort()).toEqual(["go-build", "go-build.backup-20261120-080000", "go-build.backup-notadate", "other.backup-20200101-000000"]);
   });
 });

@@ -1,0 +1,56 @@
+// Whether a Go build of this user is running right now: cleaning or copying a cache under a live
+// `go build` races with its writes, so cache-changing commands refuse to start, retriably.
+import fs from "node:fs";
+import path from "node:path";
+
+/** Process names of the go command and the tools it runs against the cache. */
+export const goBuildProcessNames = new Set(["go", "compile", "link", "asm", "cgo", "vet", "cover"]);
+
+export interface ProcessInfo {
+  pid: number;
+  uid: number;
+  name: string;
+}
+
+/** Pure: the processes that are Go builds of `uid`, other than the agent's own. */
+export function goBuildsOf(processes: readonly ProcessInfo[], uid: number, ownPid: number): ProcessInfo[] {
+  return processes.filter((proc) => proc.uid === uid && proc.pid !== ownPid && goBuildProcessNames.has(path.basename(proc.name)));
+}
+
+/** Linux: read /proc directly (no process to start). */
+export function linuxProcesses(procDir = "/proc"): ProcessInfo[] {
+  const processes: ProcessInfo[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(procDir);
+  } catch {
+    return processes;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = fs.readFileSync(path.join(procDir, name, "status"), "utf8");
+      const procName = /^Name:\s*(.+)$/m.exec(status)?.[1]?.trim();
+      const uid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
+      if (procName && uid) processes.push({ pid: Number(name), uid: Number(uid), name: procName });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return processes;
+}
+
+/** macOS and others: `ps -A -o pid=,uid=,comm=` output. */
+export function parsePsOutput(stdout: string): ProcessInfo[] {
+  const processes: ProcessInfo[] = [];
+  for (const line of stdout.split("\n")) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(.+?)\s*$/.exec(line);
+    if (match?.[1] && match[2] && match[3]) processes.push({ pid: Number(match[1]), uid: Number(match[2]), name: match[3] });
+  }
+  return processes;
+}
+
+export function describeBuilds(builds: readonly ProcessInfo[]): string {
+  const shown = builds.slice(0, 5).map((proc) => `${path.basename(proc.name)} (pid ${proc.pid})`);
+  return `A Go build is using the cache right now: ${shown.join(", ")}${builds.length > 5 ? ", …" : ""}. Retry when it has finished.`;
+}

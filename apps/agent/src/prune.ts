@@ -1,0 +1,28 @@
+// prune-backups: removes this cache's own backups (`<GOCACHE>.backup-YYYYMMDD-HHMMSS`) older than
+// N days. Only folders next to GOCACHE whose names match that exact pattern are ever touched.
+import fs from "node:fs";
+import path from "node:path";
+
+export interface BackupFolder {
+  path: string;
+  takenAt: Date;
+}
+
+export function listBackups(gocache: string): BackupFolder[] {
+  const parent = path.dirname(path.resolve(gocache));
+  const pattern = new RegExp(`^${path.basename(gocache).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.backup-(\\d{4})(\\d{2})(\\d{2})-(\\d{2})(\\d{2})(\\d{2})$`);
+  const backups: BackupFolder[] = [];
+  for (const entry of fs.readdirSync(parent, { withFileTypes: true })) {
+    const match = pattern.exec(entry.name);
+    if (!match || !entry.isDirectory()) continue;
+    const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+    if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined || second === undefined) continue;
+    backups.push({ path: path.join(parent, entry.name), takenAt: new Date(year, month - 1, day, hour, minute, second) });
+  }
+  return backups.sort((a, b) => a.takenAt.getTime() - b.takenAt.getTime());
+}
+
+export function backupsOlderThan(backups: readonly BackupFolder[], days: number, now: Date): BackupFolder[] {
+  const cutoff = now.getTime() - days * 24 * 60 * 60 * 1000;
+  return backups.filter((backup) => backup.takenAt.getTime() < cutoff);
+}
