@@ -1,17 +1,19 @@
 // Starts what a user runs — the built dashboard on a fresh SQLite database, seeded by the same
 // bootstrap as `pnpm start`, and a real agent enrolled against it — in a temp folder per test.
+// startDashboardServer runs the dashboard against a database the caller prepared (e.g. several
+// instances on one PostgreSQL database); the dispatch bench runs this file compiled, from e2e/dist.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { execa, type ResultPromise } from "execa";
-import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } from "@cachefleet/db";
+import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase, repositoryRoot } from "@cachefleet/db";
 import { go122, goEnvironment } from "./go-cache.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
-const dashboardDir = path.join(root, "apps/dashboard");
-const agentCli = path.join(root, "apps/agent/dist/cli.js");
+// Not relative to this file: the bench runs it compiled from e2e/dist/support.
+const dashboardDir = path.join(repositoryRoot, "apps/dashboard");
+const agentCli = path.join(repositoryRoot, "apps/agent/dist/cli.js");
 
 export const admin = { email: "admin@example.com", password: "e2e-admin-password" };
 
@@ -38,14 +40,44 @@ export async function startDashboard(workDir: string): Promise<Dashboard> {
   const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
   await database.close();
   if (!seeded) throw new Error("the fresh database was not empty");
+  const server = await startDashboardServer({ databaseUrl: target.url });
+  return { url: server.url, enrollmentSecret: seeded.enrollmentSecret, stop: server.stop };
+}
 
+export interface DashboardServer {
+  url: string;
+  /** Everything the process printed so far, for a failing test's message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface DashboardServerOptions {
+  /** A migrated database: postgresql://… or file:… */
+  databaseUrl: string;
+  /** CACHEFLEET_QUEUE_POLL_MS; unset keeps the dashboard's default. */
+  queuePollMs?: number;
+}
+
+/** Runs the built dashboard (`next start`) on a free loopback port; resolves once it answers. */
+export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
+  if (!fs.existsSync(path.join(dashboardDir, ".next", "BUILD_ID"))) {
+    throw new Error("The dashboard is not built: run `pnpm build` first.");
+  }
   const port = await freePort();
   const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
   const server = execa(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: dashboardDir,
-    env: { DATABASE_URL: target.url, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      DATABASE_URL: options.databaseUrl,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(options.queuePollMs === undefined ? {} : { CACHEFLEET_QUEUE_POLL_MS: String(options.queuePollMs) }),
+    },
     reject: false,
     all: true,
+  });
+  let output = "";
+  server.all?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
   });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
@@ -54,10 +86,13 @@ export async function startDashboard(workDir: string): Promise<Dashboard> {
     } catch {
       // not listening yet
     }
-    if (attempt > 120 || server.exitCode !== null) throw new Error(`dashboard did not start:\n${String((await server).all)}`);
+    if (attempt > 120 || server.exitCode !== null) {
+      await stopProcess(server);
+      throw new Error(`dashboard did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { url, enrollmentSecret: seeded.enrollmentSecret, stop: () => stopProcess(server) };
+  return { url, output: () => output, stop: () => stopProcess(server) };
 }
 
 export interface Agent {

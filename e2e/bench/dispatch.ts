@@ -1,0 +1,383 @@
+// The command dispatch bench (issue 4 §6): N simulated agents hold their command streams (tRPC
+// subscriptions over SSE) open to ONE real dashboard process (`next start`); the bench pushes
+// commands through the admin API over HTTP and measures each command from the push request to
+// its arrival at the agent, which claims it as a real agent would so the queue drains.
+//
+//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N]
+//
+// t0 is performance.now() just before the push request is sent, t1 is performance.now() first
+// thing in the agent's onData; both in this process, so one monotonic clock. The last line per
+// database summarises every measured delivery: the singles (a) and the push to all agents (b).
+// Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
+// Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
+import { parseArgs } from "node:util";
+import { bootstrapIfEmpty, signIn, type Db } from "@cachefleet/db";
+import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
+import { startDashboardServer } from "../support/stack.js";
+import {
+  createAdminClient,
+  createAgentClient,
+  enrollMachines,
+  openCommandStream,
+  waitUntil,
+  type ApiClient,
+  type CommandStream,
+  type EnrolledMachine,
+} from "../support/simulated-agent.js";
+
+type Provider = "sqlite" | "postgresql";
+
+interface Options {
+  agents: number;
+  providers: Provider[];
+  pushes: number;
+  gapMs: number;
+  queuePollMs: number | undefined;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      agents: { type: "string", default: "1000" },
+      database: { type: "string", default: "both" },
+      pushes: { type: "string", default: "500" },
+      "gap-ms": { type: "string", default: "20" },
+      "poll-ms": { type: "string" },
+    },
+  });
+  const whole = (name: string, text: string, min: number): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}, got "${text}"`);
+    return value;
+  };
+  const database = values.database;
+  if (database !== "sqlite" && database !== "postgresql" && database !== "both") {
+    throw new Error(`--database must be sqlite, postgresql or both, got "${database}"`);
+  }
+  return {
+    agents: whole("agents", values.agents, 1),
+    providers: database === "both" ? ["sqlite", "postgresql"] : [database],
+    pushes: whole("pushes", values.pushes, 1),
+    gapMs: whole("gap-ms", values["gap-ms"], 0),
+    queuePollMs: values["poll-ms"] === undefined ? undefined : whole("poll-ms", values["poll-ms"], 10),
+  };
+}
+
+const admin = { email: "bench-admin@example.com", password: "bench-admin-password" };
+const rescan = { kind: "rescan", options: {} } as const;
+const connectTimeoutMs = 120_000;
+// Generous: a slow bulk push is a figure worth seeing, not a failure to hide.
+const deliveryTimeoutMs = 180_000;
+
+/** Run on exit, newest first, also when the bench is interrupted (Ctrl-C). */
+const cleanups: (() => Promise<void>)[] = [];
+
+let cleaning: Promise<void> = Promise.resolve();
+
+/** Chained, so that Ctrl-C during the bench's own clean-up waits for it before exiting. */
+function cleanUp(): Promise<void> {
+  cleaning = cleaning.then(async () => {
+    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error("clean-up failed:", error);
+      }
+    }
+  });
+  return cleaning;
+}
+
+/** When each command was pushed (t0) and first received (t1), and what went wrong on the way. */
+class DeliveryLog {
+  readonly pushedAt = new Map<string, number>();
+  readonly receivedAt = new Map<string, number>();
+  duplicates = 0;
+  streamErrors = 0;
+  claimsInFlight = 0;
+  readonly claimFailures = new Set<string>();
+
+  received(commandId: string, at: number): boolean {
+    if (this.receivedAt.has(commandId)) {
+      this.duplicates += 1;
+      return false;
+    }
+    this.receivedAt.set(commandId, at);
+    return true;
+  }
+
+  pushed(commandIds: readonly string[], at: number): void {
+    for (const id of commandIds) this.pushedAt.set(id, at);
+  }
+
+  allDelivered(commandIds: readonly string[]): boolean {
+    return commandIds.every((id) => this.receivedAt.has(id));
+  }
+
+  latencies(commandIds: readonly string[]): number[] {
+    const latencies: number[] = [];
+    for (const id of commandIds) {
+      const t0 = this.pushedAt.get(id);
+      const t1 = this.receivedAt.get(id);
+      if (t0 !== undefined && t1 !== undefined) latencies.push(t1 - t0);
+    }
+    return latencies;
+  }
+
+  /** Undelivered commands and failed claims among these. */
+  failures(commandIds: readonly string[]): number {
+    return commandIds.filter((id) => !this.receivedAt.has(id) || this.claimFailures.has(id)).length;
+  }
+}
+
+interface Figures {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  count: number;
+}
+
+/** Nearest-rank percentiles. */
+function figures(latencies: readonly number[]): Figures | null {
+  if (latencies.length === 0) return null;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), count: sorted.length };
+}
+
+const ms = (value: number) => value.toFixed(1);
+
+function describe(label: string, latencies: readonly number[], failures: number): string {
+  const f = figures(latencies);
+  if (!f) return `  ${label}: count 0  failures ${failures}`;
+  return `  ${label}: p50 ${ms(f.p50)} ms  p90 ${ms(f.p90)} ms  p99 ${ms(f.p99)} ms  max ${ms(f.max)} ms  count ${f.count}  failures ${failures}`;
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+type Pushed = { ok: true; commandIds: string[]; requestMs: number } | { ok: false; error: string };
+
+/** A refused or failed push is a result, not an exception: the bench counts it and goes on. */
+async function push(adminClient: ApiClient, log: DeliveryLog, machineIds: string[]): Promise<Pushed> {
+  const t0 = performance.now();
+  try {
+    const { commandIds } = await adminClient.commands.push.mutate({ target: { type: "machines", machineIds }, spec: rescan });
+    log.pushed(commandIds, t0);
+    return { ok: true, commandIds, requestMs: performance.now() - t0 };
+  } catch (error) {
+    return { ok: false, error: lastLine(error) };
+  }
+}
+
+async function countByStatus(db: Db, commandIds: readonly string[]): Promise<string> {
+  const counts = new Map<string, number>();
+  // Chunked: SQLite caps the number of bound parameters in one statement.
+  for (let start = 0; start < commandIds.length; start += 500) {
+    const rows = await db.command.findMany({ where: { id: { in: commandIds.slice(start, start + 500) } }, select: { status: true } });
+    for (const row of rows) counts.set(row.status, (counts.get(row.status) ?? 0) + 1);
+  }
+  return [...counts].map(([status, count]) => `${count} ${status}`).join(", ") || "none";
+}
+
+async function createDatabase(provider: Provider): Promise<TestDatabase | null> {
+  if (provider === "postgresql") {
+    const host = new URL(postgresAdminUrl).hostname;
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
+      console.log(`postgresql: skipped, the bench only uses a loopback server and ${host} is not one.`);
+      return null;
+    }
+    if (!(await postgresReachable())) {
+      console.log(`postgresql: skipped, no PostgreSQL server answers at ${host}:${new URL(postgresAdminUrl).port || "5432"}.`);
+      return null;
+    }
+  }
+  return createTestDatabase(provider);
+}
+
+/** Connects one command stream per machine, each claiming what it receives like a real agent. */
+async function connectAgents(url: string, machines: readonly EnrolledMachine[], log: DeliveryLog): Promise<CommandStream[]> {
+  const streams: CommandStream[] = [];
+  cleanups.push(async () => {
+    for (const stream of streams) stream.close();
+  });
+  for (const machine of machines) {
+    const client = createAgentClient(url, machine.token);
+    streams.push(
+      openCommandStream(client, {
+        onCommand: (commandId, receivedAt) => {
+          if (!log.received(commandId, receivedAt)) return;
+          // A real agent claims before it runs anything; claiming is what drains the queue.
+          log.claimsInFlight += 1;
+          client.agent.claim
+            .mutate({ commandId })
+            .then(
+              ({ claimed }) => void (claimed || log.claimFailures.add(commandId)),
+              () => void log.claimFailures.add(commandId),
+            )
+            .finally(() => (log.claimsInFlight -= 1));
+        },
+        onError: () => (log.streamErrors += 1),
+      }),
+    );
+  }
+  let startedCount = 0;
+  let startFailure: unknown = null;
+  for (const stream of streams) stream.started.then(() => (startedCount += 1), (error: unknown) => (startFailure ??= error));
+  await waitUntil(() => startedCount === streams.length || startFailure !== null, connectTimeoutMs);
+  if (startFailure !== null) throw new Error("an agent's command stream failed to start", { cause: startFailure });
+  if (startedCount < streams.length) throw new Error(`only ${startedCount} of ${streams.length} command streams started within ${connectTimeoutMs / 1000} s`);
+  return streams;
+}
+
+interface Phase {
+  label: string;
+  commandIds: string[];
+  /** Agents whose command was never created because its push failed. */
+  refused: number;
+}
+
+/** (a) One command at a time to a random agent, not waiting for its delivery before the next. */
+async function pushSingles(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], options: Options, provider: Provider): Promise<Phase> {
+  const phase: Phase = { label: "(a) singles", commandIds: [], refused: 0 };
+  const requestMs: number[] = [];
+  for (let index = 0; index < options.pushes; index++) {
+    const machine = machines[Math.floor(Math.random() * machines.length)];
+    if (!machine) continue;
+    const pushed = await push(adminClient, log, [machine.machineId]);
+    if (pushed.ok) {
+      phase.commandIds.push(...pushed.commandIds);
+      requestMs.push(pushed.requestMs);
+    } else {
+      if (phase.refused === 0) console.log(`${provider}: (a) a push failed: ${pushed.error}`);
+      phase.refused += 1;
+    }
+    if (options.gapMs > 0) await sleep(options.gapMs);
+  }
+  const requests = figures(requestMs);
+  console.log(
+    `${provider}: (a) ${options.pushes} single pushes to random agents, ${options.gapMs} ms apart; push requests took p50 ${ms(requests?.p50 ?? 0)} ms, p99 ${ms(requests?.p99 ?? 0)} ms`,
+  );
+  await waitUntil(() => log.allDelivered(phase.commandIds) && log.claimsInFlight === 0, deliveryTimeoutMs);
+  return phase;
+}
+
+/**
+ * (b) One push to every agent. When it fails, its agents count as failures and, so that the
+ * fan-out is still measured, (b') pushes the same agents in slices of 500 sent together.
+ */
+async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], provider: Provider): Promise<Phase[]> {
+  const everyone = machines.map((machine) => machine.machineId);
+  const bulk = await push(adminClient, log, everyone);
+  const phases: Phase[] = [];
+  if (bulk.ok) {
+    console.log(`${provider}: (b) one push to all ${everyone.length} agents; the push request took ${ms(bulk.requestMs)} ms`);
+    phases.push({ label: "(b) bulk   ", commandIds: bulk.commandIds, refused: 0 });
+  } else {
+    console.log(`${provider}: (b) the push to all ${everyone.length} agents failed: ${bulk.error}`);
+    phases.push({ label: "(b) bulk   ", commandIds: [], refused: everyone.length });
+    const slices: string[][] = [];
+    for (let start = 0; start < everyone.length; start += 500) slices.push(everyone.slice(start, start + 500));
+    const pushed = await Promise.all(slices.map((slice) => push(adminClient, log, slice)));
+    const slicesPhase: Phase = { label: "(b') slices", commandIds: [], refused: 0 };
+    for (const [index, one] of pushed.entries()) {
+      if (one.ok) slicesPhase.commandIds.push(...one.commandIds);
+      else slicesPhase.refused += slices[index]?.length ?? 0;
+    }
+    const took = pushed.map((one) => (one.ok ? `${ms(one.requestMs)} ms` : `failed (${one.error})`)).join(", ");
+    console.log(`${provider}: (b') ${slices.length} pushes of up to 500 agents sent together; the push requests took ${took}`);
+    phases.push(slicesPhase);
+  }
+  const measured = phases.flatMap((phase) => phase.commandIds);
+  await waitUntil(() => log.allDelivered(measured) && log.claimsInFlight === 0, deliveryTimeoutMs);
+  return phases;
+}
+
+async function runOne(provider: Provider, options: Options): Promise<void> {
+  const database = await createDatabase(provider);
+  if (!database) return;
+  cleanups.push(() => database.drop());
+  const log = new DeliveryLog();
+
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
+  const session = await signIn(database.db, admin.email, admin.password);
+  if (!seeded || !session) throw new Error("could not seed the fresh database");
+  let started = performance.now();
+  const machines = await enrollMachines(database.db, seeded.enrollmentSecret, options.agents);
+  console.log(`${provider}: enrolled ${machines.length} machines in ${ms(performance.now() - started)} ms`);
+
+  const dashboard = await startDashboardServer({ databaseUrl: database.target.url, queuePollMs: options.queuePollMs });
+  cleanups.push(() => dashboard.stop());
+  const adminClient = createAdminClient(dashboard.url, session.token);
+
+  started = performance.now();
+  const streams = await connectAgents(dashboard.url, machines, log);
+  console.log(`${provider}: ${streams.length} agents connected over SSE in ${ms(performance.now() - started)} ms (queue poll ${options.queuePollMs ?? "default"} ms)`);
+
+  // Warm-up, not measured: the first push loads the mutation's code paths in the server.
+  const warmUp = await push(adminClient, log, [machines[0]?.machineId ?? ""]);
+  if (!warmUp.ok) throw new Error(`the warm-up push failed: ${warmUp.error}`);
+  if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) throw new Error("the warm-up command never arrived");
+
+  const phases = [await pushSingles(adminClient, log, machines, options, provider), ...(await pushToAll(adminClient, log, machines, provider))];
+  for (const phase of phases) console.log(describe(phase.label, log.latencies(phase.commandIds), phase.refused + log.failures(phase.commandIds)));
+  const measured = phases.flatMap((phase) => phase.commandIds);
+  const reconnects = streams.reduce((sum, stream) => sum + stream.reconnects(), 0);
+  console.log(
+    `${provider}: stream errors ${log.streamErrors}, reconnects ${reconnects}, duplicate deliveries ${log.duplicates}, failed claims ${log.claimFailures.size}; ` +
+      // Claimed commands stay running until their 90 s lease lapses (simulated agents send no
+      // progress), so a long run also shows some as interrupted.
+      `in the database: ${await countByStatus(database.db, measured)}`,
+  );
+  const serverErrors = errorLines(dashboard.output());
+  if (serverErrors.count > 0) {
+    console.log(`${provider}: the dashboard logged ${serverErrors.count} error line(s), e.g.:\n${serverErrors.distinct.map((line) => `    ${line}`).join("\n")}`);
+  }
+
+  const all = figures(log.latencies(measured));
+  await cleanUp();
+  const included = phases.filter((phase) => phase.commandIds.length > 0).map((phase) => phase.label.trim());
+  console.log(`${provider}: summary over every delivery of ${included.join(" and ")}:`);
+  console.log(`dispatch p50 ${ms(all?.p50 ?? Number.NaN)} ms p99 ${ms(all?.p99 ?? Number.NaN)} ms (${machines.length} agents, ${provider})`);
+}
+
+/** Prisma's errors put the cause on their last line; fetch's put it in `cause`. */
+function lastLine(error: unknown): string {
+  const text = describeError(error);
+  return text.trim().split("\n").at(-1) ?? text;
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause === undefined ? error.message : `${error.message} (${describeError(error.cause)})`;
+}
+
+function errorLines(output: string): { count: number; distinct: string[] } {
+  const lines = output.split("\n").filter((line) => /error/i.test(line));
+  return { count: lines.length, distinct: [...new Set(lines.map((line) => line.trim()))].slice(0, 5) };
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to
+  // handle, which would kill the bench before it has dropped its database.
+  let interrupted = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.log(`${signal}: cleaning up`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  try {
+    for (const provider of options.providers) await runOne(provider, options);
+  } finally {
+    await cleanUp();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(describeError(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,124 @@
+// Simulated agents for the dispatch bench and the multi-instance queue test: the real agent's tRPC
+// client (SSE for the command stream, plain HTTP for calls), without anything that runs commands,
+// plus an admin client that signs in with the browser's session cookie.
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from "@trpc/client";
+import { EventSource } from "eventsource";
+import type { AppRouter } from "@cachefleet/api";
+import { enrollMachine, type Db } from "@cachefleet/db";
+
+export type ApiClient = TRPCClient<AppRouter>;
+
+function trpcUrl(server: string): string {
+  return new URL("/api/trpc", server).toString();
+}
+
+/**
+ * The same links as apps/agent/src/server.ts (an app, so not importable from here). The
+ * `eventsource` package reads the stream through the global fetch, whose undici pool has no
+ * per-origin connection limit, so a thousand streams to one dashboard need no tuning.
+ */
+export function createAgentClient(server: string, token: string): ApiClient {
+  const authorization = { authorization: `Bearer ${token}` };
+  const url = trpcUrl(server);
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...authorization } }),
+          }),
+        }),
+        false: httpLink({ url, headers: () => authorization }),
+      }),
+    ],
+  });
+}
+
+/** What the browser sends after signing in: the session cookie. */
+export function createAdminClient(server: string, sessionToken: string): ApiClient {
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: trpcUrl(server), headers: () => ({ cookie: `cachefleet_session=${encodeURIComponent(sessionToken)}` }) })],
+  });
+}
+
+export interface EnrolledMachine {
+  machineId: string;
+  token: string;
+}
+
+/** Enrolls straight through the database: the HTTP enrollment path is not what is measured. */
+export async function enrollMachines(db: Db, secret: string, count: number): Promise<EnrolledMachine[]> {
+  const machines: EnrolledMachine[] = [];
+  // A few at a time keeps PostgreSQL's pool busy without queueing a thousand queries at once.
+  const concurrency = 16;
+  for (let start = 0; start < count; start += concurrency) {
+    const indexes = Array.from({ length: Math.min(concurrency, count - start) }, (_, offset) => start + offset);
+    machines.push(
+      ...(await Promise.all(
+        indexes.map((index) =>
+          enrollMachine(db, secret, {
+            hostname: `sim-${String(index).padStart(5, "0")}`,
+            username: "sim",
+            platform: "darwin",
+            osRelease: "24.0.0",
+            arch: "arm64",
+          }),
+        ),
+      )),
+    );
+  }
+  return machines;
+}
+
+export interface CommandStreamHandlers {
+  /** `receivedAt` is performance.now() taken first thing when the command arrives. */
+  onCommand(commandId: string, receivedAt: number): void;
+  onError(error: unknown): void;
+}
+
+export interface CommandStream {
+  /** Resolves when the server has opened the stream (tRPC's onStarted). */
+  started: Promise<void>;
+  /** How often the stream dropped and reconnected after it had started. */
+  reconnects(): number;
+  close(): void;
+}
+
+export function openCommandStream(client: ApiClient, handlers: CommandStreamHandlers): CommandStream {
+  let markStarted: () => void = () => undefined;
+  let failStart: (error: unknown) => void = () => undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    markStarted = resolve;
+    failStart = reject;
+  });
+  let isStarted = false;
+  let reconnects = 0;
+  const subscription = client.agent.commands.subscribe(undefined, {
+    onStarted: () => {
+      isStarted = true;
+      markStarted();
+    },
+    onData: ({ id }) => handlers.onCommand(id, performance.now()),
+    onConnectionStateChange: (state) => {
+      if (isStarted && state.state === "connecting" && state.error) reconnects += 1;
+    },
+    onError: (error) => {
+      if (!isStarted) failStart(error);
+      handlers.onError(error);
+    },
+  });
+  return { started, reconnects: () => reconnects, close: () => subscription.unsubscribe() };
+}
+
+/** Resolves once `done()` holds, checking every few milliseconds; false when `timeoutMs` passed first. */
+export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return true;
+}
