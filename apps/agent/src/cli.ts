@@ -35,6 +35,7 @@ Usage:
 
 Environment:
   CACHEFLEET_AGENT_HOME   where the agent keeps its config (default: the platform's config folder)
+  CACHEFLEET_MACHINE_NAME the name the dashboard shows (default: the hostname)
   CACHEFLEET_GO           the go binary to run (default: go on PATH, then standard install folders)
   NO_COLOR                set to anything to print status without colors
 `;
@@ -53,6 +54,7 @@ function probeContext(env: AgentEnv): ProbeContext {
   const commands = createCommandRunner({ toolPath: defaultToolPath(env.PATH) });
   const home = homeDir(env);
   return {
+    machineName: env.CACHEFLEET_MACHINE_NAME,
     commands,
     go: createGoRunner(findGoBinary(env.CACHEFLEET_GO, env.PATH), commands),
     platform: process.platform,
@@ -107,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
       if (!values.server || !secret) throw new UsageError("enroll needs --server URL and --secret S (or CACHEFLEET_ENROLL_SECRET).");
       const server = new URL(values.server).origin;
       const home = agentHome(env);
-      const machine = machineIdentity();
+      const machine = machineIdentity(env.CACHEFLEET_MACHINE_NAME);
       const enrolled = await createServerClient(server, null).agent.enroll.mutate({ secret, machine });
       saveConfig(home, { server, machineId: enrolled.machineId, token: enrolled.token, enrolledAt: new Date().toISOString() });
       console.log(`Enrolled ${machine.hostname} with ${server} as machine ${enrolled.machineId}.`);

@@ -131,7 +131,7 @@ async function execute(
         onCleaned: (at) => {
           updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
         },
-        busyReason: () => goBuildInProgress(probes),
+        busyReason: () => goBuildInProgress(probes, env.GOCACHE),
         verifyProblem: () => keychainProblem(probes),
         onProgress: (step, backupPath) => {
           if (step) journal(step, backupPath);
@@ -158,7 +158,7 @@ async function execute(
 }
 
 /** A Go build of this user running now, as a retriable reason to wait; null when none. */
-async function goBuildInProgress(probes: ProbeContext): Promise<string | null> {
+async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise<string | null> {
   if (probes.uid === null) return null;
   let processes: ProcessInfo[];
   if (probes.platform === "linux") processes = linuxProcesses();
@@ -166,7 +166,7 @@ async function goBuildInProgress(probes: ProbeContext): Promise<string | null> {
     const listing = await probes.commands.run({ kind: "ps-processes" });
     processes = listing.exitCode === 0 ? parsePsOutput(listing.stdout) : [];
   }
-  const builds = goBuildsOf(processes, probes.uid, process.pid);
+  const builds = goBuildsOf(processes, probes.uid, process.pid, gocache);
   return builds.length > 0 ? describeBuilds(builds) : null;
 }
 

@@ -10,11 +10,48 @@ export interface ProcessInfo {
   pid: number;
   uid: number;
   name: string;
+  /** The GOCACHE the process uses, when its environment could be read; null when unknown. */
+  gocache?: string | null;
 }
 
-/** Pure: the processes that are Go builds of `uid`, other than the agent's own. */
-export function goBuildsOf(processes: readonly ProcessInfo[], uid: number, ownPid: number): ProcessInfo[] {
-  return processes.filter((proc) => proc.uid === uid && proc.pid !== ownPid && goBuildProcessNames.has(path.basename(proc.name)));
+/**
+ * Pure: the processes that are Go builds of `uid` (other than the agent itself) that may be using
+ * `gocache`. A process whose cache is unknown counts: better a retriable refusal than a race.
+ */
+export function goBuildsOf(processes: readonly ProcessInfo[], uid: number, ownPid: number, gocache?: string): ProcessInfo[] {
+  return processes.filter(
+    (proc) =>
+      proc.uid === uid &&
+      proc.pid !== ownPid &&
+      goBuildProcessNames.has(path.basename(proc.name)) &&
+      (gocache === undefined || proc.gocache === null || proc.gocache === undefined || path.resolve(proc.gocache) === path.resolve(gocache)),
+  );
+}
+
+/** The GOCACHE a go process uses, from its environment, as `go env GOCACHE` would decide on Linux. */
+export function gocacheFromEnvironment(environ: ReadonlyMap<string, string>): string | null {
+  const explicit = environ.get("GOCACHE");
+  if (explicit && path.isAbsolute(explicit)) return explicit;
+  if (explicit === "off") return "off";
+  const xdg = environ.get("XDG_CACHE_HOME");
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "go-build");
+  const home = environ.get("HOME");
+  return home && path.isAbsolute(home) ? path.join(home, ".cache", "go-build") : null;
+}
+
+function readEnviron(file: string): Map<string, string> | null {
+  try {
+    const entries = fs
+      .readFileSync(file, "utf8")
+      .split("\0")
+      .map((entry): [string, string] => {
+        const at = entry.indexOf("=");
+        return at < 0 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
+      });
+    return new Map(entries);
+  } catch {
+    return null;
+  }
 }
 
 /** Linux: read /proc directly (no process to start). */
@@ -32,7 +69,9 @@ export function linuxProcesses(procDir = "/proc"): ProcessInfo[] {
       const status = fs.readFileSync(path.join(procDir, name, "status"), "utf8");
       const procName = /^Name:\s*(.+)$/m.exec(status)?.[1]?.trim();
       const uid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
-      if (procName && uid) processes.push({ pid: Number(name), uid: Number(uid), name: procName });
+      if (!procName || !uid || !goBuildProcessNames.has(procName)) continue;
+      const environ = readEnviron(path.join(procDir, name, "environ"));
+      processes.push({ pid: Number(name), uid: Number(uid), name: procName, gocache: environ ? gocacheFromEnvironment(environ) : null });
     } catch {
       // The process ended while we looked.
     }

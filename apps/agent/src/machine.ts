@@ -2,7 +2,7 @@
 import os from "node:os";
 import type { MachineIdentity } from "@cachefleet/contract";
 
-export function machineIdentity(): MachineIdentity {
+export function machineIdentity(name?: string): MachineIdentity {
   let username = "";
   try {
     username = os.userInfo().username;
@@ -10,7 +10,7 @@ export function machineIdentity(): MachineIdentity {
     // No passwd entry for this uid (some containers): report the machine without a user name.
   }
   return {
-    hostname: os.hostname() || "unknown-host",
+    hostname: name ?? (os.hostname() || "unknown-host"),
     username,
     platform: process.platform,
     osRelease: os.release(),

@@ -197,12 +197,15 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
     const compile = path.join(workDir, "compile");
     fs.copyFileSync("/bin/sleep", compile);
     fs.chmodSync(compile, 0o755);
-    const child = spawn(compile, ["30"], { stdio: "ignore" });
+    const child = spawn(compile, ["30"], { stdio: "ignore", env: { ...process.env, GOCACHE: gocache } });
+    const elsewhere = spawn(compile, ["30"], { stdio: "ignore", env: { ...process.env, GOCACHE: path.join(workDir, "another-cache") } });
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const uid = process.getuid?.() ?? 0;
       const busyReason = async () => {
-        const builds = goBuildsOf(linuxProcesses(), uid, process.pid);
+        const builds = goBuildsOf(linuxProcesses(), uid, process.pid, gocache);
+        // A build on another cache does not count.
+        expect(builds.map((build) => build.pid)).not.toContain(elsewhere.pid);
         return builds.length > 0 ? describeBuilds(builds) : null;
       };
       const sink = new RecordingSink();
@@ -214,6 +217,7 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
       expect((await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "scan", spec: { kind: "rescan", options: {} }, timeoutSeconds: 600 })).status).toBe("succeeded");
     } finally {
       child.kill();
+      elsewhere.kill();
     }
   });
 

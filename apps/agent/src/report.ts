@@ -76,7 +76,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     id: randomUUID(),
     agentVersion,
     takenAt: takenAt.toISOString(),
-    machine: machineIdentity(),
+    machine: machineIdentity(context.machineName),
     go,
     scan,
     probes: await collectProbes(context, env, scan),

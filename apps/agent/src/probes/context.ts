@@ -18,6 +18,8 @@ export interface ToolchainLocations {
 }
 
 export interface ProbeContext {
+  /** Reported instead of the hostname when set (CACHEFLEET_MACHINE_NAME). */
+  machineName?: string;
   commands: CommandRunner;
   go: GoRunner;
   platform: NodeJS.Platform;
