@@ -2,10 +2,10 @@
 // execa without a shell and with a timeout; no string from the server ever reaches an argv. The
 // only variable parts are paths the agent found itself (a go binary, a file in GOBIN, its own
 // plist) and the user's numeric uid.
-import fs from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { GoEnv, agentLaunchLabel, keychainService } from "@cachefleet/contract";
+import { isExecutableFile } from "./find-go.js";
 
 /** The systemd user unit `cachefleet-agent install` writes on Linux. */
 export const systemdUnitName = "cachefleet-agent.service";
@@ -137,14 +137,6 @@ export interface CommandRunnerOptions {
   timeoutMs?: number;
 }
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** The search path for system tools: the agent's PATH, then the folders macOS and Linux keep them in. */
 export function defaultToolPath(searchPath: string | undefined): string[] {

@@ -3,7 +3,8 @@
 import fs from "node:fs";
 import path from "node:path";
 
-function isExecutable(file: string): boolean {
+/** A regular file this process may execute. */
+export function isExecutableFile(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -27,8 +28,8 @@ function debianToolchains(): string[] {
 export function findGoBinary(configured: string | undefined, searchPath: string | undefined): string {
   if (configured) return configured;
   for (const dir of (searchPath ?? "").split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, "go"))) return path.join(dir, "go");
+    if (dir && isExecutableFile(path.join(dir, "go"))) return path.join(dir, "go");
   }
   const candidates = ["/usr/local/go/bin/go", "/opt/homebrew/bin/go", "/usr/lib/go/bin/go", ...debianToolchains()];
-  return candidates.find(isExecutable) ?? "go";
+  return candidates.find(isExecutableFile) ?? "go";
 }

@@ -6,15 +6,8 @@ import path from "node:path";
 import { probeLimits, type BuildInfoProbe, type GoEnv, type GoToolchain, type GoToolchainProbe, type ToolchainSource } from "@cachefleet/contract";
 import { clip, errorMessage, failed, mapLimited } from "./answer.js";
 import type { ProbeContext } from "./context.js";
+import { isExecutableFile } from "../find-go.js";
 
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function realpathOrNull(file: string): string | null {
   try {
