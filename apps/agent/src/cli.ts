@@ -3,20 +3,21 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { scanCache } from "@cachefleet/gocache";
+import { scanCacheIncremental } from "@cachefleet/gocache";
 import { evaluateHealth, overallHealth, sortFindings } from "@cachefleet/health";
 import { statePath } from "./agent-state.js";
 import { createCommandRunner, createGoRunner, defaultToolPath, readGoEnv } from "./commands.js";
 import { loadConfig, saveConfig, configPath } from "./config.js";
 import { runDaemon } from "./daemon.js";
 import { journalPath } from "./journal.js";
+import { scanStatePath } from "./scan-state.js";
 import { agentHome, homeDir, readAgentEnv, xdgConfigHome, type AgentEnv } from "./env.js";
 import { findGoBinary } from "./find-go.js";
 import { machineIdentity } from "./machine.js";
 import { BuildInfoMemo } from "./probes/build-info.js";
 import { defaultToolchainLocations, type ProbeContext } from "./probes/context.js";
 import { resolveGoBinary } from "./probes/go-toolchain.js";
-import { agentVersion, collectReport, errorMessage } from "./report.js";
+import { agentVersion, scanThreads, collectReport, errorMessage } from "./report.js";
 import { createServerClient } from "./server.js";
 import { installService, uninstallService, type ServiceContext } from "./service.js";
 import { formatBytes, renderStatus, wantsColor } from "./status-view.js";
@@ -60,6 +61,7 @@ function probeContext(env: AgentEnv): ProbeContext {
     platform: process.platform,
     home,
     stateFile: statePath(agentHome(env)),
+    scanStateFile: scanStatePath(agentHome(env)),
     uid: currentUid(),
     pathDirs: pathDirs(env),
     now: () => new Date(),
@@ -93,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
     case "scan": {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" }, gocache: { type: "string" } } });
       const gocache = values.gocache ? path.resolve(values.gocache) : (await readGoEnv(runner)).GOCACHE;
-      const summary = scanCache(gocache);
+      // A one-off scan: both threads, no saved state, so the figures always come from the disk.
+      const { summary } = await scanCacheIncremental(gocache, null, { threads: scanThreads });
       if (values.json) {
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } else {

@@ -1,7 +1,8 @@
 // Gathers one report: every probe answers on its own, so one failure never hides the rest.
 import { randomUUID } from "node:crypto";
 import type { AgentProbes, AgentReport, GoEnv, GoProbe, ScanProbe } from "@cachefleet/contract";
-import { scanCache } from "@cachefleet/gocache";
+import { scanCacheIncremental } from "@cachefleet/gocache";
+import { loadScanState, saveScanState } from "./scan-state.js";
 import { readGoEnv, type GoRunner } from "./commands.js";
 import { machineIdentity } from "./machine.js";
 import { errorMessage, failed } from "./probes/answer.js";
@@ -27,11 +28,27 @@ export async function probeGo(runner: GoRunner): Promise<GoProbe> {
   }
 }
 
-export function probeScan(gocache: string | null): ScanProbe {
+/** Two scan threads: enough to use both cores of a small machine, light on a big one's memory. */
+export const scanThreads = 2;
+
+/**
+ * Scans GOCACHE, reusing what the previous scan learned when `stateFile` is given (entries whose
+ * inode, size and times are unchanged are not read again; the result stays exact).
+ */
+export async function probeScan(gocache: string | null, stateFile?: string): Promise<ScanProbe> {
   if (!gocache) return { status: "error", message: "GOCACHE is unknown because `go env` failed." };
   if (gocache === "off") return { status: "not-applicable", message: "The build cache is turned off (GOCACHE=off)." };
   try {
-    return { status: "ok", summary: scanCache(gocache) };
+    const previous = stateFile ? loadScanState(stateFile) : null;
+    const { summary, state } = await scanCacheIncremental(gocache, previous, { threads: scanThreads });
+    if (stateFile) {
+      try {
+        saveScanState(stateFile, state);
+      } catch {
+        // Not fatal: the next scan is a full one.
+      }
+    }
+    return { status: "ok", summary };
   } catch (error) {
     return { status: "error", message: errorMessage(error) };
   }
@@ -71,7 +88,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
   const takenAt = context.now();
   const go = await probeGo(context.go);
   const env = go.status === "ok" ? go.env : null;
-  const scan = probeScan(env ? env.GOCACHE : null);
+  const scan = await probeScan(env ? env.GOCACHE : null, context.scanStateFile);
   return {
     id: randomUUID(),
     agentVersion,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { cacheVerdict, classifyEntry, looksSealed } from "./classify.js";
+import { cacheVerdict, classifyEntry, isActionLine, looksSealed } from "./classify.js";
 
 const HEX_A = "b15a0a2384f52ea3dc202a027a7d4970c4b3881dcb069c58a912ddc1d5a1485b";
 const HEX_B = "cd450c3b244e6aa1488e61b1cb5f352cd3ae6ea5cd38ebfbcb111ef0d2bfd3d6";
@@ -78,6 +78,36 @@ describe("classifyEntry: action entries", () => {
       "hello\n",
     ]) {
       expect(classifyEntry(ACTION, bytes(line)), JSON.stringify(line)).toEqual({ class: "unknown", format: "other" });
+    }
+  });
+
+  it("matches exactly what the documented regular expression matches", () => {
+    // The rule as a regular expression over printable ASCII; isActionLine checks it byte by byte.
+    const rule = /^v1 [0-9a-fA-F]{64} [0-9a-fA-F]{64} +[0-9]+ +[0-9]+$/;
+    const reference = (sample: Uint8Array): boolean => {
+      const body = sample.at(-1) === 0x0a ? sample.subarray(0, -1) : sample;
+      return body.length <= 256 && body.every((b) => b >= 0x20 && b <= 0x7e) && rule.test(Buffer.from(body).toString("latin1"));
+    };
+    // Mutations of real lines: every byte replaced, dropped or doubled, by characters the rule cares about.
+    const lines = [goLine, `v1 ${HEX_A} ${HEX_B} 0 1795474590777409050`, `v1 ${HEX_A.toUpperCase()} ${HEX_B}  7  8\n`];
+    const alphabet = [" ", "0", "9", "a", "f", "g", "A", "F", "G", "v", "1", "\n", "\t", "\u00e9", "\u0000"];
+    let accepted = 0;
+    for (const line of lines) {
+      for (let i = 0; i < line.length; i++) {
+        const variants = [line.slice(0, i) + line.slice(i + 1), line.slice(0, i) + line.charAt(i) + line.slice(i)];
+        for (const c of alphabet) variants.push(line.slice(0, i) + c + line.slice(i + 1));
+        for (const v of variants) {
+          const sample = Buffer.from(v, "latin1");
+          expect(isActionLine(sample), JSON.stringify(v)).toBe(reference(sample));
+          if (reference(sample)) accepted++;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
+    // Long numbers: the 256-byte cap.
+    for (const digits of [1, 40, 60, 62, 63, 64, 80]) {
+      const sample = Buffer.from(`v1 ${HEX_A} ${HEX_B} 1 ${"9".repeat(digits)}\n`, "latin1");
+      expect(isActionLine(sample)).toBe(reference(sample));
     }
   });
 

@@ -44,8 +44,10 @@ export function looksSealed(sample: Uint8Array): boolean {
 }
 
 // Go writes action entries with fmt "v1 %x %x %20d %20d\n": the two decimals are space-padded
-// to 20 columns, so fields may be separated by more than one space.
-const ACTION_LINE = /^v1 [0-9a-fA-F]{64} [0-9a-fA-F]{64} +[0-9]+ +[0-9]+$/;
+// to 20 columns, so fields may be separated by more than one space. isActionLine matches
+// /^v1 [0-9a-fA-F]{64} [0-9a-fA-F]{64} +[0-9]+ +[0-9]+$/ byte by byte: every entry of a cache
+// goes through it, and building a string for a regular expression was a quarter of a scan's time.
+const SPACE = 0x20;
 
 const MAGICS: ReadonlyArray<{ bytes: readonly number[]; format: EntryFormat }> = [
   { bytes: ascii("!<arch>\n"), format: "archive" },
@@ -81,13 +83,43 @@ function withoutTrailingNewline(sample: Uint8Array): Uint8Array {
   return n > 0 && sample[n - 1] === 0x0a ? sample.subarray(0, n - 1) : sample;
 }
 
+function isHexDigit(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46);
+}
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** Index just past `count` hex digits from `at`, or -1. */
+function skipHex(body: Uint8Array, at: number, count: number): number {
+  for (let i = at; i < at + count; i++) if (!isHexDigit(body[i] ?? 0)) return -1;
+  return at + count;
+}
+
+/** Index just past one or more spaces and then one or more digits from `at`, or -1. */
+function skipSpacesAndNumber(body: Uint8Array, at: number): number {
+  let i = at;
+  while (body[i] === SPACE) i++;
+  if (i === at || !isDigit(body[i] ?? 0)) return -1;
+  while (isDigit(body[i] ?? 0)) i++;
+  return i;
+}
+
 /** Whether the bytes are a `v1 <hex> <hex> <size> <nanos>` action line (one trailing newline allowed). */
 export function isActionLine(sample: Uint8Array): boolean {
   const body = withoutTrailingNewline(sample);
-  // A real line is 173 bytes; anything much longer cannot match, so don't build a big string.
+  // A real line is 173 bytes; anything much longer is not one.
   if (body.length > 256) return false;
-  for (const b of body) if (b > 0x7e || b < 0x20) return false;
-  return ACTION_LINE.test(String.fromCharCode(...body));
+  if (body[0] !== 0x76 || body[1] !== 0x31 || body[2] !== SPACE) return false; // "v1 "
+  let at = skipHex(body, 3, 64);
+  if (at < 0 || body[at] !== SPACE) return false;
+  at = skipHex(body, at + 1, 64);
+  if (at < 0) return false;
+  at = skipSpacesAndNumber(body, at);
+  if (at < 0) return false;
+  at = skipSpacesAndNumber(body, at);
+  return at === body.length;
 }
 
 function isBase64Char(b: number): boolean {

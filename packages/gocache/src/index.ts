@@ -12,3 +12,6 @@ export {
 export type { Classification } from "./classify.js";
 export { BOOKKEEPING_FILES, scanCache } from "./scan.js";
 export type { ScanOptions } from "./scan.js";
+export { SCAN_STATE_VERSION, TRUST_MARGIN_MS, parseScanState, scanCacheIncremental } from "./scan-incremental.js";
+export { isScanWorker } from "./scan-workers.js";
+export type { IncrementalScan, IncrementalScanOptions, ScanState } from "./scan-incremental.js";

@@ -1,14 +1,12 @@
 // scanCache against caches that real Go toolchains wrote, checked against an independent count.
-import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ScanSummary } from "@cachefleet/contract";
 import type { EntryFormat, Tally } from "@cachefleet/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanCache } from "./scan.js";
-
-const BUILD_TIMEOUT_MS = 120_000;
+import { GO_BUILD_TIMEOUT_MS, buildGoCache, toolchains } from "./test-support/fixtures.js";
 
 interface Independent {
   count: number;
@@ -102,11 +100,6 @@ function countIndependently(cache: string): Independent {
   return out;
 }
 
-const toolchains = [
-  { version: "1.21", go: "/usr/lib/go-1.21/bin/go" },
-  { version: "1.22", go: "/usr/lib/go-1.22/bin/go" },
-];
-
 for (const { version, go } of toolchains) {
   describe.skipIf(!existsSync(go))(`a cache written by Go ${version} (skipped when ${go} is missing)`, () => {
     let tmp = "";
@@ -116,39 +109,10 @@ for (const { version, go } of toolchains) {
 
     beforeAll(() => {
       tmp = mkdtempSync(path.join(tmpdir(), `gocache-go${version}-`));
-      cache = path.join(tmp, "cache");
-      const mod = path.join(tmp, "hello");
-      mkdirSync(mod);
-      writeFileSync(path.join(mod, "go.mod"), "module example.com/hello\n\ngo 1.21\n");
-      writeFileSync(
-        path.join(mod, "main.go"),
-        [
-          "package main",
-          "",
-          'import (\n\t"encoding/json"\n\t"net/http"\n\t"os"\n)',
-          "",
-          "func main() {",
-          '\t_ = json.NewEncoder(os.Stdout).Encode(map[string]string{"hello": "world"})',
-          "\t_ = http.ListenAndServe",
-          "}",
-          "",
-        ].join("\n"),
-      );
       builtFrom = Date.now() - 2_000; // file systems may round mtimes
-      execFileSync(go, ["build", "-o", path.join(tmp, "hello-bin"), "."], {
-        cwd: mod,
-        env: {
-          GOCACHE: cache,
-          GOPATH: path.join(tmp, "gopath"),
-          GOFLAGS: "-modcacherw",
-          GOTOOLCHAIN: "local",
-          HOME: tmp,
-          PATH: process.env.PATH,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      cache = buildGoCache(go, tmp);
       builtUntil = Date.now() + 2_000;
-    }, BUILD_TIMEOUT_MS);
+    }, GO_BUILD_TIMEOUT_MS);
 
     afterAll(() => {
       if (tmp !== "") rmSync(tmp, { recursive: true, force: true });

@@ -1,44 +1,14 @@
 // scanCache on synthetic trees: an encrypted cache, a mixed one, and a hostile one.
-import { execFileSync } from "node:child_process";
-import { createHash, randomBytes, randomInt } from "node:crypto";
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  statSync,
-  symlinkSync,
-  truncateSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { randomBytes, randomInt } from "node:crypto";
+import { existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ScanSummary } from "@cachefleet/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanCache } from "./scan.js";
+import { GiB3, bucketPath, buildHostileTree, freshDir, hex, removeTempDirs } from "./test-support/fixtures.js";
+import type { HostileSizes } from "./test-support/fixtures.js";
 
-const tmpRoots: string[] = [];
-function freshDir(label: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `gocache-${label}-`));
-  tmpRoots.push(dir);
-  return dir;
-}
-afterAll(() => {
-  // rm -rf copes with paths longer than PATH_MAX; fs.rmSync does not.
-  for (const dir of tmpRoots) execFileSync("rm", ["-rf", dir]);
-});
-
-const hex = (seed: string): string => createHash("sha256").update(seed).digest("hex");
-const bucketPath = (root: string, id: string, suffix: "-a" | "-d"): string => {
-  const bucket = path.join(root, id.slice(0, 2));
-  mkdirSync(bucket, { recursive: true });
-  return path.join(bucket, `${id}${suffix}`);
-};
-const actionLine = (id: string, out: string, size: number): string =>
-  `v1 ${id} ${out} ${String(size).padStart(20)} ${String(1795474566333699617n).padStart(20)}\n`;
+afterAll(removeTempDirs);
 
 describe("scanCache: errors", () => {
   it("throws when GOCACHE does not exist", () => {
@@ -158,87 +128,12 @@ describe("scanCache: an encrypted cache, then a mixed one", () => {
 
 describe("scanCache: a hostile tree", () => {
   const isRoot = process.getuid?.() === 0;
-  const GiB3 = 3 * 2 ** 30;
   let cache = "";
-  let outside = "";
-  const sizes = { action: 0, archive: 0, text: 0, elf: 0, goobject: 0, goindex: 0 };
+  let sizes: HostileSizes = { action: 0, archive: 0, text: 0, elf: 0, goobject: 0, goindex: 0 };
 
   beforeAll(() => {
-    outside = freshDir("outside");
-    mkdirSync(path.join(outside, "secret"));
-    writeFileSync(path.join(outside, "secret", "x-d"), "!<arch>\noutside the cache\n");
     cache = freshDir("hostile");
-    writeFileSync(path.join(cache, "README"), "bookkeeping\n");
-    writeFileSync(path.join(cache, "testexpire.txt"), "1795474566333699617\n");
-
-    // Ordinary entries.
-    const line = actionLine(hex("a0"), hex("d0"), 9);
-    writeFileSync(bucketPath(cache, hex("a0"), "-a"), line);
-    sizes.action += line.length;
-    const archive = "!<arch>\n__.PKGDEF\n";
-    writeFileSync(bucketPath(cache, hex("d0"), "-d"), archive);
-    sizes.archive += archive.length;
-    // A README below the top level is an entry like any other file.
-    const nestedReadme = "not bookkeeping at this depth\n";
-    mkdirSync(path.join(cache, "00"), { recursive: true });
-    writeFileSync(path.join(cache, "00", "README"), nestedReadme);
-    sizes.text += nestedReadme.length;
-
-    // Symbolic links: to a file outside, to itself, to a folder holding an entry. None followed.
-    symlinkSync(path.join(outside, "secret", "x-d"), path.join(cache, "outside-d"));
-    symlinkSync("loop-d", path.join(cache, "loop-d"));
-    symlinkSync(path.join(cache, hex("d0").slice(0, 2)), path.join(cache, "dirlink"));
-
-    // A FIFO: opening it for reading would block forever.
-    execFileSync("mkfifo", [path.join(cache, "fifo-d")]);
-
-    // A 3 GiB sparse file of zeros: binary, counted at its full size, never read whole.
-    const sparse = bucketPath(cache, hex("sparse"), "-d");
-    closeSync(openSync(sparse, "w"));
-    truncateSync(sparse, GiB3);
-
-    // Names with newlines, and a name that is not UTF-8.
-    mkdirSync(path.join(cache, "odd\nnames"));
-    const nlAction = actionLine(hex("a1"), hex("d1"), 0);
-    writeFileSync(path.join(cache, "odd\nnames", "x\ny-a"), nlAction);
-    sizes.action += nlAction.length;
-    const nlText = "// cgo output\n";
-    writeFileSync(path.join(cache, "odd\nnames", "line1\nline2-d"), nlText);
-    sizes.text += nlText.length;
-    const elf = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]);
-    writeFileSync(Buffer.concat([Buffer.from(path.join(cache, "odd\nnames") + path.sep), Buffer.from([0xff, 0xfe, 0x2d, 0x64])]), elf);
-    sizes.elf += elf.length;
-
-    // 40 nested folders with the only "go object" entry at the bottom.
-    const deepDir = path.join(cache, ...Array.from({ length: 40 }, (_, i) => `level${i}`));
-    mkdirSync(deepDir, { recursive: true });
-    const obj = "go object linux amd64 go1.22.12 X:none\n";
-    writeFileSync(path.join(deepDir, `${hex("deep")}-d`), obj);
-    sizes.goobject += obj.length;
-
-    // A mode-000 file holding the only goindex entry.
-    const locked = bucketPath(cache, hex("locked"), "-d");
-    const idx = "go index v2\n";
-    writeFileSync(locked, idx);
-    chmodSync(locked, 0o000);
-    sizes.goindex += idx.length;
-
-    // A chain of folders whose full path outgrows PATH_MAX (4096): opening the deepest fails with
-    // ENAMETOOLONG even for root. Built by a child process that chdir()s one relative step at a time
-    // (the only way to get there; shells' `cd` rebuild the full path and fail).
-    const script = [
-      'const fs = require("node:fs");',
-      "const [root, name] = process.argv.slice(1);",
-      'process.chdir(root); fs.mkdirSync("toolong"); process.chdir("toolong");',
-      "for (let i = 0; i < 25; i++) { fs.mkdirSync(name); process.chdir(name); }",
-      'fs.writeFileSync("hidden-d", "!<arch>\\n");',
-    ].join("\n");
-    execFileSync(process.execPath, ["-e", script, cache, "n".repeat(200)]);
-    expect(path.join(cache, "toolong").length + 25 * 201).toBeGreaterThan(4096);
-
-    // Fixed mtimes so oldest/newest are checkable.
-    utimesSync(path.join(cache, "00", "README"), new Date("2001-02-03T04:05:06Z"), new Date("2001-02-03T04:05:06Z"));
-    utimesSync(path.join(deepDir, `${hex("deep")}-d`), new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
+    sizes = buildHostileTree(cache, freshDir("outside"));
   }, 60_000);
 
   it("completes, following no link and opening no FIFO", () => {

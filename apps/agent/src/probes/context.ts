@@ -27,6 +27,8 @@ export interface ProbeContext {
   home: string;
   /** The agent's state file (see agent-state.ts). */
   stateFile: string;
+  /** Where the last scan's state is kept between reports (see scan-state.ts); none in tests. */
+  scanStateFile?: string;
   /** The current user's uid; null where the platform has none. */
   uid: number | null;
   /** PATH entries, for finding toolchains. */

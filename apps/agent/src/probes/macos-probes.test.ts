@@ -128,7 +128,7 @@ describe.skipIf(!haveRealGo)("one failure never hides the rest", () => {
     fs.mkdirSync(goSettings.GOCACHE ?? "", { recursive: true });
     const probes = testProbeContext({ dir: goDir, go: go122, commands: standinRunner({ dir: goDir, profile: "apple-silicon", keychain: "broken", goEnv: goSettings }) });
     const env = await readGoEnv(probes.go);
-    const scan = probeScan(env.GOCACHE);
+    const scan = await probeScan(env.GOCACHE);
     const collected = await collectProbes(probes, env, scan);
     expect(AgentProbes.safeParse(collected).success).toBe(true);
     expect(collected.keychain).toMatchObject({ status: "error", message: expect.stringContaining("security exited 1") });
