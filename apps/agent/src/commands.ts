@@ -78,7 +78,7 @@ export function invocationOf(command: Command): Invocation {
     case "go-version-m":
       return { program: { go: command.go }, args: ["version", "-m", foundPath(command.file)], timeoutMs: probeTimeoutMs * 4 };
     case "ps-processes":
-      return { program: { tool: "ps" }, args: ["-A", "-o", "pid=,uid=,comm="], timeoutMs: probeTimeoutMs };
+      return { program: { tool: "ps" }, args: ["-A", "-o", "pid=,ppid=,uid=,comm="], timeoutMs: probeTimeoutMs };
     case "uname-machine":
       return { program: { tool: "uname" }, args: ["-m"], timeoutMs: probeTimeoutMs };
     case "sysctl-arm64":

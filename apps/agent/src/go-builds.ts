@@ -8,6 +8,8 @@ export const goBuildProcessNames = new Set(["go", "compile", "link", "asm", "cgo
 
 export interface ProcessInfo {
   pid: number;
+  /** The parent's pid: the agent's own `go env` and `go version` runs are not builds to wait for. */
+  ppid: number;
   uid: number;
   name: string;
   /** The GOCACHE the process uses, when its environment could be read; null when unknown. */
@@ -23,6 +25,7 @@ export function goBuildsOf(processes: readonly ProcessInfo[], uid: number, ownPi
     (proc) =>
       proc.uid === uid &&
       proc.pid !== ownPid &&
+      proc.ppid !== ownPid &&
       goBuildProcessNames.has(path.basename(proc.name)) &&
       (gocache === undefined || proc.gocache === null || proc.gocache === undefined || path.resolve(proc.gocache) === path.resolve(gocache)),
   );
@@ -69,9 +72,10 @@ export function linuxProcesses(procDir = "/proc"): ProcessInfo[] {
       const status = fs.readFileSync(path.join(procDir, name, "status"), "utf8");
       const procName = /^Name:\s*(.+)$/m.exec(status)?.[1]?.trim();
       const uid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
-      if (!procName || !uid || !goBuildProcessNames.has(procName)) continue;
+      const ppid = /^PPid:\s*(\d+)/m.exec(status)?.[1];
+      if (!procName || !uid || !ppid || !goBuildProcessNames.has(procName)) continue;
       const environ = readEnviron(path.join(procDir, name, "environ"));
-      processes.push({ pid: Number(name), uid: Number(uid), name: procName, gocache: environ ? gocacheFromEnvironment(environ) : null });
+      processes.push({ pid: Number(name), ppid: Number(ppid), uid: Number(uid), name: procName, gocache: environ ? gocacheFromEnvironment(environ) : null });
     } catch {
       // The process ended while we looked.
     }
@@ -79,12 +83,14 @@ export function linuxProcesses(procDir = "/proc"): ProcessInfo[] {
   return processes;
 }
 
-/** macOS and others: `ps -A -o pid=,uid=,comm=` output. */
+/** macOS and others: `ps -A -o pid=,ppid=,uid=,comm=` output. */
 export function parsePsOutput(stdout: string): ProcessInfo[] {
   const processes: ProcessInfo[] = [];
   for (const line of stdout.split("\n")) {
-    const match = /^\s*(\d+)\s+(\d+)\s+(.+?)\s*$/.exec(line);
-    if (match?.[1] && match[2] && match[3]) processes.push({ pid: Number(match[1]), uid: Number(match[2]), name: match[3] });
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(.+?)\s*$/.exec(line);
+    if (match?.[1] && match[2] && match[3] && match[4]) {
+      processes.push({ pid: Number(match[1]), ppid: Number(match[2]), uid: Number(match[3]), name: match[4] });
+    }
   }
   return processes;
 }

@@ -197,15 +197,21 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
     const compile = path.join(workDir, "compile");
     fs.copyFileSync("/bin/sleep", compile);
     fs.chmodSync(compile, 0o755);
-    const child = spawn(compile, ["30"], { stdio: "ignore", env: { ...process.env, GOCACHE: gocache } });
-    const elsewhere = spawn(compile, ["30"], { stdio: "ignore", env: { ...process.env, GOCACHE: path.join(workDir, "another-cache") } });
+    // Started through a shell, as a developer's terminal would, so its parent is not this process
+    // (the agent ignores its own children); each in its own process group so it can be stopped.
+    const startBuild = (cache: string) =>
+      spawn("/bin/sh", ["-c", `"${compile}" 30 & wait`], { stdio: "ignore", detached: true, env: { ...process.env, GOCACHE: cache } });
+    const child = startBuild(gocache);
+    const elsewhere = startBuild(path.join(workDir, "another-cache"));
+    const pidsOf = (shell: ReturnType<typeof spawn>) =>
+      linuxProcesses().filter((proc) => proc.ppid === shell.pid).map((proc) => proc.pid);
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const uid = process.getuid?.() ?? 0;
       const busyReason = async () => {
         const builds = goBuildsOf(linuxProcesses(), uid, process.pid, gocache);
         // A build on another cache does not count.
-        expect(builds.map((build) => build.pid)).not.toContain(elsewhere.pid);
+        for (const pid of pidsOf(elsewhere)) expect(builds.map((build) => build.pid)).not.toContain(pid);
         return builds.length > 0 ? describeBuilds(builds) : null;
       };
       const sink = new RecordingSink();
@@ -216,8 +222,7 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
       // A rescan reads only, so it still runs.
       expect((await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "scan", spec: { kind: "rescan", options: {} }, timeoutSeconds: 600 })).status).toBe("succeeded");
     } finally {
-      child.kill();
-      elsewhere.kill();
+      for (const shell of [child, elsewhere]) if (shell.pid !== undefined) process.kill(-shell.pid, "SIGKILL");
     }
   });
 
