@@ -1,26 +1,160 @@
-// Wakes an agent's command subscription as soon as a command is queued on this instance. Other
-// dashboard instances sharing the database notice by polling, so this is only a shortcut.
-import { EventEmitter, on } from "node:events";
+// Wakes an agent's command subscription as soon as a command is queued on this instance, handing
+// it the command itself so the stream needs no query to deliver it. Other dashboard instances'
+// commands arrive the same way from this process's queue watcher; the database stays the truth
+// for a stream that (re)connects and for its periodic re-read.
+import type { QueuedCommand } from "@cachefleet/db";
+
+/** What woke a stream: commands to offer, and whether it should also re-read the queue. */
+export interface Wake {
+  commands: QueuedCommand[];
+  /** A wake without commands (or a timeout): only the database knows what is pending. */
+  reread: boolean;
+}
+
+/**
+ * One stream's inbox, opened before the stream first reads the queue: a notification that comes
+ * while that read is under way is kept here, not lost.
+ */
+export class Mailbox {
+  #commands: QueuedCommand[] = [];
+  #reread = false;
+  #wake: (() => void) | null = null;
+
+  constructor(private readonly onClose: (mailbox: Mailbox) => void) {}
+
+  deliver(commands: readonly QueuedCommand[] | undefined): void {
+    if (commands && commands.length > 0) this.#commands.push(...commands);
+    else this.#reread = true;
+    this.#wake?.();
+  }
+
+  /** What arrived since the last call; waits for something, at most `timeoutMs` or until abort. */
+  async next(timeoutMs: number, signal?: AbortSignal): Promise<Wake> {
+    if (!this.#pending() && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          this.#wake = null;
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.#reread = true;
+          done();
+        }, timeoutMs);
+        signal?.addEventListener("abort", done, { once: true });
+        this.#wake = done;
+      });
+    }
+    const wake = { commands: this.#commands, reread: this.#reread };
+    this.#commands = [];
+    this.#reread = false;
+    return wake;
+  }
+
+  close(): void {
+    this.#wake?.();
+    this.onClose(this);
+  }
+
+  #pending(): boolean {
+    return this.#commands.length > 0 || this.#reread;
+  }
+}
+
+/**
+ * How long the notifier remembers which commands it handed to streams (between one and two of
+ * these): far longer than the queue watcher's window, so the watcher can skip them.
+ */
+const rememberOfferedMs = 30_000;
+
+/**
+ * How many machines' streams `notifyAll` wakes per turn of the event loop. Each woken stream runs
+ * a long chain of promise jobs (tRPC's SSE pipeline, web streams) before its event reaches the
+ * socket, and jobs run breadth-first: waking 1,000 streams at once sent the first event only
+ * when all 1,000 were nearly done (~0.4 s). In slices, the first events leave within
+ * milliseconds and agents handle them while the rest are still being sent.
+ */
+export const fanOutSlice = 50;
 
 export class CommandNotifier {
-  readonly #events = new EventEmitter();
+  readonly #mailboxes = new Map<string, Set<Mailbox>>();
+  readonly #fanOut: [string, QueuedCommand[]][] = [];
+  #fanningOut = false;
+  // Two generations, so that forgetting is one swap rather than a timer per command.
+  #offered = new Set<string>();
+  #previouslyOffered = new Set<string>();
+  #generationStartedAt = Date.now();
 
-  constructor() {
-    this.#events.setMaxListeners(0);
+  /**
+   * Tells the machine's open streams on this instance. With `commands` (pending, of this
+   * machine) they offer those at once; without, they re-read the queue.
+   */
+  notify(machineId: string, commands?: readonly QueuedCommand[]): void {
+    if (commands) this.#remember(commands);
+    for (const mailbox of this.#mailboxes.get(machineId) ?? []) mailbox.deliver(commands);
   }
 
-  notify(machineId: string): void {
-    this.#events.emit(machineId);
-  }
-
-  /** Resolves when a command is queued for the machine, after `timeoutMs`, or on abort. */
-  async wait(machineId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    try {
-      for await (const _ of on(this.#events, machineId, { signal: stop })) return;
-    } catch (error) {
-      if (!stop.aborted) throw error;
+  /**
+   * `notify` for many commands of many machines, one slice of machines per turn of the event loop
+   * (see fanOutSlice), in order. The first slice is delivered before this returns.
+   */
+  notifyAll(commands: readonly QueuedCommand[]): void {
+    // Remembered now, not when their slice goes out, so a watcher tick in between skips them.
+    this.#remember(commands);
+    const byMachine = new Map<string, QueuedCommand[]>();
+    for (const command of commands) {
+      const machineCommands = byMachine.get(command.machineId);
+      if (machineCommands) machineCommands.push(command);
+      else byMachine.set(command.machineId, [command]);
     }
+    this.#fanOut.push(...byMachine);
+    if (!this.#fanningOut) this.#drainFanOut();
   }
+
+  #drainFanOut(): void {
+    this.#fanningOut = true;
+    for (const [machineId, commands] of this.#fanOut.splice(0, fanOutSlice)) this.notify(machineId, commands);
+    // The next slice goes once this slice's promise jobs have all run, and before any I/O: a
+    // tick scheduled from a job runs when the job queue is empty, after the ticks that uncork
+    // this slice's sockets. (Scheduled directly, it would run before any of those jobs.)
+    if (this.#fanOut.length > 0) queueMicrotask(() => process.nextTick(() => this.#drainFanOut()));
+    else this.#fanningOut = false;
+  }
+
+  /**
+   * Whether this instance already handed the command to its machine's streams (or had none open:
+   * a stream that opens later reads the queue first, and the command was committed before it was
+   * notified). The queue watcher skips such commands instead of waking every stream again.
+   */
+  wasOffered(commandId: string): boolean {
+    this.#rotate();
+    return this.#offered.has(commandId) || this.#previouslyOffered.has(commandId);
+  }
+
+  #remember(commands: readonly QueuedCommand[]): void {
+    this.#rotate();
+    for (const command of commands) this.#offered.add(command.id);
+  }
+
+  #rotate(): void {
+    if (Date.now() - this.#generationStartedAt < rememberOfferedMs) return;
+    this.#previouslyOffered = this.#offered;
+    this.#offered = new Set();
+    this.#generationStartedAt = Date.now();
+  }
+
+  /** Opens an inbox for one stream of the machine; close it when the stream ends. */
+  open(machineId: string): Mailbox {
+    const mailbox = new Mailbox((closed) => {
+      const set = this.#mailboxes.get(machineId);
+      set?.delete(closed);
+      if (set?.size === 0) this.#mailboxes.delete(machineId);
+    });
+    const set = this.#mailboxes.get(machineId) ?? new Set<Mailbox>();
+    set.add(mailbox);
+    this.#mailboxes.set(machineId, set);
+    return mailbox;
+  }
+
 }

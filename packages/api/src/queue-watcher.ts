@@ -1,13 +1,25 @@
 // One loop per dashboard process watches the database queue for every agent connected here: it
-// wakes the subscriptions of machines with pending commands (commands pushed through another
-// instance) and ends commands whose agent went silent. One query per tick, however many agents.
-import { expireCommands, machinesWithPendingCommands, type Db } from "@cachefleet/db";
+// hands the subscriptions of those agents the commands queued since its last look (commands
+// pushed through another instance), and ends commands whose agent went silent. A tick costs one
+// query per 500 connected agents plus the indexed expiry sweep, however many agents there are,
+// and wakes no stream that has nothing new and no stream for a command pushed through here.
+import { expireCommands, pendingCommandsSince, type Db } from "@cachefleet/db";
 import type { CommandNotifier } from "./notifier.js";
+
+/**
+ * How far before its previous look a tick looks again, at least: commands are stamped with the
+ * clock of the instance that queued them, when they become pending, and that statement may commit
+ * a little later; this covers such delays and small clock differences between instances. A
+ * command older than the window that was still missed is found by its stream's periodic re-read.
+ */
+export const minimumLookBackMs = 2_000;
 
 export class QueueWatcher {
   readonly #connected = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
+  /** Where the next tick's window starts; moves on only after a tick that succeeded. */
+  #lookFrom = new Date();
 
   constructor(
     private readonly db: Db,
@@ -16,9 +28,16 @@ export class QueueWatcher {
     private readonly onError: (error: unknown) => void = (error) => console.error("command queue watcher:", error),
   ) {}
 
+  /** The window's overlap with the previous tick's: a couple of intervals, never under the minimum. */
+  get lookBackMs(): number {
+    return Math.max(2 * this.intervalMs, minimumLookBackMs);
+  }
+
   connect(machineId: string): void {
     this.#connected.set(machineId, (this.#connected.get(machineId) ?? 0) + 1);
     if (!this.#timer) {
+      // A stream reads the whole queue when it connects, so the window starts just before then.
+      this.#lookFrom = new Date(Date.now() - this.lookBackMs);
       this.#timer = setInterval(() => void this.tick(), this.intervalMs);
       this.#timer.unref();
     }
@@ -38,12 +57,16 @@ export class QueueWatcher {
     return this.#connected.size;
   }
 
-  async tick(): Promise<void> {
+  async tick(now = new Date()): Promise<void> {
     if (this.#ticking) return;
     this.#ticking = true;
     try {
-      await expireCommands(this.db);
-      for (const machineId of await machinesWithPendingCommands(this.db, [...this.#connected.keys()])) this.notifier.notify(machineId);
+      await expireCommands(this.db, now);
+      const queued = await pendingCommandsSince(this.db, [...this.#connected.keys()], this.#lookFrom);
+      this.#lookFrom = new Date(now.getTime() - this.lookBackMs);
+      // Pushed through this instance: its streams have it already. Streams skip what they
+      // already offered, so commands seen again in the overlap cost little.
+      this.notifier.notifyAll(queued.filter((command) => !this.notifier.wasOffered(command.id)));
     } catch (error) {
       this.onError(error);
     } finally {

@@ -2,11 +2,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createUser, enqueueCommand, findSessionUser, signIn } from "@cachefleet/db";
+import { bootstrapIfEmpty, createBatch, createUser, enqueueCommand, findSessionUser, signIn, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createServices } from "./services.js";
+import { CommandNotifier } from "./notifier.js";
+import { QueueWatcher } from "./queue-watcher.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
+import type { QueuedCommand } from "@cachefleet/db";
 
 const machine = { hostname: "mac-17", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
 
@@ -45,6 +48,42 @@ function mixedReport(): AgentReport {
 }
 
 const providers = await testedProviders();
+
+/**
+ * The same database, with hooks around every db.command.findMany (how streams and watchers read
+ * the queue): `before` may throw to fail the read, `after` runs once the read has its answer.
+ */
+function withCommandReads(db: Db, hooks: { before?: () => void; after?: () => Promise<void> }): Db {
+  const commands = db.command;
+  const findMany = async (...args: Parameters<Db["command"]["findMany"]>) => {
+    hooks.before?.();
+    const rows = await commands.findMany(...args);
+    await hooks.after?.();
+    return rows;
+  };
+  const command = new Proxy(commands, { get: (target, property, receiver) => (property === "findMany" ? findMany : Reflect.get(target, property, receiver)) });
+  return new Proxy(db, { get: (target, property, receiver) => (property === "command" ? command : Reflect.get(target, property, receiver)) });
+}
+
+/** Records every notification: which machine, and which commands it carried (null: none). */
+class RecordingNotifier extends CommandNotifier {
+  readonly calls: [string, string[] | null][] = [];
+  override notify(machineId: string, commands?: readonly QueuedCommand[]): void {
+    this.calls.push([machineId, commands ? commands.map((command) => command.id) : null]);
+    super.notify(machineId, commands);
+  }
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** The id of a tracked event a direct caller's subscription yields ([id, data, marker]). */
+function eventId(result: IteratorResult<unknown>): unknown {
+  return Array.isArray(result.value) ? result.value[0] : undefined;
+}
+
+function within<T>(promise: Promise<T>, milliseconds: number): Promise<T | "timed out"> {
+  return Promise.race([promise, sleep(milliseconds).then(() => "timed out" as const)]);
+}
 
 describe.each(providers)("api routers on %s", (provider) => {
   let database: TestDatabase;
@@ -185,5 +224,119 @@ describe.each(providers)("api routers on %s", (provider) => {
     await iterator.return?.();
     const [id] = Array.isArray(first.value) ? first.value : [];
     expect(id).toBe(commandId);
+  });
+
+  it("hands a push on this instance to the connected stream without reading the queue again", async () => {
+    let reads = 0;
+    // No watcher tick within the test: whatever arrives comes from the push itself.
+    const quiet = createServices(withCommandReads(database.db, { before: () => void (reads += 1) }), { queuePollMs: 60_000 });
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const abort = new AbortController();
+    const iterator = (await createCaller({ ...quiet, user: null, agentToken: token }, { signal: abort.signal }).agent.commands())[Symbol.asyncIterator]();
+    const received = iterator.next();
+    while (reads === 0) await sleep(5);
+    // The stream's first read is done; let it settle into waiting for its mailbox.
+    await sleep(50);
+    const readsBeforePush = reads;
+    const admin = createCaller({ ...quiet, user: adminContext.user, agentToken: null }).commands;
+    const { commandIds } = await admin.push({ target: { type: "machines", machineIds: [machineId] }, spec: { kind: "rescan", options: {} } });
+    const first = await within(received, 5000);
+    abort.abort();
+    await iterator.return?.();
+    expect(first === "timed out" ? first : eventId(first)).toBe(commandIds[0]);
+    expect(reads - readsBeforePush).toBe(0);
+  });
+
+  it("keeps a push that lands while the stream is still reading the queue", async () => {
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    let pushed: string | null = null;
+    const db = withCommandReads(database.db, {
+      after: async () => {
+        if (pushed !== null) return;
+        pushed = "";
+        // The stream's first read has its (empty) answer; the push and its notification land before it returns.
+        const admin = createCaller({ ...services, user: adminContext.user, agentToken: null }).commands;
+        pushed = (await admin.push({ target: { type: "machines", machineIds: [machineId] }, spec: { kind: "rescan", options: {} } })).commandIds[0] ?? "";
+      },
+    });
+    const services = createServices(db, { queuePollMs: 60_000 });
+    const abort = new AbortController();
+    const iterator = (await createCaller({ ...services, user: null, agentToken: token }, { signal: abort.signal }).agent.commands())[Symbol.asyncIterator]();
+    // Far less than the stream's 30 s re-read: only the notification can deliver it in time.
+    const first = await within(iterator.next(), 5000);
+    abort.abort();
+    await iterator.return?.();
+    expect(pushed).toMatch(/^c/);
+    expect(first === "timed out" ? first : eventId(first)).toBe(pushed);
+  });
+
+  it("has the queue watcher offer only commands queued since its previous look and not pushed here, with the commands", async () => {
+    const fresh = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const stale = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    // Pending for an hour: a stream read it when it connected; the watcher need not offer it again.
+    for (const machineId of [fresh.machineId, stale.machineId]) {
+      const old = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null });
+      await database.db.command.update({ where: { id: old }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+    }
+    let failNextRead = false;
+    const db = withCommandReads(database.db, {
+      before: () => {
+        if (!failNextRead) return;
+        failNextRead = false;
+        throw new Error("the database went away");
+      },
+    });
+    const notifier = new RecordingNotifier();
+    const errors: unknown[] = [];
+    // An interval so long that its timer never ticks here: the test calls tick() itself.
+    const watcher = new QueueWatcher(db, notifier, 60_000, (error) => errors.push(error));
+    watcher.connect(fresh.machineId);
+    watcher.connect(stale.machineId);
+    try {
+      const recent = await enqueueCommand(database.db, fresh.machineId, { kind: "rescan", options: {} }, { createdById: null });
+      // Pushed through this instance, so already handed to its streams: the watcher leaves it be.
+      const { commandIds: [local] } = await createBatch(database.db, {
+        spec: { kind: "rescan", options: {} },
+        machineIds: [stale.machineId],
+        target: "selection",
+        createdById: null,
+        actorEmail: null,
+        onQueued: (queued) => queued.forEach((command) => notifier.notify(command.machineId, [command])),
+      });
+      expect(notifier.calls).toEqual([[stale.machineId, [local]]]);
+      notifier.calls.length = 0;
+      await watcher.tick();
+      expect(notifier.calls).toEqual([[fresh.machineId, [recent]]]);
+
+      // Once offered here, the watcher does not offer it again while it stays pending.
+      notifier.calls.length = 0;
+      await watcher.tick();
+      expect(notifier.calls).toEqual([]);
+
+      const queuedAt = async (createdAt: number) => {
+        const id = await enqueueCommand(database.db, fresh.machineId, { kind: "rescan", options: {} }, { createdById: null });
+        await database.db.command.update({ where: { id }, data: { createdAt: new Date(createdAt) } });
+        return id;
+      };
+      const now = Date.now();
+      const lookBack = watcher.lookBackMs;
+      // A failed tick does not move the window on: the next one still looks from where it was.
+      const late = await queuedAt(now);
+      failNextRead = true;
+      await watcher.tick(new Date(now + 10 * lookBack));
+      expect(errors).toHaveLength(1);
+      await watcher.tick(new Date(now + 20 * lookBack));
+      expect(notifier.calls).toEqual([[fresh.machineId, [late]]]);
+      // That tick succeeded, so the next one looks back one look-back from it, and no further.
+      notifier.calls.length = 0;
+      await queuedAt(now + 18 * lookBack);
+      const inside = await queuedAt(now + 19.5 * lookBack);
+      await watcher.tick(new Date(now + 21 * lookBack));
+      expect(notifier.calls).toEqual([[fresh.machineId, [inside]]]);
+    } finally {
+      watcher.disconnect(fresh.machineId);
+      watcher.disconnect(stale.machineId);
+    }
+    expect(watcher.connectedCount).toBe(0);
   });
 });

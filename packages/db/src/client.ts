@@ -8,7 +8,18 @@ import { createAdapter, type DatabaseTarget } from "./target.js";
 
 export type Db = Pick<
   SqliteClient,
-  "user" | "session" | "enrollmentSecret" | "machine" | "report" | "command" | "commandStep" | "commandBatch" | "activityEvent" | "$disconnect"
+  | "user"
+  | "session"
+  | "enrollmentSecret"
+  | "machine"
+  | "report"
+  | "command"
+  | "commandStep"
+  | "commandBatch"
+  | "activityEvent"
+  | "$disconnect"
+  // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
+  | "$executeRaw"
 >;
 
 export interface Database {

@@ -8,8 +8,10 @@ import {
   type CommandStatus,
   type StepProgress,
 } from "@cachefleet/contract";
+import { join, sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db } from "./client.js";
 import { recordActivity } from "./activity.js";
+import { chunked, sortableId } from "./batching.js";
 
 /** Each step keeps the tail of its log; older lines are dropped with a note. */
 export const maxStepLogBytes = 64 * 1024;
@@ -21,6 +23,18 @@ const trimmedNote = "[earlier output trimmed]\n";
  */
 export const leaseMs = 90_000;
 
+/**
+ * The internal status of a command whose steps are still being written. Agents are only offered
+ * pending commands, and views show this one as pending (it is queued, as far as the admin knows).
+ */
+const preparing = "preparing";
+
+/**
+ * A command still preparing this long after it was inserted belongs to a push that stopped
+ * half-way (the dashboard process died); the expiry sweep cancels it.
+ */
+export const preparingLimitMs = 10 * 60_000;
+
 export interface EnqueueOptions {
   createdById: string | null;
   timeoutSeconds?: number;
@@ -29,21 +43,97 @@ export interface EnqueueOptions {
 }
 
 export async function enqueueCommand(db: Db, machineId: string, spec: CommandSpec, options: EnqueueOptions): Promise<string> {
-  const command = await db.command.create({
-    data: {
+  const [queued] = await queueCommands(db, [
+    {
       machineId,
-      kind: spec.kind,
-      options: JSON.stringify(spec.options),
+      spec,
       timeoutSeconds: options.timeoutSeconds ?? defaultTimeoutSeconds[spec.kind],
       createdById: options.createdById,
       batchId: options.batchId ?? null,
       retryOfId: options.retryOfId ?? null,
-      steps: {
-        create: planSteps(spec).map(({ step, skipped }, position) => ({ step, position, status: skipped ? "skipped" : "pending" })),
-      },
     },
-  });
-  return command.id;
+  ]);
+  if (!queued) throw new Error("The command was cancelled before it was queued.");
+  return queued.id;
+}
+
+interface NewCommand {
+  machineId: string;
+  spec: CommandSpec;
+  timeoutSeconds: number;
+  createdById: string | null;
+  batchId: string | null;
+  retryOfId: string | null;
+}
+
+/**
+ * Writes commands and their steps so that no agent is ever offered a command before its steps
+ * exist: the commands go in as "preparing", then their steps, then one statement per chunk of
+ * 500 makes them pending (and stamps createdAt, so it says when the command entered the queue,
+ * which the queue watchers' since-window relies on). The chunks are made pending back to back,
+ * after every row is written, so the claims of the first chunk's agents cannot queue up ahead of
+ * the rest of a large push. Not a transaction: the SQLite adapter runs every query of the process
+ * on its one connection, so other requests would see (and could interleave with) its uncommitted
+ * rows anyway. `onQueued` hears of each chunk as soon as it is pending.
+ */
+async function queueCommands(
+  db: Db,
+  commands: readonly NewCommand[],
+  onQueued?: (queued: QueuedCommand[]) => void,
+): Promise<QueuedCommand[]> {
+  const insertedAt = new Date();
+  const rows = commands.map((command) => ({ id: sortableId(), ...command }));
+  const deadlineAt = new Date(insertedAt.getTime() + preparingLimitMs);
+  // Plain multi-row INSERTs: Prisma's createMany spends ~0.2 ms per row in its query compiler
+  // (200–300 ms for a 1,000-machine push, measured), these a tenth of that. The SQL is the same
+  // on both providers, and each driver adapter formats the DateTime parameters as it does for
+  // the model API. Prisma's 999-parameter check (batching.ts) applies only to the statements it
+  // generates; these stay below SQLite's real limit of 32,766 (500 commands × 11, or their at
+  // most 2,000 steps × 6).
+  for (const chunk of chunked(rows)) {
+    const values = chunk.map(
+      (row) =>
+        sql`(${row.id}, ${row.machineId}, ${row.spec.kind}, ${JSON.stringify(row.spec.options)}, ${preparing}, ${row.timeoutSeconds}, ${row.createdById}, ${insertedAt}, ${row.batchId}, ${row.retryOfId}, ${deadlineAt})`,
+    );
+    await db.$executeRaw(
+      sql`INSERT INTO "Command" ("id", "machineId", "kind", "options", "status", "timeoutSeconds", "createdById", "createdAt", "batchId", "retryOfId", "deadlineAt") VALUES ${join(values)}`,
+    );
+  }
+  for (const chunk of chunked(rows)) {
+    const values = chunk.flatMap((row) =>
+      planSteps(row.spec).map(({ step, skipped }, position) => sql`(${sortableId()}, ${row.id}, ${step}, ${position}, ${skipped ? "skipped" : "pending"}, ${""})`),
+    );
+    await db.$executeRaw(sql`INSERT INTO "CommandStep" ("id", "commandId", "step", "position", "status", "log") VALUES ${join(values)}`);
+  }
+  const queued: QueuedCommand[] = [];
+  for (const chunk of chunked(rows)) {
+    const ids = chunk.map((row) => row.id);
+    const queuedAt = new Date();
+    const { count } = await db.command.updateMany({
+      where: { id: { in: ids }, status: preparing },
+      data: { status: "pending", createdAt: queuedAt, deadlineAt: null },
+    });
+    let ready = chunk;
+    if (count !== chunk.length) {
+      // Some were cancelled while preparing: their steps were written after the cancel.
+      const pending = new Set(
+        (await db.command.findMany({ where: { id: { in: ids }, status: "pending" }, select: { id: true } })).map((row) => row.id),
+      );
+      ready = chunk.filter((row) => pending.has(row.id));
+      const dropped = ids.filter((id) => !pending.has(id));
+      await db.commandStep.updateMany({ where: { commandId: { in: dropped }, status: "pending" }, data: { status: "cancelled" } });
+    }
+    const chunkQueued = ready.map((row) => ({
+      id: row.id,
+      machineId: row.machineId,
+      spec: row.spec,
+      timeoutSeconds: row.timeoutSeconds,
+      createdAt: queuedAt,
+    }));
+    queued.push(...chunkQueued);
+    onQueued?.(chunkQueued);
+  }
+  return queued;
 }
 
 function specOf(row: { kind: string; options: string }): CommandSpec {
@@ -52,33 +142,75 @@ function specOf(row: { kind: string; options: string }): CommandSpec {
 
 export interface QueuedCommand {
   id: string;
+  machineId: string;
   spec: CommandSpec;
   timeoutSeconds: number;
   createdAt: Date;
 }
 
+const queuedColumns = { id: true, machineId: true, kind: true, options: true, timeoutSeconds: true, createdAt: true } as const;
+
+function toQueued(row: { id: string; machineId: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date }): QueuedCommand {
+  return { id: row.id, machineId: row.machineId, spec: specOf(row), timeoutSeconds: row.timeoutSeconds, createdAt: row.createdAt };
+}
+
 export async function pendingCommands(db: Db, machineId: string): Promise<QueuedCommand[]> {
-  const rows = await db.command.findMany({ where: { machineId, status: "pending" }, orderBy: { createdAt: "asc" }, take: 20 });
-  return rows.map((row) => ({ id: row.id, spec: specOf(row), timeoutSeconds: row.timeoutSeconds, createdAt: row.createdAt }));
-}
-
-/** Which of these machines have pending commands: one query for every agent a dashboard serves. */
-export async function machinesWithPendingCommands(db: Db, machineIds: readonly string[]): Promise<string[]> {
-  if (machineIds.length === 0) return [];
   const rows = await db.command.findMany({
-    where: { status: "pending", machineId: { in: [...machineIds] } },
-    select: { machineId: true },
-    distinct: ["machineId"],
+    where: { machineId, status: "pending" },
+    select: queuedColumns,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: 20,
   });
-  return rows.map((row) => row.machineId);
+  return rows.map(toQueued);
 }
 
-/** Marks a pending command running for this machine with a fresh lease; false when already claimed. */
+/**
+ * The pending commands of these machines queued at or after `since`: what a queue watcher offers
+ * the agents connected to its dashboard instance, one query per 500 agents.
+ */
+export async function pendingCommandsSince(db: Db, machineIds: readonly string[], since: Date): Promise<QueuedCommand[]> {
+  const queued: QueuedCommand[] = [];
+  for (const ids of chunked(machineIds)) {
+    const rows = await db.command.findMany({
+      where: { status: "pending", machineId: { in: ids }, createdAt: { gte: since } },
+      select: queuedColumns,
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    });
+    queued.push(...rows.map(toQueued));
+  }
+  return queued;
+}
+
+/** Which of these machines have pending commands, one query per 500 machines. */
+export async function machinesWithPendingCommands(db: Db, machineIds: readonly string[]): Promise<string[]> {
+  const machines: string[] = [];
+  for (const ids of chunked(machineIds)) {
+    const rows = await db.command.findMany({
+      where: { status: "pending", machineId: { in: ids } },
+      select: { machineId: true },
+      distinct: ["machineId"],
+    });
+    machines.push(...rows.map((row) => row.machineId));
+  }
+  return machines;
+}
+
+/**
+ * Marks a pending command running for this machine with a fresh lease and its deadline; false when
+ * it is not this machine's or no longer pending. The conditional UPDATE decides between racing
+ * claims; the read before it only fetches the time limit the deadline is computed from (and
+ * answers a hopeless claim without writing). Plain SQL, the same on both providers: a claim
+ * follows every delivery, and Prisma's updateMany spends about three times as long in its query
+ * compiler as this statement takes (findFirst likewise, against findUnique).
+ */
 export async function claimCommand(db: Db, machineId: string, commandId: string, now = new Date()): Promise<boolean> {
-  const { count } = await db.command.updateMany({
-    where: { id: commandId, machineId, status: "pending" },
-    data: { status: "running", claimedAt: now, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-  });
+  const command = await db.command.findUnique({ where: { id: commandId }, select: { machineId: true, status: true, timeoutSeconds: true } });
+  if (!command || command.machineId !== machineId || command.status !== "pending") return false;
+  const leaseExpiresAt = new Date(now.getTime() + leaseMs);
+  const deadlineAt = new Date(now.getTime() + command.timeoutSeconds * 1000 + leaseMs);
+  const count = await db.$executeRaw(
+    sql`UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt}, "deadlineAt" = ${deadlineAt} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending'`,
+  );
   return count === 1;
 }
 
@@ -152,7 +284,7 @@ export type CancelOutcome = "dropped" | "requested" | "already-finished" | "not-
 /** A pending command is dropped at once; a running one is asked to stop at its next safe point. */
 export async function cancelCommand(db: Db, commandId: string, actorEmail: string | null): Promise<CancelOutcome> {
   const dropped = await db.command.updateMany({
-    where: { id: commandId, status: "pending" },
+    where: { id: commandId, status: { in: ["pending", preparing] } },
     data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled before it started." },
   });
   let outcome: CancelOutcome;
@@ -179,7 +311,7 @@ export async function cancelCommand(db: Db, commandId: string, actorEmail: strin
 /** Pushes the same kind and options again, to the same machine. */
 export async function retryCommand(db: Db, commandId: string, createdById: string | null, actorEmail: string | null): Promise<{ commandId: string; machineId: string } | null> {
   const original = await db.command.findUnique({ where: { id: commandId } });
-  if (!original || original.status === "pending" || original.status === "running") return null;
+  if (!original || original.status === "pending" || original.status === preparing || original.status === "running") return null;
   const retryId = await enqueueCommand(db, original.machineId, specOf(original), {
     createdById,
     timeoutSeconds: original.timeoutSeconds,
@@ -191,29 +323,38 @@ export async function retryCommand(db: Db, commandId: string, createdById: strin
 
 /**
  * Ends running commands whose agent went silent (lease lapsed → interrupted) or ran past their
- * time limit (→ timed-out). Safe to run from every dashboard instance at once.
+ * time limit (deadline passed → timed-out), and cancels commands a stopped push left preparing.
+ * Reads only what is due, through the (status, leaseExpiresAt) and (status, deadlineAt) indexes,
+ * so every dashboard instance can run it on every tick; each change is conditional, so they may
+ * all run it at once.
  */
 export async function expireCommands(db: Db, now = new Date()): Promise<number> {
-  const running = await db.command.findMany({
-    where: { status: "running" },
-    select: { id: true, machineId: true, claimedAt: true, timeoutSeconds: true, leaseExpiresAt: true },
+  const due = await db.command.findMany({
+    where: {
+      OR: [
+        { status: "running", leaseExpiresAt: { lt: now } },
+        { status: { in: ["running", preparing] }, deadlineAt: { lt: now } },
+      ],
+    },
+    select: { id: true, machineId: true, status: true, timeoutSeconds: true, deadlineAt: true },
   });
   let ended = 0;
-  for (const command of running) {
-    const deadline = (command.claimedAt?.getTime() ?? now.getTime()) + command.timeoutSeconds * 1000 + leaseMs;
-    const status: CommandStatus | null =
-      now.getTime() > deadline ? "timed-out" : command.leaseExpiresAt && command.leaseExpiresAt < now ? "interrupted" : null;
-    if (!status) continue;
+  for (const command of due) {
+    const status: CommandStatus =
+      command.status === preparing ? "cancelled" : command.deadlineAt && command.deadlineAt < now ? "timed-out" : "interrupted";
     const error =
-      status === "timed-out"
-        ? `Ran past its ${command.timeoutSeconds} s limit.`
-        : "The agent stopped reporting progress (stopped, killed or offline); any backup is kept.";
+      status === "cancelled"
+        ? "The push stopped before this command was queued (the dashboard stopped); push it again."
+        : status === "timed-out"
+          ? `Ran past its ${command.timeoutSeconds} s limit.`
+          : "The agent stopped reporting progress (stopped, killed or offline); any backup is kept.";
     const { count } = await db.command.updateMany({
-      where: { id: command.id, status: "running" },
+      where: { id: command.id, status: command.status },
       data: { status, finishedAt: now, error, leaseExpiresAt: null },
     });
     if (count === 1) {
       ended += 1;
+      if (status === "cancelled") await db.commandStep.updateMany({ where: { commandId: command.id, status: "pending" }, data: { status: "cancelled" } });
       await recordActivity(db, { actorEmail: null, action: "command.finished", subject: command.id, detail: { machineId: command.machineId, status, error } });
     }
   }
@@ -253,7 +394,7 @@ function toView(row: CommandRow): CommandView {
     machineId: row.machineId,
     kind: row.kind,
     options: JSON.parse(row.options),
-    status: row.status,
+    status: row.status === preparing ? "pending" : row.status,
     timeoutSeconds: row.timeoutSeconds,
     createdAt: row.createdAt,
     claimedAt: row.claimedAt,
@@ -276,7 +417,7 @@ function toView(row: CommandRow): CommandView {
 }
 
 export async function listCommands(db: Db, machineId: string, take = 20): Promise<CommandView[]> {
-  const rows = await db.command.findMany({ where: { machineId }, orderBy: { createdAt: "desc" }, take, include: commandInclude });
+  const rows = await db.command.findMany({ where: { machineId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take, include: commandInclude });
   return rows.map(toView);
 }
 
@@ -292,6 +433,8 @@ export interface BatchInput {
   createdById: string | null;
   actorEmail: string | null;
   timeoutSeconds?: number;
+  /** Hears of the commands as they become pending, a chunk at a time, before the rest are written. */
+  onQueued?: (queued: QueuedCommand[]) => void;
 }
 
 /** One push to many machines; each gets its own command, tracked together. */
@@ -299,19 +442,19 @@ export async function createBatch(db: Db, input: BatchInput): Promise<{ batchId:
   const batch = await db.commandBatch.create({
     data: { kind: input.spec.kind, options: JSON.stringify(input.spec.options), target: input.target, createdById: input.createdById },
   });
-  const commandIds: string[] = [];
-  for (const machineId of input.machineIds) {
-    commandIds.push(
-      await enqueueCommand(db, machineId, input.spec, { createdById: input.createdById, timeoutSeconds: input.timeoutSeconds, batchId: batch.id }),
-    );
-  }
+  const timeoutSeconds = input.timeoutSeconds ?? defaultTimeoutSeconds[input.spec.kind];
+  const queued = await queueCommands(
+    db,
+    input.machineIds.map((machineId) => ({ machineId, spec: input.spec, timeoutSeconds, createdById: input.createdById, batchId: batch.id, retryOfId: null })),
+    input.onQueued,
+  );
   await recordActivity(db, {
     actorEmail: input.actorEmail,
     action: "command.pushed",
     subject: batch.id,
     detail: { kind: input.spec.kind, options: input.spec.options, target: input.target, machines: input.machineIds.length },
   });
-  return { batchId: batch.id, commandIds };
+  return { batchId: batch.id, commandIds: queued.map((command) => command.id) };
 }
 
 export async function getBatch(db: Db, batchId: string) {
@@ -319,7 +462,7 @@ export async function getBatch(db: Db, batchId: string) {
   if (!batch) return null;
   const commands = await db.command.findMany({
     where: { batchId },
-    orderBy: { createdAt: "asc" },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: { ...commandInclude, machine: { select: { hostname: true } } },
   });
   return {

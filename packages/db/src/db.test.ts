@@ -1,8 +1,12 @@
 // Query tests on real databases: SQLite always, PostgreSQL when a server is reachable.
 import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
+import type { Db } from "./client.js";
+import { createAdapter } from "./target.js";
+import { chunked, maxIdsPerStatement, sortableId } from "./batching.js";
 import { bootstrapIfEmpty } from "./bootstrap.js";
 import { findSessionUser, signIn, signOut } from "./users.js";
 import { EnrollmentRefused, enrollMachine, findMachineByToken, getMachine, listFleet, recordReport } from "./machines.js";
@@ -22,8 +26,11 @@ import {
   listCommands,
   maxStepLogBytes,
   pendingCommands,
+  pendingCommandsSince,
+  preparingLimitMs,
   recordCommandResult,
   recordStepProgress,
+  type QueuedCommand,
 } from "./commands.js";
 
 const identity = { hostname: "dev-mac-1", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
@@ -69,6 +76,28 @@ function report(entries: number): AgentReport {
 }
 
 const providers = await testedProviders();
+
+/** Enrolls `count` machines in one statement; enrolling through the secret would take longer. */
+async function insertMachines(db: Db, count: number, prefix: string): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => sortableId());
+  await db.machine.createMany({ data: ids.map((id, index) => ({ id, tokenHash: `hash-${id}`, hostname: `${prefix}-${String(index).padStart(5, "0")}` })) });
+  return ids;
+}
+
+/** The same database, with `before` run ahead of the statement that writes new commands' steps. */
+function beforeStepsAreWritten(db: Db, before: () => Promise<void>): Db {
+  const executeRaw = async (query: Parameters<Db["$executeRaw"]>[0], ...values: unknown[]) => {
+    const text = "sql" in query ? query.sql : query.join("?");
+    if (text.includes('INSERT INTO "CommandStep"')) await before();
+    return db.$executeRaw(query, ...values);
+  };
+  return new Proxy(db, { get: (target, property, receiver) => (property === "$executeRaw" ? executeRaw : Reflect.get(target, property, receiver)) });
+}
+
+/** Every command of these machines, whatever its state. */
+async function commandsOf(db: Db, machineIds: string[]): Promise<string[]> {
+  return (await db.command.findMany({ where: { machineId: { in: machineIds } }, select: { id: true }, orderBy: { id: "asc" } })).map((row) => row.id);
+}
 
 describe.each(providers)("database queries on %s", (provider) => {
   let database: TestDatabase;
@@ -216,6 +245,154 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect((await machinesWithPendingCommands(database.db, [a.machineId, b.machineId, idle.machineId])).sort()).toEqual([a.machineId, b.machineId].sort());
     const batch = await getBatch(database.db, batchId);
     expect(batch?.commands.map((c) => [c.hostname, c.status])).toEqual([["batch-a", "pending"], ["batch-b", "pending"]]);
+  });
+
+  it("reads, pushes to and watches more machines than one statement may name (SQLite's 999 parameters)", async () => {
+    const count = 2 * maxIdsPerStatement + 101;
+    const ids = await insertMachines(database.db, count, "many");
+    const fleet = await listFleet(database.db, { machineIds: [...ids].reverse() });
+    expect(fleet.map((row) => row.id)).toEqual(ids);
+    expect(fleet.map((row) => row.hostname)).toEqual([...fleet.map((row) => row.hostname)].sort());
+    expect(await listFleet(database.db, { machineIds: [...ids, ...ids.slice(0, 10)], failingRule: "nothing-fails-this" })).toEqual([]);
+
+    const before = new Date(Date.now() - 1000);
+    const chunksQueued: number[] = [];
+    const { batchId, commandIds } = await createBatch(database.db, {
+      spec: { kind: "migrate", options: { backup: true } },
+      machineIds: ids,
+      target: "selection",
+      createdById: null,
+      actorEmail: "admin@example.com",
+      onQueued: (queued) => chunksQueued.push(queued.length),
+    });
+    expect(chunksQueued).toEqual([500, 500, 101]);
+    expect(new Set(commandIds).size).toBe(count);
+    expect(await database.db.commandStep.count({ where: { command: { batchId } } })).toBe(4 * count);
+    expect((await machinesWithPendingCommands(database.db, ids)).sort()).toEqual([...ids].sort());
+    const since = await pendingCommandsSince(database.db, ids, before);
+    expect(since.map((command) => command.id).sort()).toEqual([...commandIds].sort());
+    expect(since.every((command) => command.machineId === ids[commandIds.indexOf(command.id)])).toBe(true);
+    expect(await pendingCommandsSince(database.db, ids, new Date(Date.now() + 60_000))).toEqual([]);
+    // The batch keeps the order it was pushed in.
+    expect((await getBatch(database.db, batchId))?.commands.map((command) => command.machineId)).toEqual(ids);
+  });
+
+  it("never offers a command before its steps exist, and shows it as pending meanwhile", async () => {
+    const a = await enrollMachine(database.db, secret, { ...identity, hostname: "steps-a" });
+    const b = await enrollMachine(database.db, secret, { ...identity, hostname: "steps-b" });
+    const machineIds = [a.machineId, b.machineId];
+    const seenWhilePreparing: { offered: QueuedCommand[]; anyPending: string[]; since: QueuedCommand[]; statuses: (string | undefined)[] }[] = [];
+    const db = beforeStepsAreWritten(database.db, async () => {
+      seenWhilePreparing.push({
+        offered: [...(await pendingCommands(database.db, a.machineId)), ...(await pendingCommands(database.db, b.machineId))],
+        anyPending: await machinesWithPendingCommands(database.db, machineIds),
+        since: await pendingCommandsSince(database.db, machineIds, new Date(0)),
+        statuses: await Promise.all((await commandsOf(database.db, machineIds)).map(async (id) => (await getCommand(database.db, id))?.status)),
+      });
+    });
+    const offeredWhenQueued: string[][] = [];
+    const { commandIds } = await createBatch(db, {
+      spec: { kind: "migrate", options: { backup: false } },
+      machineIds,
+      target: "selection",
+      createdById: null,
+      actorEmail: null,
+      onQueued: (queued) => offeredWhenQueued.push(queued.map((command) => command.id)),
+    });
+    expect(seenWhilePreparing).toHaveLength(1);
+    expect(seenWhilePreparing[0]).toEqual({ offered: [], anyPending: [], since: [], statuses: ["pending", "pending"] });
+    expect(offeredWhenQueued).toEqual([commandIds]);
+    for (const machineId of machineIds) {
+      const [offered] = await pendingCommands(database.db, machineId);
+      expect((await getCommand(database.db, offered?.id ?? ""))?.steps.map((step) => [step.step, step.status])).toEqual([
+        ["backup", "skipped"], ["clean", "pending"], ["reinit", "pending"], ["verify", "pending"],
+      ]);
+    }
+  });
+
+  it("drops a command cancelled while its push is still writing it", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "cancel-preparing" });
+    let outcome: string | null = null;
+    const db = beforeStepsAreWritten(database.db, async () => {
+      const [commandId] = await commandsOf(database.db, [machineId]);
+      outcome = await cancelCommand(database.db, commandId ?? "", "admin@example.com");
+    });
+    const queued: QueuedCommand[] = [];
+    const { commandIds } = await createBatch(db, {
+      spec: { kind: "rescan", options: {} },
+      machineIds: [machineId],
+      target: "selection",
+      createdById: null,
+      actorEmail: null,
+      onQueued: (chunk) => queued.push(...chunk),
+    });
+    expect(outcome).toBe("dropped");
+    expect(commandIds).toEqual([]);
+    expect(queued).toEqual([]);
+    expect(await pendingCommands(database.db, machineId)).toEqual([]);
+    const [view] = await listCommands(database.db, machineId);
+    expect(view?.status).toBe("cancelled");
+    expect(view?.steps.map((step) => step.status)).toEqual(["cancelled"]);
+  });
+
+  it("cancels what a push that stopped half-way left preparing", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "stopped-push" });
+    const db = beforeStepsAreWritten(database.db, () => Promise.reject(new Error("the dashboard stopped")));
+    await expect(enqueueCommand(db, machineId, { kind: "rescan", options: {} }, { createdById: null })).rejects.toThrow("the dashboard stopped");
+    const [left] = await listCommands(database.db, machineId);
+    expect(left?.status).toBe("pending");
+    expect(await pendingCommands(database.db, machineId)).toEqual([]);
+    expect(await expireCommands(database.db, new Date(Date.now() + preparingLimitMs - 5000))).toBe(0);
+    expect(await expireCommands(database.db, new Date(Date.now() + preparingLimitMs + 5000))).toBe(1);
+    expect((await getCommand(database.db, left?.id ?? ""))?.status).toBe("cancelled");
+    const finished = (await listActivity(database.db, { subject: left?.id })).map((event) => [event.action, event.detail.status]);
+    expect(finished).toEqual([["command.finished", "cancelled"]]);
+  });
+
+  it("stores each claimed command's deadline, so the expiry sweep reads only what is due", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "deadline" });
+    const commandId = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 60 });
+    const claimedAt = new Date();
+    expect(await claimCommand(database.db, machineId, commandId, claimedAt)).toBe(true);
+    const row = await database.db.command.findUniqueOrThrow({ where: { id: commandId } });
+    expect(row.deadlineAt?.getTime()).toBe(claimedAt.getTime() + 60_000 + leaseMs);
+    expect(row.leaseExpiresAt?.getTime()).toBe(claimedAt.getTime() + leaseMs);
+    // Renewed by progress, the lease never lapses; the deadline still ends the command.
+    const justBefore = new Date(claimedAt.getTime() + 60_000 + leaseMs);
+    await recordStepProgress(database.db, machineId, { commandId, step: "scan", status: "running", log: "" }, new Date(justBefore.getTime() - 1000));
+    expect(await expireCommands(database.db, justBefore)).toBe(0);
+    expect(await expireCommands(database.db, new Date(justBefore.getTime() + 1))).toBe(1);
+    expect((await getCommand(database.db, commandId))?.error).toBe("Ran past its 60 s limit.");
+  });
+});
+
+describe("SQLite tuning", () => {
+  it("migrates the file into WAL mode and runs connections with synchronous=NORMAL", async () => {
+    const database = await createTestDatabase("sqlite");
+    try {
+      if (database.target.provider !== "sqlite") throw new Error("expected SQLite");
+      const file = new Database(database.target.file, { readonly: true });
+      expect(file.pragma("journal_mode", { simple: true })).toBe("wal");
+      file.close();
+      const adapter = await createAdapter(database.target).connect();
+      const synchronous = await adapter.queryRaw({ sql: "PRAGMA synchronous", args: [], argTypes: [] });
+      await adapter.dispose();
+      // 1 is NORMAL (2 is FULL, the default).
+      expect(Number(synchronous.rows[0]?.[0])).toBe(1);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe("ids and chunks", () => {
+  it("makes ids that sort in creation order and splits lists into statement-sized chunks", () => {
+    const ids = Array.from({ length: 2000 }, () => sortableId());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^c[0-9a-z]{25}$/.test(id))).toBe(true);
+    expect(chunked([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunked([])).toEqual([]);
   });
 });
 

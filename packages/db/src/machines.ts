@@ -2,6 +2,7 @@
 import { StoredAgentReport, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { hashToken, newToken } from "./secrets.js";
+import { chunked } from "./batching.js";
 
 export async function createEnrollmentSecret(db: Db, name: string, secret: string = newToken(24)): Promise<string> {
   await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
@@ -124,16 +125,29 @@ const fleetColumns = {
 } as const;
 
 export async function listFleet(db: Db, filter: { failingRule?: string; machineIds?: readonly string[] } = {}): Promise<FleetRow[]> {
-  const rows = await db.machine.findMany({
-    where: {
-      revokedAt: null,
-      ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}),
-      ...(filter.machineIds ? { id: { in: [...filter.machineIds] } } : {}),
-    },
-    select: fleetColumns,
-    orderBy: { hostname: "asc" },
-  });
+  const where = {
+    revokedAt: null,
+    ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}),
+  };
+  const rows = filter.machineIds
+    ? await fleetByIds(db, where, filter.machineIds)
+    : await db.machine.findMany({ where, select: fleetColumns, orderBy: { hostname: "asc" } });
   return rows.map((row) => ({ ...row, cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes) }));
+}
+
+type FleetWhere = { revokedAt: null; findingRules?: { contains: string } };
+
+/** The named machines, read 500 at a time (see batching.ts), in hostname order. */
+async function fleetByIds(db: Db, where: FleetWhere, machineIds: readonly string[]) {
+  const chunks = chunked([...new Set(machineIds)]);
+  const rows = [];
+  for (const ids of chunks) {
+    rows.push(...(await db.machine.findMany({ where: { ...where, id: { in: ids } }, select: fleetColumns, orderBy: { hostname: "asc" } })));
+  }
+  if (chunks.length <= 1) return rows;
+  // Merged in code-unit order, which may differ from the database collation's in letter case and
+  // accents; only the order of a large push's commands depends on it.
+  return rows.sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { gocache: string | null; latestReport: AgentReport | null }) | null> {

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import Database from "better-sqlite3";
 import { execa } from "execa";
 import type { DatabaseTarget } from "./target.js";
 
@@ -27,5 +28,21 @@ export async function migrateDatabase(target: DatabaseTarget): Promise<void> {
   });
   if (result.exitCode !== 0) {
     throw new Error(`Database migration failed (prisma migrate deploy exited ${result.exitCode}):\n${result.all ?? ""}`);
+  }
+  if (target.provider === "sqlite") useWriteAheadLog(target.file);
+}
+
+/**
+ * Puts the SQLite file in WAL mode, which the file keeps: readers no longer block the writer, and
+ * with synchronous=NORMAL (set per connection, see target.ts) a commit needs no fsync. Without
+ * it every queued command waited for one (~18 ms each here).
+ */
+function useWriteAheadLog(file: string): void {
+  const connection = new Database(file, { timeout: 10_000 });
+  try {
+    const mode: unknown = connection.pragma("journal_mode = WAL", { simple: true });
+    if (mode !== "wal") throw new Error(`SQLite refused WAL mode for ${file} (journal_mode is ${String(mode)})`);
+  } finally {
+    connection.close();
   }
 }

@@ -4,7 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { NameColumnsAsTextClient } from "./pg-name-columns.js";
+
+type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory["connect"]>>;
 
 export type DatabaseTarget =
   | { provider: "sqlite"; url: string; file: string }
@@ -30,16 +33,44 @@ export function databaseTarget(databaseUrl: string | undefined, dataDir: string 
 }
 
 /** The driver adapter the app queries through. */
-export function createAdapter(target: DatabaseTarget): PrismaBetterSQLite3 | PrismaPg {
-  if (target.provider === "sqlite") {
-    fs.mkdirSync(path.dirname(target.file), { recursive: true });
-    return new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
-  }
+export function createAdapter(target: DatabaseTarget): SqlDriverAdapterFactory {
+  if (target.provider === "sqlite") return new TunedSqliteAdapterFactory(sqliteAdapter(target));
   return new PrismaPg({ connectionString: target.url, max: 10 });
 }
 
 /** The driver adapter the Prisma CLI migrates through (see pg-name-columns.ts). */
 export function createMigrationAdapter(target: DatabaseTarget): PrismaBetterSQLite3 | PrismaPg {
-  if (target.provider === "sqlite") return createAdapter(target);
+  if (target.provider === "sqlite") return sqliteAdapter(target);
   return new PrismaPg({ connectionString: target.url, Client: NameColumnsAsTextClient, idleTimeoutMillis: 1 });
+}
+
+function sqliteAdapter(target: Extract<DatabaseTarget, { provider: "sqlite" }>): PrismaBetterSQLite3 {
+  fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  return new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
+}
+
+/**
+ * Sets `synchronous = NORMAL` on each connection the better-sqlite3 adapter opens (it has no
+ * option for pragmas), when the file is in WAL mode (migrate.ts puts it there). With WAL, NORMAL
+ * commits without an fsync (checkpoints still sync) and cannot corrupt the database; a power
+ * loss may roll back the last commits. In the rollback-journal modes NORMAL is not that safe, so
+ * such a file keeps SQLite's default, FULL.
+ */
+class TunedSqliteAdapterFactory implements SqlDriverAdapterFactory {
+  readonly provider: PrismaBetterSQLite3["provider"];
+  readonly adapterName: string;
+  readonly #inner: PrismaBetterSQLite3;
+
+  constructor(inner: PrismaBetterSQLite3) {
+    this.#inner = inner;
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await this.#inner.connect();
+    const mode = await adapter.queryRaw({ sql: "PRAGMA journal_mode", args: [], argTypes: [] });
+    if (String(mode.rows[0]?.[0]).toLowerCase() === "wal") await adapter.executeScript("PRAGMA synchronous = NORMAL");
+    return adapter;
+  }
 }

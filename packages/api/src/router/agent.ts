@@ -16,6 +16,9 @@ import {
 import { evaluateHealth, overallHealth } from "@cachefleet/health";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
+/** How often an idle command stream re-reads the queue, as a safety net for missed wakes. */
+const rereadAfterMs = 30_000;
+
 export const agentRouter = router({
   enroll: publicProcedure
     .input(EnrollInput)
@@ -39,24 +42,37 @@ export const agentRouter = router({
   /**
    * Pushes this machine's pending commands. The queue is the database, so a reconnecting agent
    * (with or without lastEventId) gets every command still pending; claiming decides who runs it.
+   * After that first read, commands arrive in the stream's mailbox (from pushes on this instance
+   * and from the queue watcher) with no query; the queue is read again only when a wake carries
+   * no commands and every 30 s, in case something was missed.
    */
   commands: agentProcedure
     .input(z.object({ lastEventId: z.string().nullish() }).optional())
     .subscription(async function* ({ ctx, signal }) {
       const delivered = new Set<string>();
+      // Opened before the first read, so that a command queued during it is not missed.
+      const mailbox = ctx.notifier.open(ctx.machine.id);
       ctx.watcher.connect(ctx.machine.id);
       try {
+        let reread = true;
         while (!signal?.aborted) {
-          for (const command of await pendingCommands(ctx.db, ctx.machine.id)) {
+          const commands = reread ? await pendingCommands(ctx.db, ctx.machine.id) : [];
+          for (const command of commands) {
             if (delivered.has(command.id)) continue;
             delivered.add(command.id);
             yield tracked(command.id, toDelivered(command));
           }
-          // Woken at once for commands pushed here; the watcher wakes us for the rest.
-          await ctx.notifier.wait(ctx.machine.id, 30_000, signal);
+          const wake = await mailbox.next(rereadAfterMs, signal);
+          for (const command of wake.commands) {
+            if (delivered.has(command.id) || command.machineId !== ctx.machine.id) continue;
+            delivered.add(command.id);
+            yield tracked(command.id, toDelivered(command));
+          }
+          reread = wake.reread;
         }
       } finally {
         ctx.watcher.disconnect(ctx.machine.id);
+        mailbox.close();
       }
     }),
 

@@ -31,8 +31,9 @@ export const commandsRouter = router({
         createdById: ctx.user.id,
         actorEmail: ctx.user.email,
         timeoutSeconds: input.timeoutSeconds,
+        // Each chunk of a large push goes out to its agents as soon as it is pending.
+        onQueued: (queued) => ctx.notifier.notifyAll(queued),
       });
-      for (const machine of machines) ctx.notifier.notify(machine.id);
       return batch;
     }),
 

@@ -1,0 +1,34 @@
+// Helpers for statements over many rows.
+import { randomBytes } from "node:crypto";
+
+/**
+ * The most ids one statement names in an `in` list. Prisma's query compiler assumes SQLite's old
+ * limit of 999 bound parameters and refuses (P2029) any statement with more, even though the
+ * bundled SQLite allows 32,766; 500 leaves room for the statement's other parameters.
+ */
+export const maxIdsPerStatement = 500;
+
+export function chunked<T>(items: readonly T[], size: number = maxIdsPerStatement): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+let lastMillis = 0;
+let counter = 0;
+
+/**
+ * A cuid-like id ("c" + 25 base-36 characters) that sorts in creation order within this process:
+ * a batch's commands share one createdAt, and their ids keep them in the order they were pushed.
+ */
+export function sortableId(): string {
+  // Never backwards, even if the wall clock is set back, so the order holds.
+  const millis = Math.max(Date.now(), lastMillis);
+  if (millis === lastMillis) counter += 1;
+  else {
+    lastMillis = millis;
+    counter = 0;
+  }
+  const random = randomBytes(8).readBigUInt64BE().toString(36).padStart(13, "0").slice(-12);
+  return `c${millis.toString(36).padStart(9, "0")}${counter.toString(36).padStart(4, "0")}${random}`;
+}
