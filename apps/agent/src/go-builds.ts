@@ -47,6 +47,7 @@ function readEnviron(file: string): Map<string, string> | null {
     const entries = fs
       .readFileSync(file, "utf8")
       .split("\0")
+      .filter((entry) => entry.length > 0)
       .map((entry): [string, string] => {
         const at = entry.indexOf("=");
         return at < 0 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
@@ -73,9 +74,13 @@ export function linuxProcesses(procDir = "/proc"): ProcessInfo[] {
       const procName = /^Name:\s*(.+)$/m.exec(status)?.[1]?.trim();
       const uid = /^Uid:\s*(\d+)/m.exec(status)?.[1];
       const ppid = /^PPid:\s*(\d+)/m.exec(status)?.[1];
+      // A zombie (exited, not yet reaped — orphans can stay so in containers) holds no files.
+      if (/^State:\s*[ZX]/m.test(status)) continue;
       if (!procName || !uid || !ppid || !goBuildProcessNames.has(procName)) continue;
       const environ = readEnviron(path.join(procDir, name, "environ"));
-      processes.push({ pid: Number(name), ppid: Number(ppid), uid: Number(uid), name: procName, gocache: environ ? gocacheFromEnvironment(environ) : null });
+      // Our own user's processes always have a readable environment; none means it just ended.
+      if (!environ || environ.size === 0) continue;
+      processes.push({ pid: Number(name), ppid: Number(ppid), uid: Number(uid), name: procName, gocache: gocacheFromEnvironment(environ) });
     } catch {
       // The process ended while we looked.
     }
