@@ -62,11 +62,11 @@ export class QueueWatcher {
     this.#ticking = true;
     try {
       await expireCommands(this.db, now);
-      const queued = await pendingCommandsSince(this.db, [...this.#connected.keys()], this.#lookFrom);
+      // Skipped: commands pushed through this instance, or offered by an earlier tick; its
+      // streams have them already.
+      const queued = await pendingCommandsSince(this.db, [...this.#connected.keys()], this.#lookFrom, (id) => this.notifier.wasOffered(id));
       this.#lookFrom = new Date(now.getTime() - this.lookBackMs);
-      // Pushed through this instance: its streams have it already. Streams skip what they
-      // already offered, so commands seen again in the overlap cost little.
-      this.notifier.notifyAll(queued.filter((command) => !this.notifier.wasOffered(command.id)));
+      this.notifier.notifyAll(queued);
     } catch (error) {
       this.onError(error);
     } finally {

@@ -70,11 +70,19 @@ interface NewCommand {
  * Writes commands and their steps so that no agent is ever offered a command before its steps
  * exist: the commands go in as "preparing", then their steps, then one statement per chunk of
  * 500 makes them pending (and stamps createdAt, so it says when the command entered the queue,
- * which the queue watchers' since-window relies on). The chunks are made pending back to back,
- * after every row is written, so the claims of the first chunk's agents cannot queue up ahead of
- * the rest of a large push. Not a transaction: the SQLite adapter runs every query of the process
- * on its one connection, so other requests would see (and could interleave with) its uncommitted
- * rows anyway. `onQueued` hears of each chunk as soon as it is pending.
+ * which the queue watchers' since-window relies on), and `onQueued` hears of each chunk at once.
+ * Every row is written before the first chunk is made pending: once agents have commands, their
+ * claims compete with whatever the push still has to write (measured: a pipelined push, its
+ * first chunk offered early, delivered its last command later). Not a transaction: the SQLite
+ * adapter runs every query of the process on its one connection, so other requests would see
+ * (and could interleave with) its uncommitted rows anyway.
+ *
+ * Plain SQL, the same on both providers, for the statements a push's size multiplies: Prisma's
+ * createMany spends ~0.2 ms per row in its query compiler (200–300 ms for a 1,000-machine push,
+ * measured), these multi-row statements a tenth of that. Each driver adapter formats the DateTime
+ * parameters as it does for the model API. Prisma's 999-parameter check (batching.ts) applies only
+ * to the statements it generates; these stay below SQLite's real limit of 32,766 (500 commands ×
+ * 11, or their at most 2,000 steps × 6).
  */
 async function queueCommands(
   db: Db,
@@ -82,15 +90,9 @@ async function queueCommands(
   onQueued?: (queued: QueuedCommand[]) => void,
 ): Promise<QueuedCommand[]> {
   const insertedAt = new Date();
-  const rows = commands.map((command) => ({ id: sortableId(), ...command }));
   const deadlineAt = new Date(insertedAt.getTime() + preparingLimitMs);
-  // Plain multi-row INSERTs: Prisma's createMany spends ~0.2 ms per row in its query compiler
-  // (200–300 ms for a 1,000-machine push, measured), these a tenth of that. The SQL is the same
-  // on both providers, and each driver adapter formats the DateTime parameters as it does for
-  // the model API. Prisma's 999-parameter check (batching.ts) applies only to the statements it
-  // generates; these stay below SQLite's real limit of 32,766 (500 commands × 11, or their at
-  // most 2,000 steps × 6).
-  for (const chunk of chunked(rows)) {
+  const chunks = chunked(commands.map((command) => ({ id: sortableId(), ...command })));
+  for (const chunk of chunks) {
     const values = chunk.map(
       (row) =>
         sql`(${row.id}, ${row.machineId}, ${row.spec.kind}, ${JSON.stringify(row.spec.options)}, ${preparing}, ${row.timeoutSeconds}, ${row.createdById}, ${insertedAt}, ${row.batchId}, ${row.retryOfId}, ${deadlineAt})`,
@@ -99,20 +101,19 @@ async function queueCommands(
       sql`INSERT INTO "Command" ("id", "machineId", "kind", "options", "status", "timeoutSeconds", "createdById", "createdAt", "batchId", "retryOfId", "deadlineAt") VALUES ${join(values)}`,
     );
   }
-  for (const chunk of chunked(rows)) {
+  for (const chunk of chunks) {
     const values = chunk.flatMap((row) =>
       planSteps(row.spec).map(({ step, skipped }, position) => sql`(${sortableId()}, ${row.id}, ${step}, ${position}, ${skipped ? "skipped" : "pending"}, ${""})`),
     );
     await db.$executeRaw(sql`INSERT INTO "CommandStep" ("id", "commandId", "step", "position", "status", "log") VALUES ${join(values)}`);
   }
   const queued: QueuedCommand[] = [];
-  for (const chunk of chunked(rows)) {
+  for (const chunk of chunks) {
     const ids = chunk.map((row) => row.id);
     const queuedAt = new Date();
-    const { count } = await db.command.updateMany({
-      where: { id: { in: ids }, status: preparing },
-      data: { status: "pending", createdAt: queuedAt, deadlineAt: null },
-    });
+    const count = await db.$executeRaw(
+      sql`UPDATE "Command" SET "status" = 'pending', "createdAt" = ${queuedAt}, "deadlineAt" = NULL WHERE "id" IN (${join(ids)}) AND "status" = ${preparing}`,
+    );
     let ready = chunk;
     if (count !== chunk.length) {
       // Some were cancelled while preparing: their steps were written after the cancel.
@@ -165,20 +166,29 @@ export async function pendingCommands(db: Db, machineId: string): Promise<Queued
 }
 
 /**
- * The pending commands of these machines queued at or after `since`: what a queue watcher offers
- * the agents connected to its dashboard instance, one query per 500 agents.
+ * The pending commands of these machines queued at or after `since`, except those `skip` picks
+ * out: what a queue watcher offers the agents connected to its dashboard instance, one query per
+ * 500 agents. The ids come first and whole rows only for those not skipped, so commands the
+ * instance already handed out (most, with one instance) cost no row decoding.
  */
-export async function pendingCommandsSince(db: Db, machineIds: readonly string[], since: Date): Promise<QueuedCommand[]> {
-  const queued: QueuedCommand[] = [];
+export async function pendingCommandsSince(
+  db: Db,
+  machineIds: readonly string[],
+  since: Date,
+  skip: (commandId: string) => boolean = () => false,
+): Promise<QueuedCommand[]> {
+  const wanted: string[] = [];
   for (const ids of chunked(machineIds)) {
-    const rows = await db.command.findMany({
-      where: { status: "pending", machineId: { in: ids }, createdAt: { gte: since } },
-      select: queuedColumns,
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
+    const rows = await db.command.findMany({ where: { status: "pending", machineId: { in: ids }, createdAt: { gte: since } }, select: { id: true } });
+    wanted.push(...rows.map((row) => row.id).filter((id) => !skip(id)));
+  }
+  const queued: QueuedCommand[] = [];
+  for (const ids of chunked(wanted)) {
+    // Still pending: one may have been claimed since the first read.
+    const rows = await db.command.findMany({ where: { id: { in: ids }, status: "pending" }, select: queuedColumns });
     queued.push(...rows.map(toQueued));
   }
-  return queued;
+  return queued.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Which of these machines have pending commands, one query per 500 machines. */

@@ -124,30 +124,44 @@ const fleetColumns = {
   enrolledAt: true,
 } as const;
 
-export async function listFleet(db: Db, filter: { failingRule?: string; machineIds?: readonly string[] } = {}): Promise<FleetRow[]> {
-  const where = {
-    revokedAt: null,
-    ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}),
-  };
-  const rows = filter.machineIds
-    ? await fleetByIds(db, where, filter.machineIds)
-    : await db.machine.findMany({ where, select: fleetColumns, orderBy: { hostname: "asc" } });
+export interface FleetFilter {
+  failingRule?: string;
+  machineIds?: readonly string[];
+}
+
+export async function listFleet(db: Db, filter: FleetFilter = {}): Promise<FleetRow[]> {
+  const where = fleetWhere(filter);
+  const rows = await inHostnameOrder(filter, (ids) => db.machine.findMany({ where: { ...where, ...ids }, select: fleetColumns, orderBy: { hostname: "asc" } }));
   return rows.map((row) => ({ ...row, cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes) }));
 }
 
-type FleetWhere = { revokedAt: null; findingRules?: { contains: string } };
+/** What listFleet lists, as ids only: all a push needs, read without the other columns. */
+export async function listFleetIds(db: Db, filter: FleetFilter = {}): Promise<string[]> {
+  const where = fleetWhere(filter);
+  const rows = await inHostnameOrder(filter, (ids) => db.machine.findMany({ where: { ...where, ...ids }, select: { id: true, hostname: true }, orderBy: { hostname: "asc" } }));
+  return rows.map((row) => row.id);
+}
 
-/** The named machines, read 500 at a time (see batching.ts), in hostname order. */
-async function fleetByIds(db: Db, where: FleetWhere, machineIds: readonly string[]) {
-  const chunks = chunked([...new Set(machineIds)]);
-  const rows = [];
-  for (const ids of chunks) {
-    rows.push(...(await db.machine.findMany({ where: { ...where, id: { in: ids } }, select: fleetColumns, orderBy: { hostname: "asc" } })));
-  }
+function fleetWhere(filter: FleetFilter) {
+  return { revokedAt: null, ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}) };
+}
+
+/**
+ * Runs `read` once, or once per 500 of the named machines (see batching.ts) and merges the
+ * chunks, each already in the database's hostname order, in code-unit order: that may differ
+ * from the database collation's in letter case and accents, which only the order of a large
+ * push's commands depends on.
+ */
+async function inHostnameOrder<Row extends { id: string; hostname: string }>(
+  filter: FleetFilter,
+  read: (ids: { id: { in: string[] } } | Record<string, never>) => Promise<Row[]>,
+): Promise<Row[]> {
+  if (!filter.machineIds) return read({});
+  const chunks = chunked([...new Set(filter.machineIds)]);
+  const rows: Row[] = [];
+  for (const ids of chunks) rows.push(...(await read({ id: { in: ids } })));
   if (chunks.length <= 1) return rows;
-  // Merged in code-unit order, which may differ from the database collation's in letter case and
-  // accents; only the order of a large push's commands depends on it.
-  return rows.sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.sort((a, b) => (a.hostname !== b.hostname ? (a.hostname < b.hostname ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { gocache: string | null; latestReport: AgentReport | null }) | null> {

@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CommandSpec, TimeoutSeconds } from "@cachefleet/contract";
-import { cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleet, retryCommand } from "@cachefleet/db";
+import { cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleetIds, retryCommand } from "@cachefleet/db";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -18,15 +18,17 @@ export const commandsRouter = router({
   push: adminProcedure
     .input(z.object({ target: PushTarget, spec: CommandSpec, timeoutSeconds: TimeoutSeconds.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const machines =
-        input.target.type === "machines" ? await listFleet(ctx.db, { machineIds: input.target.machineIds }) : await listFleet(ctx.db, { failingRule: input.target.rule });
-      if (input.target.type === "machines" && machines.length !== new Set(input.target.machineIds).size) {
+      const machineIds =
+        input.target.type === "machines"
+          ? await listFleetIds(ctx.db, { machineIds: input.target.machineIds })
+          : await listFleetIds(ctx.db, { failingRule: input.target.rule });
+      if (input.target.type === "machines" && machineIds.length !== new Set(input.target.machineIds).size) {
         throw new TRPCError({ code: "NOT_FOUND", message: "Some of those machines do not exist or were revoked; nothing was pushed." });
       }
-      if (machines.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "No machine fails that rule; nothing was pushed." });
+      if (machineIds.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "No machine fails that rule; nothing was pushed." });
       const batch = await createBatch(ctx.db, {
         spec: input.spec,
-        machineIds: machines.map((machine) => machine.id),
+        machineIds,
         target: input.target.type === "machines" ? "selection" : `rule:${input.target.rule}`,
         createdById: ctx.user.id,
         actorEmail: ctx.user.email,
