@@ -10,6 +10,9 @@ export type Db = Pick<
   SqliteClient,
   | "user"
   | "session"
+  | "account"
+  | "verification"
+  | "policy"
   | "enrollmentSecret"
   | "machine"
   | "report"

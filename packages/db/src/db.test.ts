@@ -9,7 +9,7 @@ import { createAdapter } from "./target.js";
 import { chunked, maxIdsPerStatement, sortableId } from "./batching.js";
 import { bootstrapIfEmpty } from "./bootstrap.js";
 import { findSessionUser, signIn, signOut } from "./users.js";
-import { EnrollmentRefused, enrollMachine, findMachineByToken, getMachine, listFleet, recordReport } from "./machines.js";
+import { EnrollmentRefused, enrollMachine, findMachineByToken, getMachine, listFleet, listFleetIds, recordReport } from "./machines.js";
 import { listActivity } from "./activity.js";
 import {
   appendLog,
@@ -125,11 +125,11 @@ describe.each(providers)("database queries on %s", (provider) => {
 
   it("keeps sessions by token hash and ends them on sign-out", async () => {
     const user = await database.db.user.findFirstOrThrow();
-    await database.db.user.update({ where: { id: user.id }, data: { passwordHash: (await import("./secrets.js")).hashPassword("pw-123456") } });
+    await database.db.account.updateMany({ where: { userId: user.id, providerId: "credential" }, data: { password: (await import("./secrets.js")).hashPassword("pw-123456") } });
     const session = await signIn(database.db, user.email, "pw-123456");
     if (!session) throw new Error("sign-in failed");
     expect((await findSessionUser(database.db, session.token))?.email).toBe(user.email);
-    expect(await database.db.session.count({ where: { tokenHash: session.token } })).toBe(0);
+    expect(await database.db.session.count({ where: { token: session.token } })).toBe(0);
     await signOut(database.db, session.token);
     expect(await findSessionUser(database.db, session.token)).toBeNull();
   });
@@ -149,6 +149,7 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false });
     expect(await database.db.report.count({ where: { machineId } })).toBe(1);
     const fleet = await listFleet(database.db);
+    expect(await listFleetIds(database.db)).toEqual(fleet.map((machine) => machine.id));
     const row = fleet.find((machine) => machine.id === machineId);
     expect(row).toMatchObject({ hostname: "dev-mac-1", goVersion: "go1.22.2", cacheEntries: 1234, cacheBytes: 1_234_000, cacheVerdict: "plaintext", health: "warning" });
     const detail = await getMachine(database.db, machineId);
@@ -253,6 +254,7 @@ describe.each(providers)("database queries on %s", (provider) => {
     const fleet = await listFleet(database.db, { machineIds: [...ids].reverse() });
     expect(fleet.map((row) => row.id)).toEqual(ids);
     expect(fleet.map((row) => row.hostname)).toEqual([...fleet.map((row) => row.hostname)].sort());
+    expect(await listFleetIds(database.db, { machineIds: [...ids, ...ids.slice(0, 10)] })).toEqual(ids);
     expect(await listFleet(database.db, { machineIds: [...ids, ...ids.slice(0, 10)], failingRule: "nothing-fails-this" })).toEqual([]);
 
     const before = new Date(Date.now() - 1000);
@@ -273,6 +275,8 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(since.map((command) => command.id).sort()).toEqual([...commandIds].sort());
     expect(since.every((command) => command.machineId === ids[commandIds.indexOf(command.id)])).toBe(true);
     expect(await pendingCommandsSince(database.db, ids, new Date(Date.now() + 60_000))).toEqual([]);
+    const skipped = new Set(commandIds.slice(0, 600));
+    expect((await pendingCommandsSince(database.db, ids, before, (id) => skipped.has(id))).map((command) => command.id)).toEqual(commandIds.slice(600));
     // The batch keeps the order it was pushed in.
     expect((await getBatch(database.db, batchId))?.commands.map((command) => command.machineId)).toEqual(ids);
   });

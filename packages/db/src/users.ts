@@ -17,26 +17,29 @@ function toRole(role: string): Role {
 }
 
 export async function createUser(db: Db, email: string, password: string, role: Role): Promise<SessionUser> {
-  const user = await db.user.create({ data: { email: email.toLowerCase(), passwordHash: hashPassword(password), role } });
+  const user = await db.user.create({
+    data: { email: email.toLowerCase(), role, accounts: { create: { accountId: email.toLowerCase(), providerId: "credential", password: hashPassword(password) } } },
+  });
   return { id: user.id, email: user.email, role: toRole(user.role) };
 }
 
 /** Checks a password and opens a session; null when the email or password is wrong. */
 export async function signIn(db: Db, email: string, password: string): Promise<{ token: string; expiresAt: Date } | null> {
-  const user = await db.user.findUnique({ where: { email: email.toLowerCase() } });
-  if (!user || !verifyPassword(password, user.passwordHash)) return null;
+  const user = await db.user.findUnique({ where: { email: email.toLowerCase() }, include: { accounts: { where: { providerId: "credential" } } } });
+  const stored = user?.accounts[0]?.password;
+  if (!user || !stored || !verifyPassword(password, stored)) return null;
   const token = newToken();
   const expiresAt = new Date(Date.now() + sessionLifetimeMs);
-  await db.session.create({ data: { tokenHash: hashToken(token), userId: user.id, expiresAt } });
+  await db.session.create({ data: { token: hashToken(token), userId: user.id, expiresAt } });
   return { token, expiresAt };
 }
 
 export async function findSessionUser(db: Db, token: string): Promise<SessionUser | null> {
-  const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  const session = await db.session.findUnique({ where: { token: hashToken(token) }, include: { user: true } });
   if (!session || session.expiresAt.getTime() < Date.now()) return null;
   return { id: session.user.id, email: session.user.email, role: toRole(session.user.role) };
 }
 
 export async function signOut(db: Db, token: string): Promise<void> {
-  await db.session.deleteMany({ where: { tokenHash: hashToken(token) } });
+  await db.session.deleteMany({ where: { token: hashToken(token) } });
 }
