@@ -6,3 +6,4 @@ export * from "./users.js";
 export * from "./machines.js";
 export * from "./commands.js";
 export * from "./activity.js";
+export * from "./policy.js";
