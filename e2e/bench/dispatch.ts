@@ -37,6 +37,8 @@ interface Options {
 
 function readOptions(): Options {
   const { values } = parseArgs({
+    // `pnpm bench:dispatch -- --agents 10` passes the "--" through.
+    args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === "--")),
     options: {
       agents: { type: "string", default: "1000" },
       database: { type: "string", default: "both" },
