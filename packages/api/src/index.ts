@@ -6,6 +6,7 @@ export { createContext, sessionCookieName, type Context, type Services } from ".
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
+export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { onlineWindowMs } from "./router/fleet.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

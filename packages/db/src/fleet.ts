@@ -287,3 +287,13 @@ export async function listFleetGoVersions(db: Db): Promise<string[]> {
   return [...versions].sort((a, b) => compareVersions(b, a));
 }
 
+
+/**
+ * What changes whenever a report lands, a machine enrolls or one is revoked, read through indexes
+ * alone where the database can: fleet pages compare it to notice reports recorded by another
+ * dashboard instance.
+ */
+export async function fleetChangeMark(db: Db): Promise<string> {
+  const { _max, _count } = await db.machine.aggregate({ where: { revokedAt: null }, _max: { lastSeenAt: true }, _count: { _all: true } });
+  return `${_max.lastSeenAt?.toISOString() ?? "never"}/${_count._all}`;
+}
