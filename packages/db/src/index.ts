@@ -8,3 +8,4 @@ export * from "./commands.js";
 export * from "./activity.js";
 export * from "./policy.js";
 export * from "./fleet.js";
+export * from "./bulk.js";
