@@ -12,14 +12,13 @@
 // The last line per database reads `fleet page <p95 of (a)> ms (<machines> machines, <database>)`.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
 import { parseArgs } from "node:util";
-import { sessionCookieName, type RouterInputs } from "@cachefleet/api";
+import { sessionCookieName } from "@cachefleet/api";
 import { bootstrapIfEmpty, insertMachines, insertReports, listFleetPage, signIn, type Db, type ReportSeed } from "@cachefleet/db";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
+import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-report.js";
 import { startDashboardServer } from "../support/stack.js";
 
 type Provider = "sqlite" | "postgresql";
-type AgentReport = RouterInputs["agent"]["report"];
-type CacheVerdict = "plaintext" | "encrypted" | "mixed" | "empty";
 type FleetQuery = Parameters<typeof listFleetPage>[1];
 
 interface Options {
@@ -141,83 +140,14 @@ function seedMachine(index: number, next: () => number, now: number): SeedMachin
   };
 }
 
-/** A report as an agent sends it, for one point of the machine's history. */
-function reportOf(machine: SeedMachine, reportIndex: number, takenAt: Date): AgentReport {
-  const tally = (count: number) => ({ count, bytes: Math.round((count * machine.bytes) / Math.max(1, machine.entries)) });
-  // Older reports saw a smaller cache.
-  const entries = Math.floor(machine.entries * (0.5 + (0.5 * (reportIndex + 1)) / 20));
-  const encrypted = machine.verdict === "encrypted" ? entries : machine.verdict === "mixed" ? Math.floor(entries / 3) : 0;
-  const gocache = `/Users/${machine.username}/Library/Caches/go-build`;
-  return {
-    id: crypto.randomUUID(),
-    agentVersion: "0.1.0",
-    takenAt: takenAt.toISOString(),
-    machine: { hostname: machine.hostname, username: machine.username, platform: "darwin", osRelease: "24.1.0", arch: machine.arch },
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: machine.goVersion, GOOS: "darwin", GOARCH: machine.arch === "x64" ? "amd64" : "arm64", GOHOSTARCH: machine.arch === "x64" ? "amd64" : "arm64",
-        GOROOT: `/usr/local/go`, GOPATH: `/Users/${machine.username}/go`, GOBIN: "", GOCACHE: gocache, GOMODCACHE: `/Users/${machine.username}/go/pkg/mod`,
-        GOENV: `/Users/${machine.username}/Library/Application Support/go/env`, GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache,
-        entries: tally(entries),
-        classes: { plaintext: tally(entries - encrypted), encrypted: tally(encrypted), unknown: tally(0) },
-        formats: { action: tally(Math.floor(entries / 2)), archive: tally(Math.floor(entries / 4)), goindex: tally(Math.floor(entries / 8)), text: tally(Math.floor(entries / 16)), sealed: tally(encrypted) },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: machine.verdict ?? "empty",
-        oldestEntryAt: new Date(takenAt.getTime() - 40 * 86_400_000).toISOString(),
-        newestEntryAt: takenAt.toISOString(),
-        durationMs: 850,
-      },
-    },
-    probes: {
-      goToolchain: {
-        status: "ok",
-        binary: "/usr/local/go/bin/go",
-        buildInfo: { status: "ok", info: { goVersion: machine.goVersion, path: "cmd/go", module: null, settings: { GOOS: "darwin", GOARCH: "arm64", CGO_ENABLED: "1" } } },
-        toolchains: machine.goVersions.map((version, position) => ({
-          root: position === 0 ? "/usr/local/go" : `/Users/${machine.username}/sdk/${version}`,
-          goBinary: position === 0 ? "/usr/local/go/bin/go" : `/Users/${machine.username}/sdk/${version}/bin/go`,
-          version,
-          versionFrom: "VERSION-file" as const,
-          error: null,
-          sources: position === 0 ? (["path", "usr-local"] as const).slice() : (["sdk"] as const).slice(),
-          active: position === 0,
-        })),
-      },
-      hardware: {
-        status: "ok", machine: machine.arch === "x64" ? "x86_64" : "arm64", appleSilicon: machine.arch === "arm64" || machine.rosetta, agentTranslated: machine.rosetta,
-        macos: { productName: "macOS", productVersion: machine.macosVersion, buildVersion: "24B83" }, goHostArch: machine.arch === "x64" ? "amd64" : "arm64", goUnderRosetta: machine.rosetta, notes: [],
-      },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: machine.keychain },
-      permissions: {
-        status: "ok", gocache, exists: true, isDirectory: true, ownerUid: 501, userUid: 501, ownedByUser: true, writable: true, hardLinks: true, hardLinkError: null,
-        disk: { path: gocache, freeBytes: 120_000_000_000, totalBytes: 494_000_000_000 },
-      },
-      persistence: {
-        status: "ok", gobin: `/Users/${machine.username}/go/bin`, gobinFrom: "GOPATH",
-        goenv: { status: "ok", file: `/Users/${machine.username}/Library/Application Support/go/env`, exists: true, keys: ["GOPRIVATE", "GOFLAGS"] },
-        launchAgents: { status: "ok", folder: `/Users/${machine.username}/Library/LaunchAgents`, plists: 3, paths: [], unreadable: [], gobinOnPath: false },
-      },
-      tools: {
-        status: "ok", dir: `/Users/${machine.username}/go/bin`, dirFrom: "GOPATH", exists: true, total: 3, truncated: false,
-        binaries: [
-          { kind: "go", name: "gopls", goVersion: machine.goVersion, path: "golang.org/x/tools/gopls", module: { path: "golang.org/x/tools/gopls", version: "v0.16.2" } },
-          { kind: "go", name: "dlv", goVersion: machine.goVersion, path: "github.com/go-delve/delve/cmd/dlv", module: { path: "github.com/go-delve/delve", version: "v1.23.1" } },
-          { kind: "go", name: "staticcheck", goVersion: machine.goVersion, path: "honnef.co/go/tools/cmd/staticcheck", module: { path: "honnef.co/go/tools", version: "v0.5.1" } },
-        ],
-      },
-      versionDrift: {
-        status: "ok", gocache, currentVersion: machine.goVersion, currentSince: new Date(takenAt.getTime() - 20 * 86_400_000).toISOString(),
-        previousVersion: null, previousLastSeenAt: null, lastCleanAt: null, oldestEntryAt: null, sharedAcrossVersions: false,
-      },
-    },
-  };
+/** The report a machine sent at one point of its history: older ones saw a smaller cache. */
+function reportOf(machine: SeedMachine, reportIndex: number, reports: number, takenAt: Date): AgentReport {
+  const share = 0.5 + (0.5 * (reportIndex + 1)) / reports;
+  const report = simulatedReport(
+    { ...machine, verdict: machine.verdict ?? "empty", entries: Math.floor(machine.entries * share), bytes: Math.floor(machine.bytes * share) },
+    takenAt,
+  );
+  return machine.verdict === null ? { ...report, scan: { status: "error", message: "GOCACHE could not be read: EACCES" } } : report;
 }
 
 /** Inserts the fleet in multi-row statements: seconds, not the minutes one report at a time takes. */
@@ -262,7 +192,7 @@ async function seedFleet(db: Db, options: Options): Promise<{ reportBytes: numbe
     const reports: ReportSeed[] = machines.slice(start, start + 250).flatMap((machine) =>
       Array.from({ length: options.reports }, (_, reportIndex) => {
         const takenAt = new Date(machine.lastSeenAt.getTime() - (options.reports - 1 - reportIndex) * 3600_000);
-        const report = { ...reportOf(machine, reportIndex, takenAt), id: reportId(machine, reportIndex) };
+        const report = { ...reportOf(machine, reportIndex, options.reports, takenAt), id: reportId(machine, reportIndex) };
         const payload = JSON.stringify(report);
         reportBytes += payload.length;
         const summary = report.scan.status === "ok" ? report.scan.summary : null;
