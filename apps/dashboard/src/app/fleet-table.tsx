@@ -9,8 +9,19 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { useSubscription } from "@trpc/tanstack-react-query";
 import type { RouterOutputs } from "@cachefleet/api";
 import { fleetVerdicts, type FleetQuery, type FleetSortColumn, type FleetVerdict } from "@cachefleet/contract";
+import { ArrowDownIcon, ArrowUpDownIcon, ArrowUpIcon, ChevronLeftIcon, ChevronRightIcon, SearchIcon } from "lucide-react";
+import { EmptyState } from "~/components/empty-state";
+import { ErrorState } from "~/components/error-state";
+import { LoadingState } from "~/components/loading-state";
+import { PageHeader } from "~/components/page-header";
 import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Checkbox } from "~/components/ui/checkbox";
+import { Input } from "~/components/ui/input";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
+import { cn } from "~/lib/utils";
 import { formatBytes, formatCount } from "~/format";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
@@ -75,35 +86,41 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
   const data = fleet.data;
   const rows = data?.rows ?? [];
 
+  const clearFilters = () => navigate({ search: undefined, verdict: undefined, ...clearedFilters });
+
   return (
     <>
-      <h1>Fleet</h1>
+      <PageHeader
+        title="Fleet"
+        description={data && !data.fleetEmpty ? `${formatCount(data.total)} of ${formatCount(Object.values(data.counts).reduce((sum, count) => sum + count, 0))} machines${filtered ? " match" : ""}` : "Every enrolled machine and the state of its Go build cache."}
+      />
       {data?.fleetEmpty ? (
-        <div className="card" data-testid="fleet-empty">
-          No machines yet — start an agent with{" "}
-          <code>cachefleet-agent enroll --server &lt;this dashboard&apos;s URL&gt; --secret &lt;enrollment secret&gt;</code>{" "}
-          and then <code>cachefleet-agent run</code>; the machine appears here after its first report.
-        </div>
+        <EmptyState
+          title="No machines yet"
+          description={
+            <>
+              Start an agent with <code className="font-mono">cachefleet-agent enroll --server &lt;this dashboard&apos;s URL&gt; --secret &lt;enrollment secret&gt;</code>{" "}
+              and then <code className="font-mono">cachefleet-agent run</code>; the machine appears here after its first report.
+            </>
+          }
+          className="bg-card"
+        />
       ) : (
-        <>
+        <div className="space-y-4">
           <VerdictChips counts={data?.counts ?? null} active={query.verdict} onChoose={(verdict) => navigate({ verdict })} />
-          <div className="actions fleet-filters" role="search" aria-label="Filter machines">
+          <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter machines">
             <SearchBox value={query.search ?? ""} onSearch={(search) => navigate({ search: search || undefined }, { replace: true })} />
             <FleetFilters query={query} onChange={navigate} />
             {filtered ? (
-              <button type="button" className="button-secondary" onClick={() => navigate({ search: undefined, verdict: undefined, ...clearedFilters })}>
+              <Button type="button" variant="ghost" onClick={clearFilters}>
                 Clear filters
-              </button>
+              </Button>
             ) : null}
           </div>
           {canPush ? <BulkPush selected={[...selected].filter((id) => rows.some((machine) => machine.id === id))} /> : null}
           {fleet.isError ? <FleetError code={trpcErrorCode(fleet.error)} message={fleet.error.message} onRetry={() => void fleet.refetch()} /> : null}
           {data === undefined ? (
-            fleet.isError ? null : (
-              <p className="muted" role="status">
-                Loading machines…
-              </p>
-            )
+            fleet.isError ? null : <LoadingState label="Loading machines…" rows={8} />
           ) : (
             <>
               <MachineTable
@@ -114,17 +131,20 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
                 selection={canPush ? { selected, setSelected } : null}
               />
               {rows.length === 0 ? (
-                <div className="card" data-testid="fleet-no-match">
-                  No machine matches these filters.{" "}
-                  <button type="button" className="button-secondary" onClick={() => navigate({ search: undefined, verdict: undefined, ...clearedFilters })}>
-                    Clear filters
-                  </button>
-                </div>
+                <EmptyState
+                  title="No machine matches these filters"
+                  description="Try another search, or clear the filters to see the whole fleet."
+                  action={
+                    <Button type="button" variant="outline" onClick={clearFilters}>
+                      Clear filters
+                    </Button>
+                  }
+                />
               ) : null}
               <Pagination answer={data} onPage={(page) => navigate({ page })} onPageSize={(pageSize) => navigate({ pageSize })} />
             </>
           )}
-        </>
+        </div>
       )}
     </>
   );
@@ -136,19 +156,17 @@ const clearedFilters = Object.fromEntries(filterKeys.map((key) => [key, undefine
 function FleetError({ code, message, onRetry }: { code: string | undefined; message: string; onRetry: () => void }) {
   if (code === "UNAUTHORIZED") {
     return (
-      <p className="error" role="alert">
-        Your session has ended. <a href="/signin">Sign in again</a>.
-      </p>
+      <ErrorState
+        title="Your session has ended"
+        message={
+          <a className="underline" href="/signin">
+            Sign in again
+          </a>
+        }
+      />
     );
   }
-  return (
-    <p className="error" role="alert">
-      Could not load the fleet: {message}{" "}
-      <button type="button" className="button-secondary" onClick={onRetry}>
-        Try again
-      </button>
-    </p>
-  );
+  return <ErrorState title="Could not load the fleet" message={message} onRetry={onRetry} />;
 }
 
 const verdictLabels: Record<FleetVerdict, string> = {
@@ -159,20 +177,33 @@ const verdictLabels: Record<FleetVerdict, string> = {
   unscanned: "not scanned",
 };
 
+const verdictTones: Record<FleetVerdict, string> = {
+  mixed: "bg-danger-muted text-destructive",
+  plaintext: "bg-warning-muted text-warning",
+  encrypted: "bg-success-muted text-success",
+  empty: "bg-muted text-muted-foreground",
+  unscanned: "bg-muted text-muted-foreground",
+};
+
 /** Machines per verdict under the other filters; each is a toggle for the verdict filter. */
 function VerdictChips({ counts, active, onChoose }: { counts: Record<FleetVerdict, number> | null; active: FleetVerdict | undefined; onChoose: (verdict: FleetVerdict | undefined) => void }) {
   return (
-    <div className="counts" role="group" aria-label="Machines per cache verdict">
+    <div className="flex flex-wrap gap-2" role="group" aria-label="Machines per cache verdict">
       {fleetVerdicts.map((verdict) => (
         <button
           key={verdict}
           type="button"
-          className={`badge chip verdict-${verdict === "unscanned" ? "unknown" : verdict}`}
+          className={cn(
+            "inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-transparent px-3 py-1 text-sm font-medium outline-none transition-shadow focus-visible:ring-[3px] focus-visible:ring-ring/50",
+            verdictTones[verdict],
+            active === verdict && "ring-2 ring-ring",
+            active !== undefined && active !== verdict && "opacity-60",
+          )}
           aria-pressed={active === verdict}
           data-testid={`verdict-count-${verdict}`}
           onClick={() => onChoose(active === verdict ? undefined : verdict)}
         >
-          {counts ? counts[verdict] : "…"} {verdictLabels[verdict]}
+          <span className="tabular-nums">{counts ? formatCount(counts[verdict]) : "…"}</span> {verdictLabels[verdict]}
         </button>
       ))}
     </div>
@@ -194,12 +225,28 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
     return () => clearTimeout(timer);
   }, [text, value]);
   return (
-    <label>
-      Search{" "}
-      <input type="search" value={text} maxLength={100} placeholder="hostname, user, Go or macOS version" onChange={(event) => setText(event.target.value)} />
-    </label>
+    <div className="grid min-w-56 flex-1 gap-1.5 sm:max-w-xs">
+      <label htmlFor="fleet-search" className="text-sm font-medium">
+        Search
+      </label>
+      <div className="relative">
+        <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" aria-hidden />
+        <Input
+          id="fleet-search"
+          type="search"
+          className="pl-8"
+          value={text}
+          maxLength={100}
+          placeholder="Hostname, user, Go or macOS version"
+          onChange={(event) => setText(event.target.value)}
+        />
+      </div>
+    </div>
   );
 }
+
+const nativeSelect =
+  "h-9 rounded-md border border-input bg-transparent px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30";
 
 function Choice<Value extends string>({
   label,
@@ -212,18 +259,21 @@ function Choice<Value extends string>({
   options: readonly (readonly [Value, string])[];
   onChange: (value: Value | undefined) => void;
 }) {
+  const id = `fleet-filter-${label.toLowerCase().replace(/\W+/g, "-")}`;
   return (
-    <label>
-      {label}{" "}
-      <select value={value ?? ""} onChange={(event) => onChange(options.find(([option]) => option === event.target.value)?.[0])}>
-        <option value="">any</option>
+    <div className="grid gap-1.5">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} className={nativeSelect} value={value ?? ""} onChange={(event) => onChange(options.find(([option]) => option === event.target.value)?.[0])}>
+        <option value="">Any</option>
         {options.map(([option, text]) => (
           <option key={option} value={option}>
             {text}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }
 
@@ -254,22 +304,18 @@ function BulkPush({ selected }: { selected: string[] }) {
   const spec = { kind: "migrate" as const, options: { backup } };
 
   return (
-    <div className="actions bulk" aria-label="Push a migration to many machines">
-      <label>
-        <input type="checkbox" checked={backup} onChange={(event) => setBackup(event.target.checked)} />
+    <div className="flex flex-wrap items-center gap-3 rounded-lg border bg-card px-3 py-2 text-sm" role="group" aria-label="Push a migration to many machines">
+      <label className="flex items-center gap-2">
+        <Checkbox checked={backup} onCheckedChange={(checked) => setBackup(checked === true)} />
         Keep a backup
       </label>
-      <button
-        type="button"
-        disabled={selected.length === 0 || push.isPending}
-        onClick={() => push.mutate({ target: { type: "machines", machineIds: selected }, spec })}
-      >
+      <Button type="button" size="sm" disabled={selected.length === 0 || push.isPending} onClick={() => push.mutate({ target: { type: "machines", machineIds: selected }, spec })}>
         Migrate selected ({selected.length})
-      </button>
-      <span className="muted">or</span>
-      <label>
-        every machine failing{" "}
-        <select value={rule} onChange={(event) => setRule(pushableRules.find((name) => name === event.target.value) ?? "mixed-cache")}>
+      </Button>
+      <span className="text-muted-foreground">or</span>
+      <label className="flex items-center gap-2">
+        every machine failing
+        <select className={nativeSelect} value={rule} onChange={(event) => setRule(pushableRules.find((name) => name === event.target.value) ?? "mixed-cache")}>
           {pushableRules.map((name) => (
             <option key={name} value={name}>
               {name}
@@ -277,11 +323,11 @@ function BulkPush({ selected }: { selected: string[] }) {
           ))}
         </select>
       </label>
-      <button type="button" className="button-secondary" disabled={push.isPending} onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec })}>
+      <Button type="button" size="sm" variant="outline" disabled={push.isPending} onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec })}>
         Migrate them
-      </button>
+      </Button>
       {push.isError ? (
-        <span className="error" role="alert">
+        <span className="text-destructive" role="alert">
           {push.error.message}
         </span>
       ) : null}
@@ -329,90 +375,107 @@ function MachineTable({
     selection.setSelected(next);
   };
   const allSelected = selection !== null && machines.length > 0 && machines.every((machine) => selection.selected.has(machine.id));
+  const sortedBy = columns.find((column) => column.sort === query.sort)?.label ?? query.sort;
   return (
-    <div className="table-scroll">
-      <table aria-busy={busy} data-testid="fleet-table">
-        <caption className="visually-hidden">Machines, sorted by {columns.find((column) => column.sort === query.sort)?.label}</caption>
-        <thead>
-          <tr>
+    <div className={cn("rounded-lg border bg-card transition-opacity", busy && "opacity-70")}>
+      <Table aria-busy={busy} data-testid="fleet-table">
+        <TableCaption className="sr-only">
+          Machines, sorted by {sortedBy}, {query.direction === "asc" ? "ascending" : "descending"}
+        </TableCaption>
+        <TableHeader>
+          <TableRow>
             {selection ? (
-              <th>
-                <input
-                  type="checkbox"
+              <TableHead className="w-8 pl-3">
+                <Checkbox
                   aria-label="Select every machine on this page"
                   checked={allSelected}
-                  onChange={(event) => selection.setSelected(new Set(event.target.checked ? machines.map((machine) => machine.id) : []))}
+                  onCheckedChange={(checked) => selection.setSelected(new Set(checked === true ? machines.map((machine) => machine.id) : []))}
                 />
-              </th>
+              </TableHead>
             ) : null}
             {columns.map((column) => {
               const active = query.sort === column.sort;
               const next = active ? (query.direction === "asc" ? "desc" : "asc") : (column.firstDirection ?? "asc");
+              const Arrow = !active ? ArrowUpDownIcon : query.direction === "asc" ? ArrowUpIcon : ArrowDownIcon;
               return (
-                <th key={column.sort} className={column.numeric ? "number" : undefined} aria-sort={active ? (query.direction === "asc" ? "ascending" : "descending") : "none"}>
-                  <button type="button" className="sort-button" onClick={() => onSort(column.sort, next)}>
+                <TableHead key={column.sort} className={cn(column.numeric && "text-right")} aria-sort={active ? (query.direction === "asc" ? "ascending" : "descending") : "none"}>
+                  <Button type="button" variant="ghost" size="sm" className={cn("-mx-2 font-medium", !active && "text-muted-foreground")} onClick={() => onSort(column.sort, next)}>
                     {column.label}
-                    <span aria-hidden="true">{active ? (query.direction === "asc" ? " ▲" : " ▼") : ""}</span>
-                  </button>
-                </th>
+                    <Arrow className={cn("size-3.5", !active && "opacity-40")} aria-hidden />
+                  </Button>
+                </TableHead>
               );
             })}
-          </tr>
-        </thead>
-        <tbody>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
           {machines.map((machine) => (
-            <tr key={machine.id} data-testid="machine-row">
+            <TableRow key={machine.id} data-testid="machine-row" data-state={selection?.selected.has(machine.id) ? "selected" : undefined}>
               {selection ? (
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${machine.hostname}`}
-                    checked={selection.selected.has(machine.id)}
-                    onChange={(event) => toggle(machine.id, event.target.checked)}
-                  />
-                </td>
+                <TableCell className="pl-3">
+                  <Checkbox aria-label={`Select ${machine.hostname}`} checked={selection.selected.has(machine.id)} onCheckedChange={(checked) => toggle(machine.id, checked === true)} />
+                </TableCell>
               ) : null}
-              <td>
-                <Link href={`/machines/${machine.id}`}>{machine.hostname}</Link>
-                <div className="muted">{machine.platform}</div>
-              </td>
-              <td data-testid="cell-user">{machine.username || "—"}</td>
-              <td>{machine.macosVersion ?? "—"}</td>
-              <td>
-                {machine.arch}
+              <TableCell>
+                <Link href={`/machines/${machine.id}`} className="font-medium text-primary underline-offset-4 hover:underline">
+                  {machine.hostname}
+                </Link>
+                <div className="text-xs text-muted-foreground">{machine.platform}</div>
+              </TableCell>
+              <TableCell data-testid="cell-user">{machine.username || "—"}</TableCell>
+              <TableCell>{machine.macosVersion ?? <span className="text-muted-foreground">—</span>}</TableCell>
+              <TableCell>
+                <span className="font-mono text-xs">{machine.arch}</span>{" "}
                 {machine.rosetta ? (
-                  <>
-                    {" "}
-                    <span className="badge verdict-plaintext">Rosetta</span>
-                  </>
+                  <Badge variant="warning">Rosetta</Badge>
                 ) : machine.rosetta === false ? (
-                  <span className="muted"> native</span>
+                  <span className="text-xs text-muted-foreground">native</span>
                 ) : null}
-              </td>
-              <td data-testid="cell-go">
-                {machine.goVersions.length === 0 ? "—" : machine.goVersions.map((version, index) => (index === 0 ? <div key={version}>{version}</div> : <div key={version} className="muted">{version}</div>))}
-              </td>
-              <td className="number" data-testid="cell-size">
+              </TableCell>
+              <TableCell data-testid="cell-go" className="font-mono text-xs">
+                {machine.goVersions.length === 0 ? (
+                  <span className="text-muted-foreground">—</span>
+                ) : (
+                  machine.goVersions.map((version, index) => (
+                    <div key={version} className={cn(index > 0 && "text-muted-foreground")}>
+                      {version}
+                    </div>
+                  ))
+                )}
+              </TableCell>
+              <TableCell className="text-right tabular-nums" data-testid="cell-size">
                 {formatBytes(machine.cacheBytes)}
-              </td>
-              <td className="number" data-testid="cell-entries">
+              </TableCell>
+              <TableCell className="text-right tabular-nums" data-testid="cell-entries">
                 {formatCount(machine.cacheEntries)}
-              </td>
-              <td data-testid="cell-verdict">
+              </TableCell>
+              <TableCell data-testid="cell-verdict">
                 <StatusBadge kind="verdict" value={machine.cacheVerdict} label={machine.cacheVerdict ?? "not scanned"} />
-              </td>
-              <td>{machine.keychainKey === "present" ? "present" : machine.keychainKey === "missing" ? <StatusBadge kind="health" value="critical" label="missing" /> : <span className="muted">unknown</span>}</td>
-              <td className="number" data-testid="cell-findings">
+              </TableCell>
+              <TableCell>
+                {machine.keychainKey === "present" ? (
+                  <StatusBadge kind="health" value="healthy" label="present" />
+                ) : machine.keychainKey === "missing" ? (
+                  <StatusBadge kind="health" value="critical" label="missing" />
+                ) : (
+                  <span className="text-muted-foreground">unknown</span>
+                )}
+              </TableCell>
+              <TableCell className="text-right" data-testid="cell-findings">
                 <StatusBadge kind="health" value={machine.health} label={String(machine.findingsCount)} />
-              </td>
-              <td>
-                <RelativeTime iso={machine.lastSeenAt} />{" "}
-                <StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />
-              </td>
-            </tr>
+              </TableCell>
+              <TableCell>
+                <div className="flex items-center gap-2">
+                  <StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />
+                  <span className="text-xs text-muted-foreground">
+                    <RelativeTime iso={machine.lastSeenAt} />
+                  </span>
+                </div>
+              </TableCell>
+            </TableRow>
           ))}
-        </tbody>
-      </table>
+        </TableBody>
+      </Table>
     </div>
   );
 }
@@ -421,26 +484,32 @@ function Pagination({ answer, onPage, onPageSize }: { answer: FleetAnswer; onPag
   const first = answer.total === 0 ? 0 : (answer.page - 1) * answer.pageSize + 1;
   const last = Math.min(answer.total, answer.page * answer.pageSize);
   return (
-    <nav className="actions pagination" aria-label="Pages of machines">
-      <span data-testid="fleet-range">
-        {formatCount(first)}–{formatCount(last)} of {formatCount(answer.total)} machines · page {answer.page} of {answer.pageCount}
+    <nav className="flex flex-wrap items-center justify-between gap-3 text-sm" aria-label="Pages of machines">
+      <span className="text-muted-foreground tabular-nums" data-testid="fleet-range">
+        {formatCount(first)}–{formatCount(last)} of {formatCount(answer.total)} machines · page {formatCount(answer.page)} of {formatCount(answer.pageCount)}
       </span>
-      <button type="button" className="button-secondary" disabled={answer.page <= 1} onClick={() => onPage(answer.page - 1)}>
-        Previous page
-      </button>
-      <button type="button" className="button-secondary" disabled={answer.page >= answer.pageCount} onClick={() => onPage(answer.page + 1)}>
-        Next page
-      </button>
-      <label>
-        Rows per page{" "}
-        <select value={answer.pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
-          {[...new Set([...pageSizes, answer.pageSize])].sort((a, b) => a - b).map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
+      <div className="flex flex-wrap items-center gap-2">
+        <label htmlFor="fleet-page-size" className="text-muted-foreground">
+          Rows per page
+        </label>
+        <select id="fleet-page-size" className={nativeSelect} value={answer.pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
+          {[...new Set([...pageSizes, answer.pageSize])]
+            .sort((a, b) => a - b)
+            .map((size) => (
+              <option key={size} value={size}>
+                {size}
+              </option>
+            ))}
         </select>
-      </label>
+        <Button type="button" variant="outline" size="sm" disabled={answer.page <= 1} onClick={() => onPage(answer.page - 1)}>
+          <ChevronLeftIcon aria-hidden />
+          Previous page
+        </Button>
+        <Button type="button" variant="outline" size="sm" disabled={answer.page >= answer.pageCount} onClick={() => onPage(answer.page + 1)}>
+          Next page
+          <ChevronRightIcon aria-hidden />
+        </Button>
+      </div>
     </nav>
   );
 }

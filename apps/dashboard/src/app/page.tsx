@@ -1,6 +1,7 @@
 // The fleet: every enrolled machine and the state of its Go build cache. The first page is
 // answered on the server, from the filters in the URL, so the table shows without a loading flash.
 import type { RouterOutputs } from "@cachefleet/api";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { importApi } from "~/server/backend";
 import { getServices } from "~/server/services";
@@ -26,9 +27,9 @@ export default async function FleetPage({ searchParams }: FleetPageProps) {
   return (
     <>
       <TopBar user={user} />
-      <main>
+      <PageMain>
         <FleetTable canPush={user.role === "admin"} initialQuery={query} initial={initial} />
-      </main>
+      </PageMain>
     </>
   );
 }
