@@ -92,7 +92,11 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
     <>
       <PageHeader
         title="Fleet"
-        description={data && !data.fleetEmpty ? `${formatCount(data.total)} of ${formatCount(Object.values(data.counts).reduce((sum, count) => sum + count, 0))} machines${filtered ? " match" : ""}` : "Every enrolled machine and the state of its Go build cache."}
+        description={
+          data && !data.fleetEmpty
+            ? `${formatCount(data.total)} ${data.total === 1 ? "machine" : "machines"}${filtered ? (data.total === 1 ? " matches" : " match") : ""}`
+            : "Every enrolled machine and the state of its Go build cache."
+        }
       />
       {data?.fleetEmpty ? (
         <EmptyState
