@@ -109,10 +109,3 @@ export function fleetFeed(db: Db): FleetFeed {
   }
   return feed;
 }
-
-/** Gives `db` a feed with these options (a test's short poll); before any request uses it. */
-export function attachFleetFeed(db: Db, options: Partial<FleetFeedOptions>): FleetFeed {
-  const feed = new FleetFeed(db, { ...defaultFleetFeedOptions, ...options });
-  feeds.set(db, feed);
-  return feed;
-}
