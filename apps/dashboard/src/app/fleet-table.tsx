@@ -131,7 +131,7 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
                 machines={rows}
                 query={query}
                 busy={fleet.isFetching}
-                onSort={(sort, direction) => navigate({ sort, direction, page: query.page })}
+                onSort={(sort, direction) => navigate({ sort, direction })}
                 selection={canPush ? { selected, setSelected } : null}
               />
               {rows.length === 0 ? (
