@@ -9,6 +9,7 @@ export { AccountExists, bootstrapIfEmpty, createAccount, type BootstrapCredentia
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
+export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { onlineWindowMs } from "./router/fleet.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -128,7 +128,7 @@ describe.each(providers)("api routers on %s", (provider) => {
     expect(outcome.health).toBe("critical");
     expect(outcome.findings.map((f) => f.rule)).toEqual(["go-unavailable", "mixed-cache"]);
     const fleet = await createCaller(viewerContext).fleet.list();
-    expect(fleet.find((row) => row.id === machineId)).toMatchObject({ hostname: "mac-17", cacheVerdict: "mixed", findingsCount: 2, online: true });
+    expect(fleet.rows.find((row) => row.id === machineId)).toMatchObject({ hostname: "mac-17", cacheVerdict: "mixed", findingsCount: 2, online: true });
   });
 
   it("lets admins push a migration that the agent receives over its subscription, and viewers not", async () => {

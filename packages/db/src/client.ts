@@ -23,6 +23,9 @@ export type Db = Pick<
   | "$disconnect"
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"
+  // Only for reads whose SQL the query builder cannot say (fleet.ts: orderings and folding that
+  // must agree across both providers).
+  | "$queryRaw"
 >;
 
 export interface Database {
@@ -31,12 +34,22 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const providers = new WeakMap<Db, DatabaseTarget["provider"]>();
+
 export function createDatabase(target: DatabaseTarget): Database {
   const db: Db =
     target.provider === "sqlite"
       ? new SqliteClient({ adapter: createAdapter(target) })
       : postgresAsShared(new PostgresClient({ adapter: createAdapter(target) }));
+  providers.set(db, target.provider);
   return { target, db, close: () => db.$disconnect() };
+}
+
+/** Which SQL dialect `db` speaks, for the few raw statements whose text differs. */
+export function providerOf(db: Db): DatabaseTarget["provider"] {
+  const provider = providers.get(db);
+  if (!provider) throw new Error("This database handle was not made by createDatabase, so its provider is unknown.");
+  return provider;
 }
 
 /**

@@ -1,4 +1,4 @@
-export { createDatabase, type Database, type Db } from "./client.js";
+export { createDatabase, providerOf, type Database, type Db } from "./client.js";
 export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
 export { migrateDatabase } from "./migrate.js";
 export { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
@@ -7,3 +7,5 @@ export * from "./machines.js";
 export * from "./commands.js";
 export * from "./activity.js";
 export * from "./policy.js";
+export * from "./fleet.js";
+export * from "./bulk.js";

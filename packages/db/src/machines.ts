@@ -61,10 +61,19 @@ export async function recordReport(
     if (existing.machineId !== machineId) throw new Error("That report id belongs to another machine.");
     return { stored: false };
   }
-  await db.report.create({
-    data: { id: report.id, machineId, takenAt: new Date(report.takenAt), payload: JSON.stringify(report) },
-  });
   const summary = report.scan.status === "ok" ? report.scan.summary : null;
+  await db.report.create({
+    data: {
+      id: report.id,
+      machineId,
+      takenAt: new Date(report.takenAt),
+      payload: JSON.stringify(report),
+      cacheEntries: summary?.entries.count ?? null,
+      cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
+      plaintextEntries: summary?.classes.plaintext.count ?? null,
+      encryptedEntries: summary?.classes.encrypted.count ?? null,
+    },
+  });
   await db.machine.update({
     where: { id: machineId },
     data: {
@@ -75,6 +84,7 @@ export async function recordReport(
       osRelease: report.machine.osRelease,
       arch: report.machine.arch,
       goVersion: report.go.status === "ok" ? report.go.env.GOVERSION : null,
+      ...probedColumns(report),
       gocache: summary?.gocache ?? (report.go.status === "ok" ? report.go.env.GOCACHE : null),
       cacheEntries: summary?.entries.count ?? null,
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
@@ -86,6 +96,24 @@ export async function recordReport(
     },
   });
   return { stored: true };
+}
+
+/** The fleet page's columns that come from the machine probes. */
+export function probedColumns(report: AgentReport): { macosVersion: string | null; rosetta: boolean | null; keychainKey: "present" | "missing" | null; goVersions: string } {
+  const { hardware, keychain, goToolchain } = report.probes;
+  // The active toolchain first, then every other one the probe saw, each once.
+  const versions = new Set<string>();
+  if (report.go.status === "ok" && report.go.env.GOVERSION) versions.add(report.go.env.GOVERSION);
+  if (goToolchain.status === "ok") {
+    for (const toolchain of goToolchain.toolchains) if (toolchain.version) versions.add(toolchain.version);
+  }
+  return {
+    macosVersion: hardware.status === "ok" ? (hardware.macos?.productVersion ?? null) : null,
+    // The hardware probe runs only on macOS: elsewhere (or when it failed) Rosetta is unknown.
+    rosetta: hardware.status === "ok" ? hardware.agentTranslated || hardware.goUnderRosetta : null,
+    keychainKey: keychain.status === "ok" ? (keychain.itemPresent ? "present" : "missing") : null,
+    goVersions: versions.size > 0 ? `,${[...versions].join(",")},` : "",
+  };
 }
 
 export async function touchMachine(db: Db, machineId: string): Promise<void> {

@@ -14,6 +14,7 @@ import {
   type QueuedCommand,
 } from "@cachefleet/db";
 import { evaluateHealth, overallHealth } from "@cachefleet/health";
+import { fleetFeed } from "../fleet-feed.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
 /** How often an idle command stream re-reads the queue, as a safety net for missed wakes. */
@@ -36,6 +37,7 @@ export const agentRouter = router({
     const findings = evaluateHealth(input);
     const health = overallHealth(findings);
     const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
+    if (stored) fleetFeed(ctx.db).changed();
     return { stored, health, findings };
   }),
 

@@ -1,9 +1,10 @@
 // What the browser calls: the fleet, one machine, and commands pushed to it.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { MigrateOptions } from "@cachefleet/contract";
-import { enqueueCommand, getMachine, listCommands, listFleet, recordActivity } from "@cachefleet/db";
+import { FleetQuery, MigrateOptions } from "@cachefleet/contract";
+import { enqueueCommand, getMachine, listCommands, listFleetGoVersions, listFleetPage, recordActivity } from "@cachefleet/db";
 import { evaluateHealth } from "@cachefleet/health";
+import { fleetFeed } from "../fleet-feed.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
 /** A machine is online when it reported within this long (agents report every minute). */
@@ -14,14 +15,21 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const machineId = z.object({ machineId: z.string().min(1).max(64) });
 
 export const fleetRouter = router({
-  list: userProcedure.query(async ({ ctx }) => {
-    const now = Date.now();
-    return (await listFleet(ctx.db)).map((machine) => ({
-      ...machine,
-      lastSeenAt: iso(machine.lastSeenAt),
-      enrolledAt: machine.enrolledAt.toISOString(),
-      online: machine.lastSeenAt !== null && now - machine.lastSeenAt.getTime() < onlineWindowMs,
-    }));
+  /** One page of the fleet, sorted, filtered and searched on the server, with verdict counts. */
+  list: userProcedure.input(FleetQuery.prefault({})).query(async ({ ctx, input }) => {
+    const page = await listFleetPage(ctx.db, input);
+    return { ...page, rows: page.rows.map((row) => ({ ...row, lastSeenAt: iso(row.lastSeenAt) })) };
+  }),
+
+  /** Every Go toolchain in the fleet, newest first: the Go filter's choices. */
+  goVersions: userProcedure.query(({ ctx }) => listFleetGoVersions(ctx.db)),
+
+  /**
+   * An event whenever the fleet changed (a report landed here or on another instance), so pages
+   * refresh what they show. No replay: a page that reconnects refreshes anyway.
+   */
+  changes: userProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* fleetFeed(ctx.db).changes(signal);
   }),
 
   machine: userProcedure.input(machineId).query(async ({ ctx, input }) => {

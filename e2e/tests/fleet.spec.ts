@@ -1,0 +1,121 @@
+// The fleet page in Chromium against the real dashboard: simulated machines enroll and report
+// through the real API; the admin filters, sorts, searches and pages, the URL keeps the view, and
+// a new report changes its row without a reload.
+import fs from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import type { AppRouter } from "@cachefleet/api";
+import { SignInPage } from "../support/pages.js";
+import { createAgentClient, type ApiClient } from "../support/simulated-agent.js";
+import { simulatedReport, type MachineFacts } from "../support/simulated-report.js";
+import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
+
+const mb = 1024 ** 2;
+const base = { arch: "arm64", rosetta: false, macosVersion: "15.1", keychain: true } as const;
+const fleet: MachineFacts[] = [
+  { ...base, hostname: "ana-mbp", username: "ana", goVersions: ["go1.22.2"], verdict: "encrypted", entries: 300, bytes: 30 * mb },
+  { ...base, hostname: "ben-studio", username: "ben", goVersions: ["go1.21.9"], verdict: "plaintext", entries: 1200, bytes: 120 * mb, keychain: false, macosVersion: "14.5" },
+  { ...base, hostname: "cara-mini", username: "cara", goVersions: ["go1.22.2", "go1.21.9"], verdict: "mixed", entries: 400, bytes: 40 * mb, arch: "x64", rosetta: true },
+  { ...base, hostname: "dev-box", username: "dan", goVersions: ["go1.23.4"], verdict: "plaintext", entries: 5000, bytes: 900 * mb },
+  { ...base, hostname: "eli-air", username: "eli", goVersions: ["go1.22.8"], verdict: "empty", entries: 0, bytes: 0 },
+];
+
+let workDir: string;
+let dashboard: Dashboard;
+const agents = new Map<string, ApiClient>();
+
+test.beforeAll(async () => {
+  workDir = makeWorkDir("fleet");
+  dashboard = await startDashboard(workDir);
+  const anonymous = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${dashboard.url}/api/trpc` })] });
+  for (const facts of fleet) {
+    const report = simulatedReport(facts);
+    const { token } = await anonymous.agent.enroll.mutate({ secret: dashboard.enrollmentSecret, machine: report.machine });
+    const agent = createAgentClient(dashboard.url, token);
+    await agent.agent.report.mutate(report);
+    agents.set(facts.hostname, agent);
+  }
+});
+
+test.afterAll(async () => {
+  await dashboard?.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+const hostnames = (page: Page) => page.getByTestId("machine-row").getByRole("link");
+const row = (page: Page, hostname: string) => page.getByTestId("machine-row").filter({ hasText: hostname });
+
+test("an admin filters by verdict, sorts by cache size both ways, searches and pages; the URL keeps the view", async ({ page }) => {
+  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
+  await expect(hostnames(page)).toHaveText(["ana-mbp", "ben-studio", "cara-mini", "dev-box", "eli-air"]);
+  await expect(page.getByTestId("verdict-count-plaintext")).toHaveText("2 plaintext");
+  await expect(row(page, "cara-mini")).toContainText("Rosetta");
+  await expect(row(page, "cara-mini").getByTestId("cell-go")).toHaveText("go1.22.2go1.21.9");
+
+  // A verdict chip filters, and says it does.
+  await page.getByTestId("verdict-count-plaintext").click();
+  await expect(page).toHaveURL(/[?&]verdict=plaintext/);
+  await expect(page.getByTestId("verdict-count-plaintext")).toHaveAttribute("aria-pressed", "true");
+  await expect(hostnames(page)).toHaveText(["ben-studio", "dev-box"]);
+  await page.getByTestId("verdict-count-plaintext").click();
+  await expect(hostnames(page)).toHaveCount(5);
+
+  // Biggest cache first, then smallest first.
+  await page.getByRole("button", { name: "Cache size" }).click();
+  await expect(page.getByRole("columnheader", { name: "Cache size" })).toHaveAttribute("aria-sort", "descending");
+  await expect(hostnames(page)).toHaveText(["dev-box", "ben-studio", "cara-mini", "ana-mbp", "eli-air"]);
+  await page.getByRole("button", { name: "Cache size" }).click();
+  await expect(page.getByRole("columnheader", { name: "Cache size" })).toHaveAttribute("aria-sort", "ascending");
+  await expect(hostnames(page)).toHaveText(["eli-air", "ana-mbp", "cara-mini", "ben-studio", "dev-box"]);
+  await expect(page).toHaveURL(/sort=cacheBytes/);
+
+  // Text search over hostname, user and versions, case-insensitive; a labelled filter narrows it.
+  await page.getByRole("searchbox", { name: "Search" }).fill("GO1.21");
+  await expect(hostnames(page)).toHaveText(["cara-mini", "ben-studio"]);
+  await page.getByLabel("Keychain key").selectOption("missing");
+  await expect(hostnames(page)).toHaveText(["ben-studio"]);
+  await expect(page).toHaveURL(/q=GO1.21/);
+  await expect(page).toHaveURL(/keychain=missing/);
+
+  // The view survives a reload (and so a shared link shows the same).
+  await page.reload();
+  await expect(hostnames(page)).toHaveText(["ben-studio"]);
+  await expect(page.getByRole("searchbox", { name: "Search" })).toHaveValue("GO1.21");
+  await expect(page.getByLabel("Keychain key")).toHaveValue("missing");
+  await page.getByRole("button", { name: "Clear filters" }).first().click();
+  await expect(hostnames(page)).toHaveCount(5);
+
+  // Server-side pages of two.
+  await page.goto(`${dashboard.url}/?size=2`);
+  await expect(hostnames(page)).toHaveText(["ana-mbp", "ben-studio"]);
+  await expect(page.getByTestId("fleet-range")).toContainText("page 1 of 3");
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
+  await expect(page).toHaveURL(/page=2/);
+  await page.reload();
+  await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(hostnames(page)).toHaveText(["eli-air"]);
+  await expect(page.getByRole("button", { name: "Next page" })).toBeDisabled();
+  await page.goBack();
+  await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
+});
+
+test("a new report changes its machine's row without a reload", async ({ page }) => {
+  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
+  const ana = row(page, "ana-mbp");
+  await expect(ana.getByTestId("cell-verdict")).toHaveText("encrypted");
+  // Anything a reload would wipe out.
+  await page.evaluate("document.body.setAttribute('data-still-here', 'yes')");
+
+  const agent = agents.get("ana-mbp");
+  if (!agent) throw new Error("ana-mbp did not enroll");
+  const facts = fleet[0];
+  if (!facts) throw new Error("no facts for ana-mbp");
+  await agent.agent.report.mutate(simulatedReport({ ...facts, verdict: "mixed", entries: 4321, bytes: 50 * mb }));
+
+  await expect(ana.getByTestId("cell-verdict")).toHaveText("mixed");
+  await expect(ana.getByTestId("cell-entries")).toHaveText("4,321");
+  await expect(page.getByTestId("verdict-count-mixed")).toHaveText("2 mixed");
+  await expect(page.locator("body")).toHaveAttribute("data-still-here", "yes");
+});

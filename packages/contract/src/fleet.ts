@@ -1,0 +1,53 @@
+// What the fleet page asks the dashboard for: one page of machines, sorted, filtered and searched
+// on the server. Shared by the router (strict validation) and the page (reading its URL).
+import { z } from "zod";
+
+export const fleetSortColumns = [
+  "hostname",
+  "user",
+  "macosVersion",
+  "arch",
+  "goVersion",
+  "cacheBytes",
+  "cacheEntries",
+  "verdict",
+  "keychainKey",
+  "findings",
+  "lastSeen",
+] as const;
+export const FleetSortColumn = z.enum(fleetSortColumns);
+export type FleetSortColumn = z.infer<typeof FleetSortColumn>;
+
+/** A cache verdict, or "unscanned" for a machine whose latest report had no scan. */
+export const fleetVerdicts = ["mixed", "plaintext", "encrypted", "empty", "unscanned"] as const;
+export const FleetVerdict = z.enum(fleetVerdicts);
+export type FleetVerdict = z.infer<typeof FleetVerdict>;
+
+export const fleetHealthLevels = ["healthy", "warning", "critical"] as const;
+export const maxFleetPageSize = 200;
+export const defaultFleetPageSize = 50;
+
+export const FleetQuery = z.strictObject({
+  /** 1-based; a page past the end answers the last page. */
+  page: z.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.number().int().min(1).max(maxFleetPageSize).default(defaultFleetPageSize),
+  sort: FleetSortColumn.default("hostname"),
+  direction: z.enum(["asc", "desc"]).default("asc"),
+  /** Case-insensitive (ASCII) substring of hostname, user, any Go version or the macOS version. */
+  search: z.string().trim().max(100).optional(),
+  verdict: FleetVerdict.optional(),
+  health: z.enum(fleetHealthLevels).optional(),
+  /** Whether the agent or its Go runs translated by Rosetta; "unknown" off macOS. */
+  arch: z.enum(["native", "rosetta", "unknown"]).optional(),
+  /** A toolchain the machine has: "go1.22.2", or every patch release of "go1.22". */
+  goVersion: z
+    .string()
+    .regex(/^go\d{1,3}\.\d{1,3}(\.\d{1,3})?([a-z]{1,8}\d{0,3})?$/, "A Go version such as go1.22 or go1.22.2")
+    .optional(),
+  keychainKey: z.enum(["present", "missing", "unknown"]).optional(),
+  findings: z.enum(["some", "none"]).optional(),
+  /** Offline: not seen for the team policy's offlineAfterMinutes. */
+  presence: z.enum(["online", "offline"]).optional(),
+});
+export type FleetQuery = z.infer<typeof FleetQuery>;
+export type FleetQueryInput = z.input<typeof FleetQuery>;
