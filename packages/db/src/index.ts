@@ -7,3 +7,5 @@ export * from "./machines.js";
 export * from "./commands.js";
 export * from "./activity.js";
 export * from "./policy.js";
+export * from "./history.js";
+export * from "./audit.js";
