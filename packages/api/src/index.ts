@@ -7,6 +7,7 @@ export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
 export { onlineWindowMs } from "./router/fleet.js";
+export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

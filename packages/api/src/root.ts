@@ -1,12 +1,16 @@
 import { agentRouter } from "./router/agent.js";
+import { auditRouter } from "./router/audit.js";
 import { commandsRouter } from "./router/commands.js";
 import { fleetRouter } from "./router/fleet.js";
+import { machinesRouter } from "./router/machines.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   agent: agentRouter,
   fleet: fleetRouter,
   commands: commandsRouter,
+  machines: machinesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;
