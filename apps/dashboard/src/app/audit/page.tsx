@@ -1,5 +1,6 @@
 // The audit: which machines still have plaintext caches, and every other check, with CSV export.
 import type { Metadata } from "next";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { AuditView } from "./audit-view";
@@ -14,9 +15,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <TopBar user={user} />
-      <main>
+      <PageMain>
         <AuditView check={selected} canPush={user.role === "admin"} />
-      </main>
+      </PageMain>
     </>
   );
 }

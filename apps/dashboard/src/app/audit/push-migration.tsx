@@ -2,14 +2,27 @@
 // Pushes a migration to every machine failing a check's rule, after a confirmation that also asks
 // whether to keep a backup (admins only); then links to the batch that follows it.
 import Link from "next/link";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { AlertDialog } from "radix-ui";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "~/components/ui/alert-dialog";
+import { Button } from "~/components/ui/button";
+import { Checkbox } from "~/components/ui/checkbox";
+import { Label } from "~/components/ui/label";
 import { useTRPC } from "~/trpc/client";
 
 export function PushMigration({ rule, title, count }: { rule: string; title: string; count: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const backupId = useId();
   const [open, setOpen] = useState(false);
   const [backup, setBackup] = useState(true);
   const push = useMutation(
@@ -20,56 +33,46 @@ export function PushMigration({ rule, title, count }: { rule: string; title: str
       },
     }),
   );
+  const machines = (n: number) => `${n} ${n === 1 ? "machine" : "machines"}`;
 
   return (
     <>
-      <AlertDialog.Root open={open} onOpenChange={setOpen}>
-        <AlertDialog.Trigger asChild>
-          <button type="button" disabled={count === 0 || push.isPending}>
+      <AlertDialog open={open} onOpenChange={setOpen}>
+        <AlertDialogTrigger asChild>
+          <Button type="button" size="sm" disabled={count === 0 || push.isPending}>
             Migrate these machines
-          </button>
-        </AlertDialog.Trigger>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="dialog-overlay" />
-          <AlertDialog.Content className="dialog card">
-            <AlertDialog.Title>
-              Migrate {count} {count === 1 ? "machine" : "machines"}?
-            </AlertDialog.Title>
-            <AlertDialog.Description>
-              Every machine failing “{title}” gets a migration: its GOCACHE is cleaned and rebuilt with its current Go toolchain. Offline machines run it when
-              they reconnect.
-            </AlertDialog.Description>
-            <label>
-              <input type="checkbox" checked={backup} onChange={(event) => setBackup(event.target.checked)} />
-              Keep a backup of each cache
-            </label>
-            {!backup ? <p className="error">Without a backup, the old cache entries are deleted for good.</p> : null}
-            <div className="actions">
-              <AlertDialog.Cancel asChild>
-                <button type="button" className="button-secondary">
-                  Cancel
-                </button>
-              </AlertDialog.Cancel>
-              <button
-                type="button"
-                disabled={push.isPending}
-                onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec: { kind: "migrate", options: { backup } } })}
-              >
-                {push.isPending ? "Pushing…" : "Push the migration"}
-              </button>
-            </div>
-            {push.isError ? (
-              <p className="error" role="alert">
-                Could not push: {push.error.message}
-              </p>
-            ) : null}
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+          </Button>
+        </AlertDialogTrigger>
+        <AlertDialogContent>
+          <AlertDialogHeader>
+            <AlertDialogTitle>Migrate {machines(count)}?</AlertDialogTitle>
+            <AlertDialogDescription>
+              Every machine failing “{title}” gets a migration: its GOCACHE is cleaned and rebuilt with its current Go toolchain. Offline machines run it when they
+              reconnect.
+            </AlertDialogDescription>
+          </AlertDialogHeader>
+          <div className="flex items-center gap-2">
+            <Checkbox id={backupId} checked={backup} onCheckedChange={(checked) => setBackup(checked === true)} />
+            <Label htmlFor={backupId}>Keep a backup of each cache</Label>
+          </div>
+          {!backup ? <p className="text-sm text-destructive">Without a backup, the old cache entries are deleted for good.</p> : null}
+          {push.isError ? (
+            <p className="text-sm text-destructive" role="alert">
+              Could not push: {push.error.message}
+            </p>
+          ) : null}
+          <AlertDialogFooter>
+            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            {/* Not AlertDialogAction: that closes the dialog at once, before the push is known to have worked. */}
+            <Button type="button" disabled={push.isPending} onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec: { kind: "migrate", options: { backup } } })}>
+              {push.isPending ? "Pushing…" : "Push the migration"}
+            </Button>
+          </AlertDialogFooter>
+        </AlertDialogContent>
+      </AlertDialog>
       {push.isSuccess ? (
-        <p role="status" data-testid="push-result">
-          Migration pushed to {push.data.commandIds.length} {push.data.commandIds.length === 1 ? "machine" : "machines"}.{" "}
-          <Link href={`/batches/${push.data.batchId}`}>Follow the batch</Link>
+        <p role="status" data-testid="push-result" className="w-full text-sm">
+          Migration pushed to {machines(push.data.commandIds.length)}. <Link href={`/batches/${push.data.batchId}`} className="font-medium underline underline-offset-4">Follow the batch</Link>
         </p>
       ) : null}
     </>

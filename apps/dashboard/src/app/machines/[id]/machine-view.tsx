@@ -3,6 +3,10 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { Role } from "@cachefleet/db";
+import { EmptyState } from "~/components/empty-state";
+import { ErrorState } from "~/components/error-state";
+import { LoadingState } from "~/components/loading-state";
+import { PageHeader } from "~/components/page-header";
 import { StatusBadge } from "~/components/status-badge";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
@@ -29,37 +33,28 @@ export function MachineView({
   const trpc = useTRPC();
   const query = useQuery(trpc.machines.detail.queryOptions({ machineId }, { refetchInterval: 1000, initialData }));
 
-  if (query.isPending) {
-    return (
-      <p className="muted" role="status">
-        Loading machine…
-      </p>
-    );
-  }
+  if (query.isPending) return <LoadingState label="Loading machine…" />;
   if (query.isError && query.data === undefined) {
-    return <MachineError code={trpcErrorCode(query.error)} message={query.error.message} />;
+    return <MachineError code={trpcErrorCode(query.error)} message={query.error.message} onRetry={() => void query.refetch()} />;
   }
   const machine = query.data;
   const report = machine.latestReport;
   return (
     <>
-      <p>
-        <Link href="/">← Fleet</Link>
-      </p>
-      <div className="command-header">
-        <h1>{machine.hostname}</h1>
-        <StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />
-      </div>
+      <PageHeader
+        back={{ href: "/", label: "Fleet" }}
+        title={machine.hostname}
+        description={machine.username ? `${machine.username} · ${machine.platform} ${machine.arch}` : undefined}
+        actions={<StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />}
+      />
       {query.isError ? (
-        <p className="error" role="alert">
-          Could not refresh ({query.error.message}); showing what was last loaded.
-        </p>
+        <ErrorState className="mb-4" title="Could not refresh" message={`${query.error.message}; showing what was last loaded.`} />
       ) : null}
       <MachineSummary machine={machine} />
       <Findings machine={machine} />
       {report ? <ProbeGroups report={report} /> : null}
       {report ? <CacheComposition scan={report.scan} /> : null}
-      <HistoryCharts machineId={machineId} latestReportId={machine.latestReport?.id ?? null} />
+      <HistoryCharts machineId={machineId} latestReportId={report?.id ?? null} />
       {report ? <GoTools tools={report.probes.tools} /> : null}
       <MigratePanel machine={machine} canMigrate={role === "admin"} />
       <CommandHistory commands={machine.commands} canControl={role === "admin"} />
@@ -67,27 +62,29 @@ export function MachineView({
   );
 }
 
-function MachineError({ code, message }: { code: string | undefined; message: string }) {
+function MachineError({ code, message, onRetry }: { code: string | undefined; message: string; onRetry: () => void }) {
   if (code === "NOT_FOUND" || code === "BAD_REQUEST") {
     return (
-      <>
-        <h1>Machine not found</h1>
-        <p data-testid="machine-not-found">
-          There is no machine with this id. It may have been removed. <Link href="/">Back to the fleet</Link>
-        </p>
-      </>
+      <div data-testid="machine-not-found">
+        <EmptyState
+          title="Machine not found"
+          description="There is no machine with this id. It may have been removed."
+          action={<Link href="/">Back to the fleet</Link>}
+        />
+      </div>
     );
   }
   if (code === "UNAUTHORIZED") {
     return (
-      <p className="error" role="alert">
-        Your session has ended. <a href="/signin">Sign in again</a>.
-      </p>
+      <ErrorState
+        title="Your session has ended"
+        message={
+          <>
+            <a href="/signin">Sign in again</a> to see this machine.
+          </>
+        }
+      />
     );
   }
-  return (
-    <p className="error" role="alert">
-      Could not load this machine: {message}
-    </p>
-  );
+  return <ErrorState title="Could not load this machine" message={message} onRetry={onRetry} />;
 }

@@ -1,13 +1,19 @@
 "use client";
 // Pushes a migration to this machine, with or without a backup (admins only).
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent } from "~/components/ui/card";
+import { Checkbox } from "~/components/ui/checkbox";
+import { Label } from "~/components/ui/label";
 import { useTRPC } from "~/trpc/client";
+import { Section } from "./section";
 import type { MachineDetail } from "./types";
 
 export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; canMigrate: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const backupId = useId();
   const [backup, setBackup] = useState(true);
   const migrate = useMutation(
     trpc.fleet.migrate.mutationOptions({
@@ -19,33 +25,37 @@ export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; 
   const busy = machine.commands.some((command) => command.status === "pending" || command.status === "running");
 
   return (
-    <section aria-labelledby="migration-heading">
-      <h2 id="migration-heading">Migration</h2>
-      <p className="muted">
-        Migrating cleans this machine&apos;s GOCACHE and rebuilds it with the current Go toolchain, so every entry is written the same way.
-      </p>
-      {canMigrate ? (
-        <>
-          <div className="actions">
-            <label>
-              <input type="checkbox" checked={backup} onChange={(event) => setBackup(event.target.checked)} />
-              Keep a backup
-            </label>
-            <button type="button" disabled={busy || migrate.isPending} onClick={() => migrate.mutate({ machineId: machine.id, options: { backup } })}>
-              {migrate.isPending ? "Queueing…" : "Migrate"}
-            </button>
-            {busy ? <span className="muted">A command is queued or running; wait for it to finish.</span> : null}
-            {!busy && !machine.online ? <span className="muted">The agent is offline; the command waits until it reconnects.</span> : null}
-          </div>
-          {migrate.isError ? (
-            <p className="error" role="alert">
-              Could not queue the migration: {migrate.error.message}
-            </p>
-          ) : null}
-        </>
-      ) : (
-        <p className="muted">Only admins can migrate a cache.</p>
-      )}
-    </section>
+    <Section
+      id="migration"
+      title="Migration"
+      description="Migrating cleans this machine's GOCACHE and rebuilds it with the current Go toolchain, so every entry is written the same way."
+    >
+      <Card className="py-4">
+        <CardContent className="space-y-3">
+          {canMigrate ? (
+            <>
+              <div className="flex flex-wrap items-center gap-4">
+                <div className="flex items-center gap-2">
+                  <Checkbox id={backupId} checked={backup} onCheckedChange={(checked) => setBackup(checked === true)} />
+                  <Label htmlFor={backupId}>Keep a backup</Label>
+                </div>
+                <Button type="button" disabled={busy || migrate.isPending} onClick={() => migrate.mutate({ machineId: machine.id, options: { backup } })}>
+                  {migrate.isPending ? "Queueing…" : "Migrate"}
+                </Button>
+                {busy ? <span className="text-sm text-muted-foreground">A command is queued or running; wait for it to finish.</span> : null}
+                {!busy && !machine.online ? <span className="text-sm text-muted-foreground">The agent is offline; the command waits until it reconnects.</span> : null}
+              </div>
+              {migrate.isError ? (
+                <p className="text-sm text-destructive" role="alert">
+                  Could not queue the migration: {migrate.error.message}
+                </p>
+              ) : null}
+            </>
+          ) : (
+            <p className="text-sm text-muted-foreground">Only admins can migrate a cache.</p>
+          )}
+        </CardContent>
+      </Card>
+    </Section>
   );
 }

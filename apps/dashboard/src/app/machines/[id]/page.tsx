@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { importApi, importTrpcServer } from "~/server/backend";
 import { getServices } from "~/server/services";
@@ -44,9 +45,9 @@ export default async function MachinePage({ params }: MachinePageProps) {
   return (
     <>
       <TopBar user={user} />
-      <main>
+      <PageMain>
         <MachineView machineId={id} role={user.role} initialData={machine} />
-      </main>
+      </PageMain>
     </>
   );
 }

@@ -3,40 +3,39 @@
 import type { ReactNode } from "react";
 import type { AgentProbes, GoProbe } from "@cachefleet/contract";
 import { RelativeTime } from "~/components/relative-time";
+import { Badge } from "~/components/ui/badge";
+import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { formatBytes } from "~/format";
+import { Fact, FactList, Muted, Section } from "./section";
 import type { MachineReport } from "./types";
 
 type ProbeOutcome = { status: "ok" } | { status: "not-applicable" | "error"; message: string };
 
 const outcomeLabels = { "ok": "ok", "not-applicable": "not applicable", "error": "error" } as const;
+const outcomeTones = { "ok": "success", "not-applicable": "neutral", "error": "danger" } as const;
 
 function ProbeGroup({ id, title, outcome, children }: { id: string; title: string; outcome: ProbeOutcome; children?: ReactNode }) {
   return (
-    <section className="card probe-group" aria-labelledby={`probe-${id}-heading`} data-testid={`probe-${id}`}>
-      <div className="command-header">
-        <h3 id={`probe-${id}-heading`}>{title}</h3>
-        <span className={`badge probe-${outcome.status}`} data-testid="probe-status">
+    <Card className="gap-4 py-5" aria-labelledby={`probe-${id}-heading`} role="region" data-testid={`probe-${id}`}>
+      <CardHeader className="flex items-center justify-between gap-2">
+        <CardTitle id={`probe-${id}-heading`} role="heading" aria-level={3}>
+          {title}
+        </CardTitle>
+        <Badge variant={outcomeTones[outcome.status]} data-testid="probe-status">
           {outcomeLabels[outcome.status]}
-        </span>
-      </div>
-      {outcome.status === "ok" ? (
-        <dl className="facts">{children}</dl>
-      ) : (
-        <p className={outcome.status === "error" ? "error" : "muted"} data-testid="probe-message">
-          {outcome.status === "error" ? "Could not tell: " : "Not applicable: "}
-          {outcome.message}
-        </p>
-      )}
-    </section>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+        </Badge>
+      </CardHeader>
+      <CardContent>
+        {outcome.status === "ok" ? (
+          <FactList>{children}</FactList>
+        ) : (
+          <p className={outcome.status === "error" ? "text-sm text-destructive" : "text-sm text-muted-foreground"} data-testid="probe-message">
+            {outcome.status === "error" ? "Could not tell: " : "Not applicable: "}
+            {outcome.message}
+          </p>
+        )}
+      </CardContent>
+    </Card>
   );
 }
 
@@ -53,7 +52,7 @@ function IdentityGroup({ report }: { report: MachineReport }) {
       <Fact label="Platform">
         {machine.platform} {machine.osRelease}
       </Fact>
-      <Fact label="macOS">{macos ? `${macos.productName} ${macos.productVersion} (${macos.buildVersion})` : <span className="muted">not applicable</span>}</Fact>
+      <Fact label="macOS">{macos ? `${macos.productName} ${macos.productVersion} (${macos.buildVersion})` : <Muted>not applicable</Muted>}</Fact>
       <Fact label="Agent">{report.agentVersion}</Fact>
       <Fact label="Reported">
         <RelativeTime iso={report.takenAt} />
@@ -87,27 +86,27 @@ function GoGroup({ go, toolchain }: { go: GoProbe; toolchain: AgentProbes["goToo
       {toolchain.status === "ok" ? (
         <>
           <Fact label="go binary">
-            <code>{toolchain.binary}</code>
+            <code className="text-xs">{toolchain.binary}</code>
             {toolchain.buildInfo.status === "ok" ? (
-              <span className="muted">
+              <span className="text-muted-foreground">
                 {" "}
                 built with {toolchain.buildInfo.info.goVersion}, {toolchain.buildInfo.info.settings.GOARCH ?? "unknown arch"}
               </span>
             ) : (
-              <span className="muted"> (build info: {toolchain.buildInfo.message})</span>
+              <span className="text-muted-foreground"> (build info: {toolchain.buildInfo.message})</span>
             )}
           </Fact>
           <Fact label="Toolchains found">
             {toolchain.toolchains.length === 0 ? (
               "none besides the go above"
             ) : (
-              <ul className="plain-list" data-testid="toolchains">
+              <ul className="mt-1 space-y-1" data-testid="toolchains">
                 {toolchain.toolchains.map((found) => (
                   <li key={found.root}>
                     {found.version ?? "unknown version"}
-                    {found.active ? " (active)" : ""} at <code>{found.root}</code>
-                    <span className="muted"> via {found.sources.join(", ") || "—"}</span>
-                    {found.error ? <span className="error"> {found.error}</span> : null}
+                    {found.active ? " (active)" : ""} at <code className="text-xs">{found.root}</code>
+                    <span className="text-muted-foreground"> via {found.sources.join(", ") || "—"}</span>
+                    {found.error ? <span className="text-destructive"> {found.error}</span> : null}
                   </li>
                 ))}
               </ul>
@@ -116,7 +115,7 @@ function GoGroup({ go, toolchain }: { go: GoProbe; toolchain: AgentProbes["goToo
           {go.status === "ok"
             ? goEnvKeys.map((key) => (
                 <Fact key={key} label={key}>
-                  {go.env[key] ? <code>{go.env[key]}</code> : <span className="muted">unset</span>}
+                  {go.env[key] ? <code className="text-xs">{go.env[key]}</code> : <Muted>unset</Muted>}
                 </Fact>
               ))
             : null}
@@ -132,7 +131,7 @@ function GocacheGroup({ permissions }: { permissions: AgentProbes["permissions"]
       {permissions.status === "ok" ? (
         <>
           <Fact label="Path">
-            <code>{permissions.gocache}</code>
+            <code className="text-xs">{permissions.gocache}</code>
           </Fact>
           <Fact label="Exists">{permissions.exists ? (permissions.isDirectory ? "yes, a folder" : "yes, but not a folder") : "no"}</Fact>
           <Fact label="Owned by the user">
@@ -158,7 +157,7 @@ function KeychainGroup({ keychain }: { keychain: AgentProbes["keychain"] }) {
         <>
           <Fact label="Encryption key item">{keychain.itemPresent ? "present" : "missing"}</Fact>
           <Fact label="Service">
-            <code>{keychain.service}</code> <span className="muted">(presence only; the secret is never read)</span>
+            <code className="text-xs">{keychain.service}</code> <Muted>(presence only; the secret is never read)</Muted>
           </Fact>
         </>
       ) : null}
@@ -171,7 +170,7 @@ function PersistenceGroup({ persistence }: { persistence: AgentProbes["persisten
   const { goenv, launchAgents } = persistence;
   return (
     <ProbeGroup id="persistence" title="Environment persistence" outcome={persistence}>
-      <Fact label="GOBIN">{persistence.gobin ? <code>{persistence.gobin}</code> : <span className="muted">neither GOBIN nor GOPATH set</span>}</Fact>
+      <Fact label="GOBIN">{persistence.gobin ? <code className="text-xs">{persistence.gobin}</code> : <Muted>neither GOBIN nor GOPATH set</Muted>}</Fact>
       <Fact label="go env -w">
         {goenv.status === "ok"
           ? goenv.exists
@@ -186,20 +185,20 @@ function PersistenceGroup({ persistence }: { persistence: AgentProbes["persisten
           <>
             {launchAgents.plists} plists; GOBIN {launchAgents.gobinOnPath ? "is" : "is not"} on a LaunchAgent PATH
             {launchAgents.paths.length > 0 ? (
-              <ul className="plain-list">
+              <ul className="mt-1 space-y-1">
                 {launchAgents.paths.map((entry) => (
                   <li key={`${entry.file}:${entry.via}`}>
-                    <code>{entry.label ?? entry.file}</code> via {entry.via}
+                    <code className="text-xs">{entry.label ?? entry.file}</code> via {entry.via}
                     {entry.holdsGobin ? " (holds GOBIN)" : ""}
                     {entry.ownAgent ? " (Cachefleet's agent)" : ""}
                   </li>
                 ))}
               </ul>
             ) : null}
-            {launchAgents.unreadable.length > 0 ? <span className="error"> {launchAgents.unreadable.length} unreadable</span> : null}
+            {launchAgents.unreadable.length > 0 ? <span className="text-destructive"> {launchAgents.unreadable.length} unreadable</span> : null}
           </>
         ) : (
-          <span className={launchAgents.status === "error" ? "error" : "muted"}>
+          <span className={launchAgents.status === "error" ? "text-destructive" : "text-muted-foreground"}>
             {outcomeLabels[launchAgents.status]}: {launchAgents.message}
           </span>
         )}
@@ -214,14 +213,14 @@ function DriftGroup({ drift }: { drift: AgentProbes["versionDrift"] }) {
       {drift.status === "ok" ? (
         <>
           <Fact label="Current Go">
-            {drift.currentVersion} <span className="muted">since</span> <RelativeTime iso={drift.currentSince} />
+            {drift.currentVersion} <Muted>since</Muted> <RelativeTime iso={drift.currentSince} />
           </Fact>
           <Fact label="Previous Go">
             {drift.previousVersion ?? "none seen"}
             {drift.previousLastSeenAt ? (
               <>
                 {" "}
-                <span className="muted">last seen</span> <RelativeTime iso={drift.previousLastSeenAt} />
+                <Muted>last seen</Muted> <RelativeTime iso={drift.previousLastSeenAt} />
               </>
             ) : null}
           </Fact>
@@ -238,9 +237,8 @@ function DriftGroup({ drift }: { drift: AgentProbes["versionDrift"] }) {
 export function ProbeGroups({ report }: { report: MachineReport }) {
   const { probes } = report;
   return (
-    <section aria-labelledby="probes-heading" data-testid="probes">
-      <h2 id="probes-heading">Machine probes</h2>
-      <div className="probe-groups">
+    <Section id="probes" title="Machine probes" description="Every fact the agent's probes found in its latest report.">
+      <div className="grid gap-4 lg:grid-cols-2" data-testid="probes">
         <IdentityGroup report={report} />
         <HardwareGroup hardware={probes.hardware} />
         <GoGroup go={report.go} toolchain={probes.goToolchain} />
@@ -249,6 +247,6 @@ export function ProbeGroups({ report }: { report: MachineReport }) {
         <PersistenceGroup persistence={probes.persistence} />
         <DriftGroup drift={probes.versionDrift} />
       </div>
-    </section>
+    </Section>
   );
 }
