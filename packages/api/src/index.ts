@@ -11,6 +11,7 @@ export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { onlineWindowMs } from "./router/fleet.js";
+export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

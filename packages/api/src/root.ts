@@ -1,7 +1,9 @@
 import { agentRouter } from "./router/agent.js";
+import { auditRouter } from "./router/audit.js";
 import { commandsRouter } from "./router/commands.js";
 import { fleetRouter } from "./router/fleet.js";
 import { usersRouter } from "./router/users.js";
+import { machinesRouter } from "./router/machines.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
@@ -9,6 +11,8 @@ export const appRouter = router({
   fleet: fleetRouter,
   commands: commandsRouter,
   users: usersRouter,
+  machines: machinesRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,3 +9,5 @@ export * from "./activity.js";
 export * from "./policy.js";
 export * from "./fleet.js";
 export * from "./bulk.js";
+export * from "./history.js";
+export * from "./audit.js";
