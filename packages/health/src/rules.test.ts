@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AgentProbes, type GoProbe, type ScanSummary } from "@cachefleet/contract";
-import { evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
+import { defaultPolicy, evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
 import { isGoVersionAtLeast, parseGoVersion } from "./go-version.js";
 
 const tally = (count: number) => ({ count, bytes: count * 100 });
@@ -40,7 +40,7 @@ describe("evaluateHealth", () => {
     const scan = { status: "ok" as const, summary: summary(5, 0, "plaintext") };
     expect(evaluateHealth({ go: go("go1.22.0"), scan }).map((f) => f.rule)).toEqual(["plaintext-cache"]);
     expect(evaluateHealth({ go: go("go1.21.9"), scan })).toEqual([]);
-    expect(evaluateHealth({ go: go("go1.22.0"), scan }, { requireEncryptedFromGo: null })).toEqual([]);
+    expect(evaluateHealth({ go: go("go1.22.0"), scan }, { ...defaultPolicy, requireEncryption: false })).toEqual([]);
   });
 
   it("reports an encrypted cache as healthy", () => {
@@ -130,7 +130,7 @@ describe("machine probe rules", () => {
     expect(rules(findings)).toEqual(["keychain-missing"]);
     expect(overallHealth(findings)).toBe("critical");
     expect(evaluateHealth(facts(missing, "go1.21.13"))).toEqual([]);
-    expect(evaluateHealth(facts(missing), { requireEncryptedFromGo: null })).toEqual([]);
+    expect(evaluateHealth(facts(missing), { ...defaultPolicy, requireEncryption: false })).toEqual([]);
     // On Linux there is no Keychain: not applicable is no finding.
     const linux = facts((probes) => {
       probes.keychain = { status: "not-applicable", message: "macOS only" };
