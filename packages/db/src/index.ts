@@ -7,3 +7,4 @@ export * from "./machines.js";
 export * from "./commands.js";
 export * from "./activity.js";
 export * from "./policy.js";
+export * from "./enrollment.js";
