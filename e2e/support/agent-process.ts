@@ -26,7 +26,7 @@ export class AgentProcess {
     readonly home: string,
     readonly gocache: string,
     private readonly env: Record<string, string>,
-    private readonly cli: string = agentCli,
+    private readonly cliPath: string = agentCli,
   ) {}
 
   static async enroll(server: string, secret: string, options: AgentOptions): Promise<AgentProcess> {
@@ -41,7 +41,7 @@ export class AgentProcess {
   start(): void {
     if (this.#child) throw new Error("the agent is already running");
     // Its own process group, so kill() can take the agent's children down with it.
-    const child = execa(process.execPath, [this.cli, "run", "--interval", "5"], { env: this.env, reject: false, all: true, detached: true });
+    const child = execa(process.execPath, [this.cliPath, "run", "--interval", "5"], { env: this.env, reject: false, all: true, detached: true });
     child.all?.on("data", (chunk: Buffer) => {
       this.#output += chunk.toString();
     });
@@ -68,6 +68,12 @@ export class AgentProcess {
 
   output(): string {
     return this.#output;
+  }
+
+  /** Runs one CLI command of this agent (e.g. ["status", "--json"]) and resolves to its stdout. */
+  async cli(args: readonly string[]): Promise<string> {
+    const { stdout } = await execa(process.execPath, [this.cliPath, ...args], { env: this.env });
+    return stdout;
   }
 }
 

@@ -71,6 +71,10 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
   const running = agent;
   await waitFor("the first report", async () => (running.output().includes("reported:") ? true : null));
 
+  // `status` judges by the team's policy once enrolled.
+  const status: unknown = JSON.parse(await running.cli(["status", "--json"]));
+  expect(status).toMatchObject({ policySource: `team policy from ${dashboard.url}`, policy: { requireEncryptedFromGo: "1.22" } });
+
   await page.reload();
   await expect(enrollment.machineRow("e2e-laptop")).toContainText("E2E laptops");
   await expect(page.getByTestId("secret-row").filter({ hasText: "E2E laptops" })).not.toContainText("never");
@@ -82,6 +86,9 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
   );
   // Its open command stream was ended by the revocation, not left to run on.
   expect(running.output()).toContain("command stream error: This machine was revoked");
+  const refusedStatus: unknown = JSON.parse(await running.cli(["status", "--json"]));
+  expect(refusedStatus).toMatchObject({ policySource: expect.stringContaining("default policy (could not read the team's") });
+
   await page.goto(dashboard.url);
   await expect(page.getByRole("heading", { name: "Fleet" })).toBeVisible();
   await expect(page.getByTestId("machine-row").filter({ hasText: "e2e-laptop" })).toHaveCount(0);

@@ -3,3 +3,4 @@ export * from "./probes.js";
 export * from "./report.js";
 export * from "./command.js";
 export * from "./enroll.js";
+export * from "./policy.js";

@@ -1,7 +1,7 @@
 // What agents call: enroll, report, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AgentReport, CommandResult, EnrollInput, EnrollOutput, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
+import { AgentPolicy, AgentReport, CommandResult, EnrollInput, EnrollOutput, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
@@ -45,7 +45,7 @@ export const agentRouter = router({
   }),
 
   /** The team policy, so `cachefleet-agent status` gives the verdict the dashboard gives. */
-  policy: agentProcedure.query(async ({ ctx }): Promise<TeamPolicy> => {
+  policy: agentProcedure.output(AgentPolicy).query(async ({ ctx }): Promise<TeamPolicy> => {
     const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = await cachedPolicy(ctx.db);
     return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
   }),
