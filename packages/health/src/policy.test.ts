@@ -1,37 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { GoProbe, ScanSummary } from "@cachefleet/contract";
+import type { ScanSummary } from "@cachefleet/contract";
 import { isGoRelease, isOnline } from "./policy.js";
 import { defaultPolicy, evaluateHealth, type TeamPolicy } from "./rules.js";
+import { go, summary } from "./test-support/facts.js";
 
 const gib = 1024 ** 3;
 
+/** A scan whose entries (all of `verdict`'s class) weigh `bytes` in all. */
 function scanOf(bytes: number, verdict: ScanSummary["verdict"]): { status: "ok"; summary: ScanSummary } {
-  const plaintext = verdict === "plaintext" ? { count: 10, bytes } : { count: 0, bytes: 0 };
-  const encrypted = verdict === "encrypted" ? { count: 10, bytes } : { count: 0, bytes: 0 };
-  return {
-    status: "ok",
-    summary: {
-      gocache: "/Users/dev/Library/Caches/go-build",
-      entries: { count: 10, bytes },
-      classes: { plaintext, encrypted, unknown: { count: 0, bytes: 0 } },
-      formats: {},
-      skipped: { symlinks: 0, unreadable: 0, other: 0 },
-      verdict,
-      oldestEntryAt: null,
-      newestEntryAt: null,
-      durationMs: 1,
-    },
-  };
-}
-
-function go(version: string): GoProbe {
-  return {
-    status: "ok",
-    env: {
-      GOVERSION: version, GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "", GOPATH: "",
-      GOBIN: "", GOCACHE: "", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "",
-    },
-  };
+  const scanned = summary(verdict === "plaintext" ? 10 : 0, verdict === "encrypted" ? 10 : 0, verdict);
+  return { status: "ok", summary: { ...scanned, entries: { count: 10, bytes } } };
 }
 
 const rules = (version: string, bytes: number, verdict: ScanSummary["verdict"], policy: TeamPolicy) =>

@@ -1,33 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AgentProbes, type GoProbe, type ScanSummary } from "@cachefleet/contract";
+import { AgentProbes } from "@cachefleet/contract";
 import { defaultPolicy, evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
 import { isGoVersionAtLeast, parseGoVersion } from "./go-version.js";
-
-const tally = (count: number) => ({ count, bytes: count * 100 });
-
-function summary(plaintext: number, encrypted: number, verdict: ScanSummary["verdict"]): ScanSummary {
-  return {
-    gocache: "/Users/dev/Library/Caches/go-build",
-    entries: tally(plaintext + encrypted),
-    classes: { plaintext: tally(plaintext), encrypted: tally(encrypted), unknown: tally(0) },
-    formats: {},
-    skipped: { symlinks: 0, unreadable: 0, other: 0 },
-    verdict,
-    oldestEntryAt: null,
-    newestEntryAt: null,
-    durationMs: 1,
-  };
-}
-
-function go(version: string): GoProbe {
-  return {
-    status: "ok",
-    env: {
-      GOVERSION: version, GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "", GOPATH: "",
-      GOBIN: "", GOCACHE: "", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "",
-    },
-  };
-}
+import { go, summary } from "./test-support/facts.js";
 
 describe("evaluateHealth", () => {
   it("flags a mixed cache as critical", () => {
