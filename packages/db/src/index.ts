@@ -11,3 +11,4 @@ export * from "./fleet.js";
 export * from "./bulk.js";
 export * from "./history.js";
 export * from "./audit.js";
+export * from "./enrollment.js";
