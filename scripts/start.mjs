@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -37,8 +38,12 @@ const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs
 });
 if (build.status !== 0) fail("The build failed; see the output above.");
 
-// Imported only now: the database package is part of what was just built.
-const { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase } = await import("@cachefleet/db");
+// Imported only now: the packages are part of what was just built. @cachefleet/api is the
+// dashboard's dependency, so it is found from there.
+const { createDatabase, databaseTarget, migrateDatabase } = await import("@cachefleet/db");
+const dashboardDir = path.join(root, "apps/dashboard");
+const dashboardRequire = createRequire(path.join(dashboardDir, "package.json"));
+const { bootstrapIfEmpty, createAuth, loadAuthSecret } = await import(pathToFileURL(dashboardRequire.resolve("@cachefleet/api")).href);
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const target = databaseTarget(process.env.DATABASE_URL, dataDir);
 const databaseUrl = target.url;
@@ -46,8 +51,11 @@ const databaseUrl = target.url;
 step(target.provider === "sqlite" ? `Migrating the SQLite database at ${target.file}…` : "Migrating the PostgreSQL database…");
 await migrateDatabase(target);
 
+// The key that signs session cookies: BETTER_AUTH_SECRET, or one made now and kept in the data
+// folder (0600), where the dashboard finds it.
+loadAuthSecret({ secret: process.env.BETTER_AUTH_SECRET, dataDir });
 const database = createDatabase(target);
-const created = await bootstrapIfEmpty(database.db, { adminEmail: "admin@localhost" });
+const created = await bootstrapIfEmpty(database.db, { adminEmail: "admin@localhost" }, createAuth(database.db, { provider: target.provider }));
 await database.close();
 if (created) {
   fs.writeFileSync(credentialsFile, `${JSON.stringify({ dashboard: dashboardUrl, ...created }, null, 2)}\n`, { mode: 0o600 });
@@ -97,11 +105,10 @@ const portTaken = await new Promise((resolve) => {
 if (portTaken) fail(`Port ${port} is already in use (is Cachefleet already running?). Stop it, or set PORT to another port.`);
 
 step(`Starting the dashboard on ${dashboardUrl}…`);
-const dashboardDir = path.join(root, "apps/dashboard");
-const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
+const nextBin = dashboardRequire.resolve("next/dist/bin/next");
 run("dashboard", process.execPath, [nextBin, "start", "--port", String(port)], {
   cwd: dashboardDir,
-  env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, DATABASE_URL: databaseUrl, CACHEFLEET_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
 });
 for (let attempt = 0; ; attempt++) {
   try {

@@ -11,9 +11,10 @@
 // Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
 import { parseArgs } from "node:util";
-import { bootstrapIfEmpty, signIn, type Db } from "@cachefleet/db";
+import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
+import type { Db } from "@cachefleet/db";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
-import { startDashboardServer } from "../support/stack.js";
+import { signInCookie, startDashboardServer } from "../support/stack.js";
 import {
   createAdminClient,
   createAgentClient,
@@ -301,16 +302,15 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   cleanups.push(() => database.drop());
   const log = new DeliveryLog();
 
-  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
-  const session = await signIn(database.db, admin.email, admin.password);
-  if (!seeded || !session) throw new Error("could not seed the fresh database");
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider }));
+  if (!seeded) throw new Error("could not seed the fresh database");
   let started = performance.now();
   const machines = await enrollMachines(database.db, seeded.enrollmentSecret, options.agents);
   console.log(`${provider}: enrolled ${machines.length} machines in ${ms(performance.now() - started)} ms`);
 
   const dashboard = await startDashboardServer({ databaseUrl: database.target.url, queuePollMs: options.queuePollMs });
   cleanups.push(() => dashboard.stop());
-  const adminClient = createAdminClient(dashboard.url, session.token);
+  const adminClient = createAdminClient(dashboard.url, await signInCookie(dashboard.url, admin.email, admin.password));
 
   started = performance.now();
   const streams = await connectAgents(dashboard.url, machines, log);

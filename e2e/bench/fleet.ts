@@ -12,11 +12,11 @@
 // The last line per database reads `fleet page <p95 of (a)> ms (<machines> machines, <database>)`.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
 import { parseArgs } from "node:util";
-import { sessionCookieName } from "@cachefleet/api";
-import { bootstrapIfEmpty, insertMachines, insertReports, listFleetPage, signIn, type Db, type ReportSeed } from "@cachefleet/db";
+import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
+import { insertMachines, insertReports, listFleetPage, type Db, type ReportSeed } from "@cachefleet/db";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
 import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-report.js";
-import { startDashboardServer } from "../support/stack.js";
+import { signInCookie, startDashboardServer } from "../support/stack.js";
 
 type Provider = "sqlite" | "postgresql";
 type FleetQuery = Parameters<typeof listFleetPage>[1];
@@ -291,9 +291,8 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   const database = await createDatabase(provider);
   if (!database) return;
   cleanups.push(() => database.drop());
-  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
-  const session = await signIn(database.db, admin.email, admin.password);
-  if (!seeded || !session) throw new Error("could not seed the fresh database");
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider }));
+  if (!seeded) throw new Error("could not seed the fresh database");
 
   let started = performance.now();
   const { reportBytes } = await seedFleet(database.db, options);
@@ -313,7 +312,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
 
   const dashboard = await startDashboardServer({ databaseUrl: database.target.url });
   cleanups.push(() => dashboard.stop());
-  const cookie = `${sessionCookieName}=${encodeURIComponent(session.token)}`;
+  const cookie = await signInCookie(dashboard.url, admin.email, admin.password);
   const pageSize = defaultView.pageSize;
   const harder = await listFleetPage(database.db, harderView);
   const probes: Probe[] = [

@@ -14,6 +14,8 @@ export interface AgentOptions {
   /** A folder holding (or to hold) this agent's go-build cache and GOPATH. */
   goRoot: string;
   goBinary?: string;
+  /** The agent's bundled CLI to run; default: this checkout's apps/agent/dist/cli.js. */
+  cli?: string;
 }
 
 export class AgentProcess {
@@ -24,20 +26,22 @@ export class AgentProcess {
     readonly home: string,
     readonly gocache: string,
     private readonly env: Record<string, string>,
+    private readonly cliPath: string = agentCli,
   ) {}
 
   static async enroll(server: string, secret: string, options: AgentOptions): Promise<AgentProcess> {
     const home = path.join(options.goRoot, "agent-home");
     const goEnv = goEnvironment(options.goRoot);
     const env = { ...goEnv, CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: options.goBinary ?? go122, CACHEFLEET_MACHINE_NAME: options.name };
-    await execa(process.execPath, [agentCli, "enroll", "--server", server, "--secret", secret], { env });
-    return new AgentProcess(home, goEnv.GOCACHE, env);
+    const cli = options.cli ?? agentCli;
+    await execa(process.execPath, [cli, "enroll", "--server", server, "--secret", secret], { env });
+    return new AgentProcess(home, goEnv.GOCACHE, env, cli);
   }
 
   start(): void {
     if (this.#child) throw new Error("the agent is already running");
     // Its own process group, so kill() can take the agent's children down with it.
-    const child = execa(process.execPath, [agentCli, "run", "--interval", "5"], { env: this.env, reject: false, all: true, detached: true });
+    const child = execa(process.execPath, [this.cliPath, "run", "--interval", "5"], { env: this.env, reject: false, all: true, detached: true });
     child.all?.on("data", (chunk: Buffer) => {
       this.#output += chunk.toString();
     });
@@ -64,6 +68,12 @@ export class AgentProcess {
 
   output(): string {
     return this.#output;
+  }
+
+  /** Runs one CLI command of this agent (e.g. ["status", "--json"]) and resolves to its stdout. */
+  async cli(args: readonly string[]): Promise<string> {
+    const { stdout } = await execa(process.execPath, [this.cliPath, ...args], { env: this.env });
+    return stdout;
   }
 }
 

@@ -13,6 +13,32 @@ export class SignInPage {
   }
 }
 
+export class UsersPage {
+  constructor(private readonly page: Page) {}
+
+  form() {
+    return this.page.getByRole("form", { name: "Add a user" });
+  }
+
+  row(email: string) {
+    return this.page.getByTestId("user-row").filter({ hasText: email });
+  }
+
+  /** Creates an account with the form (the role menu starts at viewer). */
+  async create(account: { email: string; name: string; password: string; role: "viewer" | "admin" }): Promise<void> {
+    const form = this.form();
+    await form.getByLabel("Email").fill(account.email);
+    await form.getByLabel("Name").fill(account.name);
+    if (account.role === "admin") {
+      await form.getByLabel("Role").click();
+      await this.page.getByRole("option", { name: "Admin" }).click();
+    }
+    await form.getByLabel("Initial password").fill(account.password);
+    await form.getByRole("button", { name: "Create user" }).click();
+    await expect(this.page.getByRole("status").filter({ hasText: `Created ${account.email}` })).toBeVisible();
+  }
+}
+
 export class FleetPage {
   constructor(private readonly page: Page) {}
 

@@ -38,9 +38,10 @@ export function createAgentClient(server: string, token: string): ApiClient {
 }
 
 /** What the browser sends after signing in: the session cookie. */
-export function createAdminClient(server: string, sessionToken: string): ApiClient {
+/** A browser-like client of a signed-in admin; `cookie` comes from stack.ts's signInCookie. */
+export function createAdminClient(server: string, cookie: string): ApiClient {
   return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: trpcUrl(server), headers: () => ({ cookie: `cachefleet_session=${encodeURIComponent(sessionToken)}` }) })],
+    links: [httpLink({ url: trpcUrl(server), headers: () => ({ cookie }) })],
   });
 }
 

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { execa, type ResultPromise } from "execa";
-import { bootstrapIfEmpty, createDatabase, databaseTarget, migrateDatabase, repositoryRoot } from "@cachefleet/db";
+import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
+import { createDatabase, databaseTarget, migrateDatabase, repositoryRoot } from "@cachefleet/db";
 import { go122, goEnvironment } from "./go-cache.js";
 
 // Not relative to this file: the bench runs it compiled from e2e/dist/support.
@@ -37,7 +38,7 @@ export async function startDashboard(workDir: string): Promise<Dashboard> {
   const target = databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`);
   await migrateDatabase(target);
   const database = createDatabase(target);
-  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password });
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider: target.provider }));
   await database.close();
   if (!seeded) throw new Error("the fresh database was not empty");
   const server = await startDashboardServer({ databaseUrl: target.url });
@@ -56,6 +57,22 @@ export interface DashboardServerOptions {
   databaseUrl: string;
   /** CACHEFLEET_QUEUE_POLL_MS; unset keeps the dashboard's default. */
   queuePollMs?: number;
+}
+
+/**
+ * Signs in through better-auth's HTTP endpoint, as a script or API client would, and returns the
+ * Cookie header that carries the session.
+ */
+export async function signInCookie(dashboardUrl: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${dashboardUrl}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: dashboardUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`signing in as ${email} failed: ${response.status} ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((header) => header.split(";")[0] ?? "");
+  if (cookies.length === 0) throw new Error(`signing in as ${email} set no cookie`);
+  return cookies.join("; ");
 }
 
 /** Runs the built dashboard (`next start`) on a free loopback port; resolves once it answers. */

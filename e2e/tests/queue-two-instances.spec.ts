@@ -3,9 +3,9 @@
 // through and again by the other one's queue watcher; the agents try to claim every offer, and
 // the database's conditional claim must let exactly one of them win.
 import { expect, test } from "@playwright/test";
-import { bootstrapIfEmpty, signIn } from "@cachefleet/db";
+import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
-import { startDashboardServer, type DashboardServer } from "../support/stack.js";
+import { signInCookie, startDashboardServer, type DashboardServer } from "../support/stack.js";
 import {
   createAdminClient,
   createAgentClient,
@@ -49,15 +49,16 @@ test("two dashboards on one PostgreSQL database deliver every command and let it
   const testDatabase = await createTestDatabase("postgresql");
   database = testDatabase;
   const db = testDatabase.db;
-  const seeded = await bootstrapIfEmpty(db, { adminEmail: "admin@example.com", adminPassword: "two-instances-password" });
-  const session = await signIn(db, "admin@example.com", "two-instances-password");
-  if (!seeded || !session) throw new Error("could not seed the fresh database");
+  const seeded = await bootstrapIfEmpty(db, { adminEmail: "admin@example.com", adminPassword: "two-instances-password" }, createAuth(db, { provider: "postgresql" }));
+  if (!seeded) throw new Error("could not seed the fresh database");
   const machines = await enrollMachines(db, seeded.enrollmentSecret, agentCount);
 
   const instances = await Promise.all([0, 1].map(() => startDashboardServer({ databaseUrl: testDatabase.target.url, queuePollMs })));
   dashboards.push(...instances);
   const [a, b] = instances;
   if (!a || !b) throw new Error("both dashboards should have started");
+  // One session, used on both instances: they sign cookies with the same secret.
+  const session = await signInCookie(a.url, "admin@example.com", "two-instances-password");
 
   // Per command: the instances (by URL) whose streams offered it, and how many claims won.
   const offeredBy = new Map<string, Set<string>>();
@@ -97,7 +98,7 @@ test("two dashboards on one PostgreSQL database deliver every command and let it
   // Both admins push at the same time, each a command to one agent at a time, round robin.
   const pushed = await Promise.all(
     instances.map(async (instance, which) => {
-      const admin = createAdminClient(instance.url, session.token);
+      const admin = createAdminClient(instance.url, session);
       const commandIds: string[] = [];
       for (let index = 0; index < pushesPerInstance; index++) {
         const machine = machines[(index + which) % machines.length];

@@ -19,6 +19,7 @@ import { defaultToolchainLocations, type ProbeContext } from "./probes/context.j
 import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { agentVersion, scanThreads, collectReport, errorMessage } from "./report.js";
 import { createServerClient } from "./server.js";
+import { policyForStatus } from "./team-policy.js";
 import { installService, uninstallService, type ServiceContext } from "./service.js";
 import { formatBytes, renderStatus, wantsColor } from "./status-view.js";
 
@@ -135,11 +136,11 @@ async function main(argv: string[]): Promise<number> {
 
     case "status": {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
-      const report = await collectReport(probes);
-      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes }));
+      const [report, judgedBy] = await Promise.all([collectReport(probes), policyForStatus(loadConfig(agentHome(env)))]);
+      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes }, judgedBy.policy));
       const health = overallHealth(findings);
-      if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings }, null, 2)}\n`);
-      else process.stdout.write(renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR)));
+      if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings, policy: judgedBy.policy, policySource: judgedBy.source }, null, 2)}\n`);
+      else process.stdout.write(`${renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR))}Judged by the ${judgedBy.source}.\n`);
       return 0;
     }
 

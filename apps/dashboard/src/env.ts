@@ -17,6 +17,15 @@ const EnvSchema = z.object({
     .min(10, { error: "must be at least 10 ms" })
     .max(60_000, { error: "must be at most 60000 ms" })
     .default(1000),
+  /** Where the dashboard keeps its generated auth secret; default: the SQLite file's folder, or ./data. */
+  CACHEFLEET_DATA_DIR: z.string().trim().min(1).optional(),
+  /** Signs session cookies; unset means one generated on first start and kept in the data folder. */
+  BETTER_AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters (openssl rand -base64 32)" }).optional(),
+  /**
+   * The dashboard's public URL when it is served beyond this machine (https://cachefleet.example).
+   * Unset: localhost, 127.0.0.1 and [::1] on any port.
+   */
+  BETTER_AUTH_URL: z.url({ protocol: /^https?$/, error: "must be the dashboard's http(s) URL" }).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

@@ -3,8 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport, CacheVerdict } from "@cachefleet/contract";
-import { createDatabase, createEnrollmentSecret, createUser, type Database } from "@cachefleet/db";
+import { createDatabase, createEnrollmentSecret, type Database } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createAccount } from "./accounts.js";
 import { FleetFeed } from "./fleet-feed.js";
 import { createCaller } from "./root.js";
 import { createServices } from "./services.js";
@@ -85,9 +86,9 @@ describe.each(providers)("fleet procedures on %s", (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    const services = createServices(database.db, { queuePollMs: 1000 });
+    const services = createServices(database.db, { queuePollMs: 1000, auth: { provider } });
     anonymous = { ...services, user: null, agentToken: null };
-    viewer = { ...anonymous, user: await createUser(database.db, "viewer@example.com", "viewer-password", "viewer") };
+    viewer = { ...anonymous, user: await createAccount(services.auth, { email: "viewer@example.com", name: "Viewer", password: "viewer-password", role: "viewer" }) };
     const secret = await createEnrollmentSecret(database.db, "fleet tests");
     for (const facts of fleet) {
       const reported = report(facts);

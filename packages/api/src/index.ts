@@ -2,12 +2,16 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.js";
 
 export { appRouter, createCaller, type AppRouter } from "./root.js";
-export { createContext, sessionCookieName, type Context, type Services } from "./trpc.js";
+export { createContext, type Context, type Services } from "./trpc.js";
+export { createAuth, sessionUserFrom, signInWithPassword, signOutSession, type Auth, type AuthSettings, type CookieToSet, type SignInOutcome } from "./auth.js";
+export { loadAuthSecret } from "./auth-secret.js";
+export { AccountExists, bootstrapIfEmpty, createAccount, type BootstrapCredentials, type NewAccount } from "./accounts.js";
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { onlineWindowMs } from "./router/fleet.js";
+export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

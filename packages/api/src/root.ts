@@ -1,12 +1,24 @@
+import { activityRouter } from "./router/activity.js";
 import { agentRouter } from "./router/agent.js";
+import { auditRouter } from "./router/audit.js";
 import { commandsRouter } from "./router/commands.js";
+import { enrollmentRouter } from "./router/enrollment.js";
 import { fleetRouter } from "./router/fleet.js";
+import { usersRouter } from "./router/users.js";
+import { machinesRouter } from "./router/machines.js";
+import { policyRouter } from "./router/policy.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
   agent: agentRouter,
   fleet: fleetRouter,
   commands: commandsRouter,
+  users: usersRouter,
+  machines: machinesRouter,
+  audit: auditRouter,
+  enrollment: enrollmentRouter,
+  policy: policyRouter,
+  activity: activityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,8 +2,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createBatch, createUser, enqueueCommand, findSessionUser, signIn, type Db } from "@cachefleet/db";
+import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { bootstrapIfEmpty, createAccount } from "./accounts.js";
+import { signInWithPassword } from "./auth.js";
 import { createServices } from "./services.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
@@ -96,12 +98,12 @@ describe.each(providers)("api routers on %s", (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     services = createServices(database.db, { queuePollMs: 50 });
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" });
+    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" }, services.auth);
     if (!credentials) throw new Error("no bootstrap");
     secret = credentials.enrollmentSecret;
-    const session = await signIn(database.db, credentials.adminEmail, credentials.adminPassword);
-    adminContext = { ...anonymous(), user: session ? await findSessionUser(database.db, session.token) : null };
-    const viewer = await createUser(database.db, "viewer@example.com", "viewer-password", "viewer");
+    const session = await signInWithPassword(services.auth, { email: credentials.adminEmail, password: credentials.adminPassword }, new Headers());
+    adminContext = { ...anonymous(), user: session.ok ? session.user : null };
+    const viewer = await createAccount(services.auth, { email: "viewer@example.com", name: "Viewer", password: "viewer-password", role: "viewer" });
     viewerContext = { ...anonymous(), user: viewer };
   });
 

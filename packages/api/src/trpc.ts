@@ -1,17 +1,18 @@
 // Builds tRPC for the dashboard: the context, and the procedures for browsers (signed-in users)
 // and agents (bearer tokens).
 import { initTRPC, TRPCError } from "@trpc/server";
-import { findMachineByToken, findSessionUser, type Db, type SessionUser } from "@cachefleet/db";
+import { findMachineByToken, type Db, type SessionUser } from "@cachefleet/db";
+import { sessionUserFrom, type Auth } from "./auth.js";
 import type { CommandNotifier } from "./notifier.js";
 import type { QueueWatcher } from "./queue-watcher.js";
-
-export const sessionCookieName = "cachefleet_session";
 
 export interface Services {
   db: Db;
   notifier: CommandNotifier;
   /** Watches the shared queue for commands pushed through other dashboard instances. */
   watcher: QueueWatcher;
+  /** better-auth over the same database: sessions, sign-in, account creation. */
+  auth: Auth;
 }
 
 export interface Context extends Services {
@@ -19,18 +20,9 @@ export interface Context extends Services {
   agentToken: string | null;
 }
 
-function cookieValue(header: string | null, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return null;
-}
-
 /** The context for one request; tests build it directly with a user or token of their choice. */
 export async function createContext(services: Services, headers: Headers): Promise<Context> {
-  const sessionToken = cookieValue(headers.get("cookie"), sessionCookieName);
-  const user = sessionToken ? await findSessionUser(services.db, sessionToken) : null;
+  const user = await sessionUserFrom(services.auth, headers);
   const authorization = headers.get("authorization") ?? "";
   const agentToken = authorization.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
   return { ...services, user, agentToken };

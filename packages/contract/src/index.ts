@@ -4,3 +4,4 @@ export * from "./report.js";
 export * from "./command.js";
 export * from "./enroll.js";
 export * from "./fleet.js";
+export * from "./policy.js";

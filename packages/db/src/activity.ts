@@ -36,3 +36,20 @@ export async function listActivity(db: Db, options: { take?: number; subject?: s
   });
   return rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
 }
+
+/**
+ * One page of the log, newest first; `actionPrefixes` keeps events whose action starts with one
+ * of them (e.g. ["policy."]).
+ */
+export async function listActivityPage(
+  db: Db,
+  options: { page: number; pageSize: number; actionPrefixes?: readonly string[] },
+): Promise<{ events: ActivityView[]; total: number }> {
+  const prefixes = options.actionPrefixes ?? [];
+  const where = prefixes.length > 0 ? { OR: prefixes.map((prefix) => ({ action: { startsWith: prefix } })) } : {};
+  const [rows, total] = await Promise.all([
+    db.activityEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (options.page - 1) * options.pageSize, take: options.pageSize }),
+    db.activityEvent.count({ where }),
+  ]);
+  return { events: rows.map((row) => ({ ...row, detail: parseDetail(row.detail) })), total };
+}

@@ -7,9 +7,9 @@ import { createTestDatabase, testedProviders, type TestDatabase } from "./test-s
 import type { Db } from "./client.js";
 import { createAdapter } from "./target.js";
 import { chunked, maxIdsPerStatement, sortableId } from "./batching.js";
-import { bootstrapIfEmpty } from "./bootstrap.js";
-import { findSessionUser, signIn, signOut } from "./users.js";
-import { EnrollmentRefused, enrollMachine, findMachineByToken, getMachine, listFleet, listFleetIds, recordReport } from "./machines.js";
+import { countAdmins, listUsers, removeUser, setUserRole } from "./users.js";
+import { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
+import { EnrollmentRefused, createEnrollmentSecret, enrollMachine, findMachineByToken, getMachine, listFleet, listFleetIds, recordReport } from "./machines.js";
 import { listActivity } from "./activity.js";
 import {
   appendLog,
@@ -105,33 +105,41 @@ describe.each(providers)("database queries on %s", (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "Admin@Example.com" });
-    if (!credentials) throw new Error("bootstrap did nothing on an empty database");
-    secret = credentials.enrollmentSecret;
-    expect(await bootstrapIfEmpty(database.db, { adminEmail: "other@example.com" })).toBeNull();
-    const session = await signIn(database.db, "admin@example.com", credentials.adminPassword);
-    expect(session).not.toBeNull();
+    secret = await createEnrollmentSecret(database.db, "default");
   }, 60_000);
 
   afterAll(async () => {
     await database?.drop();
   });
 
-  it("signs in with the right password only, and signs out", async () => {
-    expect(await signIn(database.db, "admin@example.com", "wrong password")).toBeNull();
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "x@example.com" });
-    expect(credentials).toBeNull();
+  it("lists users with their role and last sign-in, changes roles and removes users with their sessions", async () => {
+    const admin = await database.db.user.create({ data: { email: "admin@example.com", role: "admin" } });
+    const viewer = await database.db.user.create({
+      data: { email: "viewer@example.com", sessions: { create: { token: "t-1", expiresAt: new Date(Date.now() + 60_000) } } },
+    });
+    await database.db.activityEvent.create({ data: { actorEmail: "admin@example.com", action: "sign-in", at: new Date("2026-01-02T00:00:00Z") } });
+    await database.db.activityEvent.create({ data: { actorEmail: "admin@example.com", action: "sign-in", at: new Date("2026-01-03T00:00:00Z") } });
+    const listed = await listUsers(database.db);
+    expect(listed.map((user) => [user.email, user.role, user.lastSignInAt?.toISOString() ?? null])).toEqual([
+      ["admin@example.com", "admin", "2026-01-03T00:00:00.000Z"],
+      ["viewer@example.com", "viewer", null],
+    ]);
+    expect(await countAdmins(database.db)).toBe(1);
+    expect(await setUserRole(database.db, viewer.id, "admin")).toBe(true);
+    expect(await countAdmins(database.db)).toBe(2);
+    expect(await removeUser(database.db, viewer.id)).toBe(true);
+    expect(await removeUser(database.db, viewer.id)).toBe(false);
+    expect(await setUserRole(database.db, viewer.id, "viewer")).toBe(false);
+    expect(await database.db.session.count({ where: { token: "t-1" } })).toBe(0);
+    await database.db.user.delete({ where: { id: admin.id } });
   });
 
-  it("keeps sessions by token hash and ends them on sign-out", async () => {
-    const user = await database.db.user.findFirstOrThrow();
-    await database.db.account.updateMany({ where: { userId: user.id, providerId: "credential" }, data: { password: (await import("./secrets.js")).hashPassword("pw-123456") } });
-    const session = await signIn(database.db, user.email, "pw-123456");
-    if (!session) throw new Error("sign-in failed");
-    expect((await findSessionUser(database.db, session.token))?.email).toBe(user.email);
-    expect(await database.db.session.count({ where: { token: session.token } })).toBe(0);
-    await signOut(database.db, session.token);
-    expect(await findSessionUser(database.db, session.token)).toBeNull();
+  it("verifies carried-over scrypt password hashes", () => {
+    const stored = hashLegacyPassword("pw-123456");
+    expect(isLegacyPasswordHash(stored)).toBe(true);
+    expect(verifyLegacyPassword("pw-123456", stored)).toBe(true);
+    expect(verifyLegacyPassword("pw-1234567", stored)).toBe(false);
+    expect(verifyLegacyPassword("pw-123456", "scrypt$$")).toBe(false);
   });
 
   it("enrolls with a valid secret only and stores the token hashed", async () => {

@@ -1,7 +1,7 @@
 export { createDatabase, providerOf, type Database, type Db } from "./client.js";
 export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
 export { migrateDatabase } from "./migrate.js";
-export { bootstrapIfEmpty, type BootstrapCredentials } from "./bootstrap.js";
+export { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
 export * from "./users.js";
 export * from "./machines.js";
 export * from "./commands.js";
@@ -9,3 +9,6 @@ export * from "./activity.js";
 export * from "./policy.js";
 export * from "./fleet.js";
 export * from "./bulk.js";
+export * from "./history.js";
+export * from "./audit.js";
+export * from "./enrollment.js";

@@ -1,6 +1,6 @@
-// Accounts and browser sessions.
+// Accounts as the users page sees them. Signing in, sessions and password hashes belong to
+// better-auth (packages/api/src/auth.ts); this file reads and changes the account rows.
 import type { Db } from "./client.js";
-import { hashPassword, hashToken, newToken, verifyPassword } from "./secrets.js";
 
 export type Role = "admin" | "viewer";
 
@@ -10,36 +10,51 @@ export interface SessionUser {
   role: Role;
 }
 
-const sessionLifetimeMs = 7 * 24 * 60 * 60 * 1000;
-
-function toRole(role: string): Role {
-  return role === "viewer" ? "viewer" : "admin";
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  /** From the activity log's sign-ins; null when the user never signed in. */
+  lastSignInAt: Date | null;
 }
 
-export async function createUser(db: Db, email: string, password: string, role: Role): Promise<SessionUser> {
-  const user = await db.user.create({
-    data: { email: email.toLowerCase(), role, accounts: { create: { accountId: email.toLowerCase(), providerId: "credential", password: hashPassword(password) } } },
-  });
-  return { id: user.id, email: user.email, role: toRole(user.role) };
+export function toRole(role: string | null | undefined): Role {
+  return role === "admin" ? "admin" : "viewer";
 }
 
-/** Checks a password and opens a session; null when the email or password is wrong. */
-export async function signIn(db: Db, email: string, password: string): Promise<{ token: string; expiresAt: Date } | null> {
-  const user = await db.user.findUnique({ where: { email: email.toLowerCase() }, include: { accounts: { where: { providerId: "credential" } } } });
-  const stored = user?.accounts[0]?.password;
-  if (!user || !stored || !verifyPassword(password, stored)) return null;
-  const token = newToken();
-  const expiresAt = new Date(Date.now() + sessionLifetimeMs);
-  await db.session.create({ data: { token: hashToken(token), userId: user.id, expiresAt } });
-  return { token, expiresAt };
+export async function listUsers(db: Db): Promise<UserView[]> {
+  const [users, signIns] = await Promise.all([
+    db.user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    db.activityEvent.groupBy({ by: ["actorEmail"], where: { action: "sign-in" }, _max: { at: true } }),
+  ]);
+  const lastSignIn = new Map(signIns.map((row) => [row.actorEmail, row._max.at]));
+  return users.map((user) => ({
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: toRole(user.role),
+    createdAt: user.createdAt,
+    lastSignInAt: lastSignIn.get(user.email) ?? null,
+  }));
 }
 
-export async function findSessionUser(db: Db, token: string): Promise<SessionUser | null> {
-  const session = await db.session.findUnique({ where: { token: hashToken(token) }, include: { user: true } });
-  if (!session || session.expiresAt.getTime() < Date.now()) return null;
-  return { id: session.user.id, email: session.user.email, role: toRole(session.user.role) };
+export async function findUser(db: Db, id: string): Promise<SessionUser | null> {
+  const user = await db.user.findUnique({ where: { id } });
+  return user ? { id: user.id, email: user.email, role: toRole(user.role) } : null;
 }
 
-export async function signOut(db: Db, token: string): Promise<void> {
-  await db.session.deleteMany({ where: { token: hashToken(token) } });
+export async function countAdmins(db: Db): Promise<number> {
+  return db.user.count({ where: { role: "admin" } });
+}
+
+/** Whether the role was written (false: the user no longer exists). */
+export async function setUserRole(db: Db, id: string, role: Role): Promise<boolean> {
+  return (await db.user.updateMany({ where: { id }, data: { role } })).count === 1;
+}
+
+/** Removes the account with its sessions and credentials (cascade); false when already gone. */
+export async function removeUser(db: Db, id: string): Promise<boolean> {
+  return (await db.user.deleteMany({ where: { id } })).count === 1;
 }

@@ -1,2 +1,3 @@
 export * from "./go-version.js";
 export * from "./rules.js";
+export * from "./policy.js";

@@ -1,33 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AgentProbes, type GoProbe, type ScanSummary } from "@cachefleet/contract";
-import { evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
+import { AgentProbes } from "@cachefleet/contract";
+import { defaultPolicy, evaluateHealth, lowDiskThresholds, overallHealth, sortFindings, type Finding, type MachineFacts } from "./rules.js";
 import { isGoVersionAtLeast, parseGoVersion } from "./go-version.js";
-
-const tally = (count: number) => ({ count, bytes: count * 100 });
-
-function summary(plaintext: number, encrypted: number, verdict: ScanSummary["verdict"]): ScanSummary {
-  return {
-    gocache: "/Users/dev/Library/Caches/go-build",
-    entries: tally(plaintext + encrypted),
-    classes: { plaintext: tally(plaintext), encrypted: tally(encrypted), unknown: tally(0) },
-    formats: {},
-    skipped: { symlinks: 0, unreadable: 0, other: 0 },
-    verdict,
-    oldestEntryAt: null,
-    newestEntryAt: null,
-    durationMs: 1,
-  };
-}
-
-function go(version: string): GoProbe {
-  return {
-    status: "ok",
-    env: {
-      GOVERSION: version, GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "", GOPATH: "",
-      GOBIN: "", GOCACHE: "", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "",
-    },
-  };
-}
+import { go, summary } from "./test-support/facts.js";
 
 describe("evaluateHealth", () => {
   it("flags a mixed cache as critical", () => {
@@ -40,7 +15,7 @@ describe("evaluateHealth", () => {
     const scan = { status: "ok" as const, summary: summary(5, 0, "plaintext") };
     expect(evaluateHealth({ go: go("go1.22.0"), scan }).map((f) => f.rule)).toEqual(["plaintext-cache"]);
     expect(evaluateHealth({ go: go("go1.21.9"), scan })).toEqual([]);
-    expect(evaluateHealth({ go: go("go1.22.0"), scan }, { requireEncryptedFromGo: null })).toEqual([]);
+    expect(evaluateHealth({ go: go("go1.22.0"), scan }, { ...defaultPolicy, requireEncryption: false })).toEqual([]);
   });
 
   it("reports an encrypted cache as healthy", () => {
@@ -130,7 +105,7 @@ describe("machine probe rules", () => {
     expect(rules(findings)).toEqual(["keychain-missing"]);
     expect(overallHealth(findings)).toBe("critical");
     expect(evaluateHealth(facts(missing, "go1.21.13"))).toEqual([]);
-    expect(evaluateHealth(facts(missing), { requireEncryptedFromGo: null })).toEqual([]);
+    expect(evaluateHealth(facts(missing), { ...defaultPolicy, requireEncryption: false })).toEqual([]);
     // On Linux there is no Keychain: not applicable is no finding.
     const linux = facts((probes) => {
       probes.keychain = { status: "not-applicable", message: "macOS only" };

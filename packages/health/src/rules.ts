@@ -7,12 +7,24 @@ import { isGoVersionAtLeast } from "./go-version.js";
 export type Severity = "info" | "warning" | "critical";
 export type Health = "healthy" | "warning" | "critical";
 
+/** The team's policy, shaped like the dashboard's Policy row so a stored policy is one as is. */
 export interface TeamPolicy {
-  /** Caches must be encrypted from this Go release on ("1.22"); null when not required. */
-  requireEncryptedFromGo: string | null;
+  /** Whether caches must be encrypted at all; when not, no finding asks for encryption. */
+  requireEncryption: boolean;
+  /** The Go release ("1.22") from which an encrypted cache is required. */
+  requireEncryptedFromGo: string;
+  /** A cache larger than this many bytes is a warning. */
+  cacheSizeWarningBytes: number;
+  /** A machine not seen for this long counts as offline (see isOnline). */
+  offlineAfterMinutes: number;
 }
 
-export const defaultPolicy: TeamPolicy = { requireEncryptedFromGo: "1.22" };
+export const defaultPolicy: TeamPolicy = {
+  requireEncryption: true,
+  requireEncryptedFromGo: "1.22",
+  cacheSizeWarningBytes: 10 * 1024 ** 3,
+  offlineAfterMinutes: 60,
+};
 
 export interface MachineFacts {
   go: GoProbe;
@@ -36,7 +48,8 @@ export type Rule =
   | "gocache-low-disk"
   | "env-not-persisted"
   | "shared-across-versions"
-  | "probe-failed";
+  | "probe-failed"
+  | "cache-too-large";
 
 export interface Finding {
   rule: Rule;
@@ -56,7 +69,7 @@ function formatGiB(bytes: number): string {
 
 /** Whether team policy requires an encrypted cache for this Go version; unknown versions do not. */
 function encryptionRequired(goVersion: string, policy: TeamPolicy): boolean {
-  return policy.requireEncryptedFromGo !== null && isGoVersionAtLeast(goVersion, policy.requireEncryptedFromGo);
+  return policy.requireEncryption && isGoVersionAtLeast(goVersion, policy.requireEncryptedFromGo);
 }
 
 function cacheRules(facts: MachineFacts, goVersion: string, policy: TeamPolicy): Finding[] {
@@ -81,13 +94,21 @@ function cacheRules(facts: MachineFacts, goVersion: string, policy: TeamPolicy):
         action: "Migrate the cache: mixed caches cause “build ID mismatch” rebuild loops.",
       });
     }
-    const required = policy.requireEncryptedFromGo;
-    if (verdict === "plaintext" && required !== null && encryptionRequired(goVersion, policy)) {
+    if (verdict === "plaintext" && encryptionRequired(goVersion, policy)) {
       findings.push({
         rule: "plaintext-cache",
         severity: "warning",
-        title: `The cache holds ${classes.plaintext.count} plaintext entries; team policy requires encryption from Go ${required}`,
+        title: `The cache holds ${classes.plaintext.count} plaintext entries; team policy requires encryption from Go ${policy.requireEncryptedFromGo}`,
         action: "Migrate the cache so it is rebuilt encrypted.",
+      });
+    }
+    const bytes = facts.scan.summary.entries.bytes;
+    if (bytes > policy.cacheSizeWarningBytes) {
+      findings.push({
+        rule: "cache-too-large",
+        severity: "warning",
+        title: `The cache holds ${formatGiB(bytes)}, more than the team's ${formatGiB(policy.cacheSizeWarningBytes)} limit`,
+        action: "Push a clean (or a migration, which keeps a backup) to start the cache afresh, and prune old backups beside it; Go never trims entries used within the last 5 days.",
       });
     }
   }

@@ -1,9 +1,12 @@
 "use server";
-// Sign-in and sign-out as server actions: the only places that write the session cookie.
+// Sign-in and sign-out as server actions, through better-auth: it checks the password and opens
+// or ends the session; these actions carry its cookies to the browser. Both work without
+// JavaScript, and Next checks that a server action comes from the dashboard's own pages.
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { importApi, importDb } from "./backend";
+import type { CookieToSet } from "@cachefleet/api";
+import { importApi } from "./backend";
 import { getServices } from "./services";
 
 export interface SignInState {
@@ -16,15 +19,9 @@ const Credentials = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/**
- * Whether the browser reached us over https. Behind a TLS-terminating proxy the request Next sees
- * is plain http, so the proxy's X-Forwarded-Proto decides; a browser's Origin is the fallback.
- */
-async function requestIsHttps(): Promise<boolean> {
-  const requestHeaders = await headers();
-  const forwarded = requestHeaders.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  return requestHeaders.get("origin")?.startsWith("https:") ?? false;
+async function setCookies(toSet: CookieToSet[]): Promise<void> {
+  const cookieStore = await cookies();
+  for (const { name, value, ...attributes } of toSet) cookieStore.set(name, value, attributes);
 }
 
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
@@ -33,26 +30,15 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const credentials = Credentials.safeParse({ email, password: form.get("password") });
   if (!credentials.success) return { error: "Enter your email and password.", email };
 
-  const [{ sessionCookieName }, { signIn }] = await Promise.all([importApi(), importDb()]);
-  const session = await signIn((await getServices()).db, credentials.data.email, credentials.data.password);
-  if (!session) return { error: "Wrong email or password.", email };
-
-  (await cookies()).set(sessionCookieName, session.token, {
-    httpOnly: true,
-    sameSite: "lax",
-    // A secure cookie is never sent back over plain http, which would lock out local http use.
-    secure: await requestIsHttps(),
-    expires: session.expiresAt,
-    path: "/",
-  });
+  const [{ signInWithPassword }, services] = await Promise.all([importApi(), getServices()]);
+  const outcome = await signInWithPassword(services.auth, credentials.data, new Headers(await headers()));
+  if (!outcome.ok) return { error: outcome.message, email };
+  await setCookies(outcome.cookies);
   redirect("/");
 }
 
 export async function signOutAction(): Promise<void> {
-  const [{ sessionCookieName }, { signOut }] = await Promise.all([importApi(), importDb()]);
-  const cookieStore = await cookies();
-  const token = cookieStore.get(sessionCookieName)?.value;
-  if (token) await signOut((await getServices()).db, token);
-  cookieStore.delete(sessionCookieName);
+  const [{ signOutSession }, services] = await Promise.all([importApi(), getServices()]);
+  await setCookies(await signOutSession(services.auth, new Headers(await headers())));
   redirect("/signin");
 }

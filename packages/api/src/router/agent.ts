@@ -1,20 +1,23 @@
 // What agents call: enroll, report, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AgentReport, CommandResult, EnrollInput, EnrollOutput, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
+import { AgentPolicy, AgentReport, CommandResult, EnrollInput, EnrollOutput, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
   EnrollmentRefused,
+  isMachineActive,
   pendingCommands,
   recordActivity,
   recordCommandResult,
+  recordEnrollmentSecretUse,
   recordReport,
   recordStepProgress,
   type QueuedCommand,
 } from "@cachefleet/db";
-import { evaluateHealth, overallHealth } from "@cachefleet/health";
 import { fleetFeed } from "../fleet-feed.js";
+import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
+import { cachedPolicy } from "../policy-cache.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
 /** How often an idle command stream re-reads the queue, as a safety net for missed wakes. */
@@ -26,7 +29,9 @@ export const agentRouter = router({
     .output(EnrollOutput)
     .mutation(async ({ ctx, input }) => {
       try {
-        return await enrollMachine(ctx.db, input.secret, input.machine);
+        const enrolled = await enrollMachine(ctx.db, input.secret, input.machine);
+        await recordEnrollmentSecretUse(ctx.db, input.secret);
+        return enrolled;
       } catch (error) {
         if (error instanceof EnrollmentRefused) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
         throw error;
@@ -34,11 +39,17 @@ export const agentRouter = router({
     }),
 
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
-    const findings = evaluateHealth(input);
+    const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
     const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
     if (stored) fleetFeed(ctx.db).changed();
     return { stored, health, findings };
+  }),
+
+  /** The team policy, so `cachefleet-agent status` gives the verdict the dashboard gives. */
+  policy: agentProcedure.output(AgentPolicy).query(async ({ ctx }): Promise<TeamPolicy> => {
+    const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = await cachedPolicy(ctx.db);
+    return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
   }),
 
   /**
@@ -46,7 +57,8 @@ export const agentRouter = router({
    * (with or without lastEventId) gets every command still pending; claiming decides who runs it.
    * After that first read, commands arrive in the stream's mailbox (from pushes on this instance
    * and from the queue watcher) with no query; the queue is read again only when a wake carries
-   * no commands and every 30 s, in case something was missed.
+   * no commands and every 30 s, in case something was missed; each re-read first checks that
+   * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
    */
   commands: agentProcedure
     .input(z.object({ lastEventId: z.string().nullish() }).optional())
@@ -57,7 +69,13 @@ export const agentRouter = router({
       ctx.watcher.connect(ctx.machine.id);
       try {
         let reread = true;
+        // The token was checked just now, on the way in.
+        let first = true;
         while (!signal?.aborted) {
+          if (reread && !first && !(await isMachineActive(ctx.db, ctx.machine.id))) {
+            throw new TRPCError({ code: "UNAUTHORIZED", message: "This machine was revoked; enroll again." });
+          }
+          first = false;
           const commands = reread ? await pendingCommands(ctx.db, ctx.machine.id) : [];
           for (const command of commands) {
             if (delivered.has(command.id)) continue;

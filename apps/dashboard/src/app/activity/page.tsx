@@ -1,4 +1,4 @@
-// The activity log: who pushed which command, when, to which machines, and how it ended.
+// The activity log: sign-ins, enrollment secrets, machines, policy changes and commands.
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { ActivityTable } from "./activity-table";

@@ -1,16 +1,18 @@
 // Shown for a machine id that does not exist (or no longer does).
 import Link from "next/link";
+import { EmptyState } from "~/components/empty-state";
+import { PageMain } from "~/components/page-main";
 
 export default function MachineNotFound() {
   return (
-    <main>
-      <h1>Machine not found</h1>
-      <p data-testid="machine-not-found">
-        There is no machine with this id. It may have been removed, or the link is wrong.
-      </p>
-      <p>
-        <Link href="/">Back to the fleet</Link>
-      </p>
-    </main>
+    <PageMain>
+      <div data-testid="machine-not-found">
+        <EmptyState
+          title={<span role="heading" aria-level={1}>Machine not found</span>}
+          description="There is no machine with this id. It may have been removed, or the link is wrong."
+          action={<Link href="/">Back to the fleet</Link>}
+        />
+      </div>
+    </PageMain>
   );
 }

@@ -1,13 +1,14 @@
-// One machine: its facts, findings, cache composition, migration and command history.
+// One machine: its facts, findings, cache composition and history, tools, migration and commands.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import type { RouterOutputs } from "@cachefleet/api";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { importApi, importTrpcServer } from "~/server/backend";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
 import { MachineView } from "./machine-view";
+import type { MachineDetail } from "./types";
 
 interface MachinePageProps {
   params: Promise<{ id: string }>;
@@ -18,12 +19,12 @@ interface MachinePageProps {
  * answers a real 404 for an unknown id and renders without a loading flash. Cached per request
  * because the title and the page both need it.
  */
-const loadMachine = cache(async (machineId: string): Promise<RouterOutputs["fleet"]["machine"]> => {
+const loadMachine = cache(async (machineId: string): Promise<MachineDetail> => {
   const user = await requireUser();
   const [{ createCaller }, { TRPCError }, services] = await Promise.all([importApi(), importTrpcServer(), getServices()]);
   const caller = createCaller({ ...services, user, agentToken: null });
   try {
-    return await caller.fleet.machine({ machineId });
+    return await caller.machines.detail({ machineId });
   } catch (error) {
     // BAD_REQUEST is an id no machine can have (empty or too long), so it is not found either.
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
@@ -44,9 +45,9 @@ export default async function MachinePage({ params }: MachinePageProps) {
   return (
     <>
       <TopBar user={user} />
-      <main>
+      <PageMain>
         <MachineView machineId={id} role={user.role} initialData={machine} />
-      </main>
+      </PageMain>
     </>
   );
 }

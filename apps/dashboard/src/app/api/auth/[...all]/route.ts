@@ -1,0 +1,11 @@
+// better-auth's HTTP endpoints (sign-in, sign-out, session, admin), for clients other than the
+// dashboard's own pages, which sign in through server actions; this only hands requests over.
+import { getServices } from "~/server/services";
+
+export const dynamic = "force-dynamic";
+
+async function handler(req: Request): Promise<Response> {
+  return (await getServices()).auth.handler(req);
+}
+
+export { handler as GET, handler as POST };

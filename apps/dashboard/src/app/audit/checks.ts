@@ -1,0 +1,54 @@
+// The audit's checks as people read them. The check names and their health rules are the server's
+// (auditChecks in @cachefleet/db); this adds titles, what a check means, and whether a migration fixes it.
+import type { AuditCheck } from "@cachefleet/db";
+
+export interface CheckInfo {
+  title: string;
+  description: string;
+  /** The one health rule a push targets, when migrating the cache is what fixes the check. */
+  migrateRule: string | null;
+}
+
+export const checkInfo: Record<AuditCheck, CheckInfo> = {
+  "plaintext": {
+    title: "Plaintext cache",
+    description: "The cache is plaintext while the team policy requires encryption for this Go version.",
+    migrateRule: "plaintext-cache",
+  },
+  "mixed": {
+    title: "Mixed cache",
+    description: "Plaintext and encrypted entries in one cache: the state behind “build ID mismatch” rebuild loops.",
+    migrateRule: "mixed-cache",
+  },
+  "keychain-missing": {
+    title: "Keychain key missing",
+    description: "No encryption key item in the Keychain although the policy requires encryption; create it before migrating.",
+    migrateRule: null,
+  },
+  "shared-across-versions": {
+    title: "Shared across Go versions",
+    description: "The cache still holds entries of an earlier Go release and was not cleaned since.",
+    migrateRule: "shared-across-versions",
+  },
+  "rosetta": {
+    title: "Go under Rosetta",
+    description: "An amd64 Go toolchain runs translated on Apple Silicon; install the arm64 toolchain first.",
+    migrateRule: null,
+  },
+  "permissions": {
+    title: "GOCACHE permissions",
+    description: "GOCACHE is missing, not a folder, not the user's, not writable, without hard links, or short of disk.",
+    migrateRule: null,
+  },
+  "env-not-persisted": {
+    title: "Environment not persisted",
+    description: "No LaunchAgent puts GOBIN on PATH, so IDEs and other GUI apps do not see the Go tools.",
+    migrateRule: null,
+  },
+};
+
+export const checkNames = Object.keys(checkInfo) as AuditCheck[];
+
+export function isAuditCheck(value: string | null | undefined): value is AuditCheck {
+  return value !== null && value !== undefined && Object.hasOwn(checkInfo, value);
+}

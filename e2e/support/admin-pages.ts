@@ -1,0 +1,63 @@
+// Page objects for the administration pages: policy and enrollment.
+import { expect, type Page } from "@playwright/test";
+import { SignInPage } from "./pages.js";
+
+/**
+ * Signs in, then waits until the browser has stored the session cookie: the fleet page can show
+ * (rendered with the cookie the sign-in response sets) a few milliseconds before Chromium's
+ * cookie store holds it, and a page.goto() in between arrives signed out.
+ */
+export async function signInForNavigation(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await new SignInPage(page).signIn(baseUrl, email, password);
+  await expect.poll(async () => (await page.context().cookies(baseUrl)).length).toBeGreaterThan(0);
+}
+
+export class PolicyPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/policy`);
+    await expect(this.page.getByRole("heading", { name: "Policy" })).toBeVisible();
+  }
+
+  /** Sets "required from Go <version>" (encryption on) and saves; resolves to the saved message. */
+  async requireEncryptionFrom(version: string): Promise<string> {
+    const required = this.page.getByRole("switch", { name: "Require encrypted caches" });
+    if (!(await required.isChecked())) await required.check();
+    await this.page.getByLabel("Required from Go version").fill(version);
+    await this.page.getByRole("button", { name: "Save policy" }).click();
+    const saved = this.page.getByTestId("policy-saved");
+    await expect(saved).toBeVisible();
+    return (await saved.textContent()) ?? "";
+  }
+}
+
+export class EnrollmentPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/enrollment`);
+    await expect(this.page.getByRole("heading", { name: "Enrollment", exact: true })).toBeVisible();
+  }
+
+  /** Creates a named secret; resolves to its plaintext (shown once) and the install commands. */
+  async createSecret(name: string): Promise<{ secret: string; commands: string }> {
+    await this.page.getByLabel("Secret name").fill(name);
+    await this.page.getByRole("button", { name: "Create secret" }).click();
+    const secret = (await this.page.getByTestId("new-secret").textContent()) ?? "";
+    const commands = (await this.page.getByTestId("install-commands").textContent()) ?? "";
+    return { secret, commands };
+  }
+
+  machineRow(hostname: string) {
+    return this.page.getByTestId("enrolled-machine-row").filter({ hasText: hostname });
+  }
+
+  async revokeMachine(hostname: string): Promise<void> {
+    await this.page.getByRole("button", { name: `Revoke machine ${hostname}` }).click();
+    const dialog = this.page.getByRole("dialog", { name: `Revoke ${hostname}?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await expect(this.machineRow(hostname)).toHaveCount(0);
+  }
+}

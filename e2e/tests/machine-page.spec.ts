@@ -1,0 +1,113 @@
+// The machine page with a simulated Mac reporting through the real API: every probe group with its
+// outcome, findings with what to do, charts drawn from several reports, installed Go tools, and a
+// migration's command history with step logs (the simulated agent runs it through the agent API).
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import { SignInPage } from "../support/pages.js";
+import { enrollSimulatedMac } from "../support/simulated-reports.js";
+import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
+
+let workDir: string;
+let dashboard: Dashboard | undefined;
+
+test.afterEach(async () => {
+  await dashboard?.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+test("the machine page shows probe groups, findings, charts from several reports, tools and command history", async ({ page }) => {
+  workDir = makeWorkDir("machine-page");
+  dashboard = await startDashboard(workDir);
+  const mac = await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "charted-mac");
+  const now = Date.now();
+  await mac.report({ takenAt: new Date(now - 20 * 60_000), cache: { plaintext: 100, encrypted: 0 } });
+  await mac.report({ takenAt: new Date(now - 10 * 60_000), cache: { plaintext: 150, encrypted: 40 } });
+  await mac.report({
+    takenAt: new Date(now),
+    cache: { plaintext: 200, encrypted: 80 },
+    probes: {
+      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false },
+      persistence: { status: "not-applicable", message: "LaunchAgents exist on macOS only" },
+      versionDrift: { status: "error", message: "the scan history file is unreadable" },
+      tools: {
+        status: "ok", dir: "/Users/dev/go/bin", dirFrom: "GOPATH", exists: true, total: 3, truncated: false,
+        binaries: [
+          { kind: "go", name: "gopls", goVersion: "go1.22.2", path: "golang.org/x/tools/gopls", module: { path: "golang.org/x/tools/gopls", version: "v0.16.1" } },
+          { kind: "go", name: "staticcheck", goVersion: "go1.21.9", path: "honnef.co/go/tools/cmd/staticcheck", module: { path: "honnef.co/go/tools", version: "v0.4.7" } },
+          { kind: "not-go", name: "helper.sh" },
+        ],
+      },
+    },
+  });
+
+  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
+  // "Fleet" alone also matches the sign-in page's "Sign in to Cachefleet" heading.
+  await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
+  await page.goto(`${dashboard.url}/machines/${mac.machineId}`);
+  await expect(page.getByRole("heading", { name: "charted-mac" })).toBeVisible();
+
+  // Probe groups, each with its outcome.
+  const outcomes: [string, string][] = [
+    ["identity", "ok"], ["hardware", "ok"], ["go", "ok"], ["permissions", "ok"], ["keychain", "ok"], ["persistence", "not applicable"], ["drift", "error"],
+  ];
+  for (const [group, outcome] of outcomes) {
+    await expect(page.getByTestId(`probe-${group}`).getByTestId("probe-status")).toHaveText(outcome);
+  }
+  await expect(page.getByTestId("probe-identity")).toContainText("macOS 15.1 (24B83)");
+  await expect(page.getByTestId("probe-hardware")).toContainText("Apple Silicon");
+  await expect(page.getByTestId("probe-go")).toContainText("/opt/homebrew/Cellar/go/1.22.2/libexec");
+  await expect(page.getByTestId("probe-keychain")).toContainText("missing");
+  await expect(page.getByTestId("probe-persistence").getByTestId("probe-message")).toHaveText("Not applicable: LaunchAgents exist on macOS only");
+  await expect(page.getByTestId("probe-drift").getByTestId("probe-message")).toHaveText("Could not tell: the scan history file is unreadable");
+
+  // Findings under the default policy, most severe first, each with what to do.
+  const findings = page.getByTestId("finding");
+  await expect(findings).toHaveCount(3);
+  await expect(findings.nth(0)).toHaveAttribute("data-rule", "mixed-cache");
+  await expect(findings.nth(0).getByTestId("finding-severity")).toHaveText("critical");
+  await expect(findings.nth(0).getByTestId("finding-action")).toContainText("Migrate the cache");
+  await expect(findings.nth(1)).toHaveAttribute("data-rule", "keychain-missing");
+  await expect(findings.nth(2)).toHaveAttribute("data-rule", "probe-failed");
+  await expect(findings.nth(2).getByTestId("finding-severity")).toHaveText("info");
+
+  // Composition of the latest scan.
+  await expect(page.getByTestId("class-plaintext")).toContainText("200");
+  await expect(page.getByTestId("format-sealed")).toContainText("80");
+
+  // Charts: one point per report; the entries chart has a plaintext and an encrypted line.
+  await expect(page.getByTestId("chart-size").locator(".recharts-line-dot")).toHaveCount(3);
+  await expect(page.getByTestId("chart-entries").locator(".recharts-line-dot")).toHaveCount(6);
+  await expect(page.getByTestId("chart-entries")).toContainText("Plaintext");
+
+  // Installed Go tools: module, version, and the Go that built each.
+  const tools = page.getByTestId("go-tool-row");
+  await expect(tools).toHaveCount(2);
+  await expect(tools.filter({ hasText: "gopls" })).toContainText("golang.org/x/tools/gopls");
+  await expect(tools.filter({ hasText: "gopls" })).toContainText("v0.16.1");
+  await expect(tools.filter({ hasText: "staticcheck" })).toContainText("go1.21.9");
+
+  // Command history: the admin migrates, the simulated agent runs it through the agent API.
+  await expect(page.getByTestId("no-commands")).toBeVisible();
+  await page.getByRole("button", { name: "Migrate" }).click();
+  const command = page.getByTestId("command").first();
+  await expect(command.getByTestId("command-status")).toHaveText("pending");
+  const [delivered] = await mac.client.agent.pendingCommands.query();
+  if (!delivered) throw new Error("the migration was not queued");
+  expect(await mac.client.agent.claim.mutate({ commandId: delivered.id })).toEqual({ claimed: true });
+  const commandId = delivered.id;
+  const backupPath = "/Users/dev/Library/Caches/go-build.backup-20261124-020000";
+  await mac.client.agent.progress.mutate({ commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
+  await expect(command.getByTestId("command-status")).toHaveText("running");
+  await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
+  for (const step of ["backup", "clean", "reinit", "verify"] as const) {
+    await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log: `${step} done\n` });
+  }
+  await mac.client.agent.result.mutate({
+    commandId, status: "succeeded", error: null, failedStep: null, before: { count: 280, bytes: 280 * 4096 }, after: { count: 40, bytes: 40 * 4096 },
+    backupPath, prunedBackups: [], durationMs: 4200,
+  });
+  await expect(command.getByTestId("command-status")).toHaveText("succeeded");
+  await expect(command.getByTestId("step-verify")).toContainText("verify done");
+  await expect(command.getByTestId("backup-path")).toHaveText(backupPath);
+  await expect(command.getByTestId("result-entries")).toHaveText("Entries: 280 → 40");
+});

@@ -1,0 +1,60 @@
+// Enrollment administration: named enrollment secrets and enrolled machines. Everyone signed in
+// reads; only admins create or revoke. Revoking a machine also ends its open command stream on
+// this instance at once (other instances end theirs at their next re-read of the queue).
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { createNamedEnrollmentSecret, listEnrolledMachines, listEnrollmentSecrets, revokeEnrollmentSecret, revokeMachine } from "@cachefleet/db";
+import { adminProcedure, router, userProcedure } from "../trpc.js";
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+const id = z.string().min(1).max(64);
+
+export const enrollmentRouter = router({
+  secrets: userProcedure.query(async ({ ctx }) =>
+    (await listEnrollmentSecrets(ctx.db)).map((secret) => ({
+      ...secret,
+      createdAt: secret.createdAt.toISOString(),
+      lastUsedAt: iso(secret.lastUsedAt),
+      revokedAt: iso(secret.revokedAt),
+    })),
+  ),
+
+  /** The secret's plaintext is in this answer only. */
+  createSecret: adminProcedure
+    .input(z.object({ name: z.string().trim().min(1, "Give the secret a name.").max(100, "At most 100 characters.") }))
+    .mutation(async ({ ctx, input }) => createNamedEnrollmentSecret(ctx.db, input.name, ctx.user.email)),
+
+  revokeSecret: adminProcedure.input(z.object({ secretId: id })).mutation(async ({ ctx, input }) => {
+    const outcome = await revokeEnrollmentSecret(ctx.db, input.secretId, ctx.user.email);
+    if (!outcome) throw new TRPCError({ code: "NOT_FOUND", message: "No such enrollment secret." });
+    return outcome;
+  }),
+
+  machines: userProcedure
+    .input(z.object({ page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(200).default(50) }).optional())
+    .query(async ({ ctx, input }) => {
+      const page = input?.page ?? 1;
+      const pageSize = input?.pageSize ?? 50;
+      const { machines, total } = await listEnrolledMachines(ctx.db, { page, pageSize });
+      return {
+        page,
+        pageSize,
+        total,
+        machines: machines.map((machine) => ({
+          ...machine,
+          enrolledAt: machine.enrolledAt.toISOString(),
+          lastSeenAt: iso(machine.lastSeenAt),
+          revokedAt: iso(machine.revokedAt),
+        })),
+      };
+    }),
+
+  revokeMachine: adminProcedure.input(z.object({ machineId: id })).mutation(async ({ ctx, input }) => {
+    const outcome = await revokeMachine(ctx.db, input.machineId, ctx.user.email);
+    if (!outcome) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
+    // Wakes the machine's command stream, which finds the machine revoked and ends.
+    ctx.notifier.notify(input.machineId);
+    return outcome;
+  }),
+});

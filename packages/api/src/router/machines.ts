@@ -1,0 +1,56 @@
+// One machine for its page: facts, findings under the team's policy, commands, and its report
+// figures over time.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { getMachine, getPolicy, listCommands, reportHistory, type TeamPolicyRow } from "@cachefleet/db";
+import { evaluateHealth, sortFindings, type TeamPolicy } from "@cachefleet/health";
+import { router, userProcedure } from "../trpc.js";
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+const MachineId = z.string().min(1).max(64);
+
+/** The health rules' view of the team's policy row. */
+export function teamPolicyOf(row: TeamPolicyRow): TeamPolicy {
+  const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = row;
+  return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
+}
+
+export const machinesRouter = router({
+  detail: userProcedure.input(z.object({ machineId: MachineId })).query(async ({ ctx, input }) => {
+    const [machine, policy] = await Promise.all([getMachine(ctx.db, input.machineId), getPolicy(ctx.db)]);
+    if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
+    const report = machine.latestReport;
+    const commands = await listCommands(ctx.db, input.machineId);
+    return {
+      ...machine,
+      lastSeenAt: iso(machine.lastSeenAt),
+      enrolledAt: machine.enrolledAt.toISOString(),
+      online: machine.lastSeenAt !== null && Date.now() - machine.lastSeenAt.getTime() < policy.offlineAfterMinutes * 60_000,
+      findings: report ? sortFindings(evaluateHealth(report, teamPolicyOf(policy))) : [],
+      policy: {
+        requireEncryption: policy.requireEncryption,
+        requireEncryptedFromGo: policy.requireEncryptedFromGo,
+        cacheSizeWarningBytes: policy.cacheSizeWarningBytes,
+        offlineAfterMinutes: policy.offlineAfterMinutes,
+      },
+      commands: commands.map((command) => ({
+        ...command,
+        createdAt: command.createdAt.toISOString(),
+        claimedAt: iso(command.claimedAt),
+        finishedAt: iso(command.finishedAt),
+        cancelRequestedAt: iso(command.cancelRequestedAt),
+        steps: command.steps.map((step) => ({ ...step, startedAt: iso(step.startedAt), finishedAt: iso(step.finishedAt) })),
+      })),
+    };
+  }),
+
+  /** Report figures over time, oldest first, at most maxPoints of them. */
+  history: userProcedure
+    .input(z.object({ machineId: MachineId, sinceDays: z.number().int().min(1).max(3650).optional(), maxPoints: z.number().int().min(2).max(1000).default(200) }))
+    .query(async ({ ctx, input }) => {
+      const since = input.sinceDays === undefined ? undefined : new Date(Date.now() - input.sinceDays * 24 * 60 * 60 * 1000);
+      const points = await reportHistory(ctx.db, input.machineId, { since, maxPoints: input.maxPoints });
+      return points.map((point) => ({ ...point, takenAt: point.takenAt.toISOString() }));
+    }),
+});

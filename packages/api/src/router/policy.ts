@@ -1,0 +1,57 @@
+// The team policy: everyone reads it, admins change it; a change evaluates every machine's
+// findings again at once, so the fleet reflects it without waiting for new reports.
+import { z } from "zod";
+import { getPolicy, reevaluateFindings, updatePolicy, type Db } from "@cachefleet/db";
+import { evaluateHealth, goReleasePattern, overallHealth, type TeamPolicy } from "@cachefleet/health";
+import { invalidatePolicy } from "../policy-cache.js";
+import { adminProcedure, router, userProcedure } from "../trpc.js";
+
+const gib = 1024 ** 3;
+
+export const PolicyInput = z.object({
+  requireEncryption: z.boolean(),
+  requireEncryptedFromGo: z.string().trim().regex(goReleasePattern, 'Give a Go release such as "1.22" or "1.21.5".'),
+  /** Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB. */
+  cacheSizeWarningGb: z.number().positive("The size threshold must be above 0 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
+  offlineAfterMinutes: z.number().int("Give whole minutes.").min(1, "At least 1 minute.").max(43_200, "At most 43,200 minutes (30 days)."),
+});
+
+function policyView(policy: Awaited<ReturnType<typeof getPolicy>>) {
+  return {
+    requireEncryption: policy.requireEncryption,
+    requireEncryptedFromGo: policy.requireEncryptedFromGo,
+    cacheSizeWarningBytes: policy.cacheSizeWarningBytes,
+    cacheSizeWarningGb: policy.cacheSizeWarningBytes / gib,
+    offlineAfterMinutes: policy.offlineAfterMinutes,
+    updatedAt: policy.updatedAt.toISOString(),
+    updatedByEmail: policy.updatedByEmail,
+  };
+}
+
+/** Evaluates every enrolled machine's latest report again under `policy`. */
+export function reevaluateUnder(db: Db, policy: TeamPolicy) {
+  return reevaluateFindings(db, (report) => {
+    const findings = evaluateHealth(report, policy);
+    return { health: overallHealth(findings), rules: findings.map((finding) => finding.rule) };
+  });
+}
+
+export const policyRouter = router({
+  get: userProcedure.query(async ({ ctx }) => policyView(await getPolicy(ctx.db))),
+
+  update: adminProcedure.input(PolicyInput).mutation(async ({ ctx, input }) => {
+    const { after } = await updatePolicy(
+      ctx.db,
+      {
+        requireEncryption: input.requireEncryption,
+        requireEncryptedFromGo: input.requireEncryptedFromGo,
+        cacheSizeWarningBytes: Math.round(input.cacheSizeWarningGb * gib),
+        offlineAfterMinutes: input.offlineAfterMinutes,
+      },
+      ctx.user.email,
+    );
+    invalidatePolicy(ctx.db);
+    const reevaluation = await reevaluateUnder(ctx.db, after);
+    return { policy: policyView(after), reevaluation };
+  }),
+});

@@ -1,0 +1,67 @@
+// The users page: everyone signed in sees the accounts; admins create them, change their role and
+// remove them, within the rules of account-rules.ts. Every change goes to the activity log.
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { countAdmins, findUser, listUsers, recordActivity, removeUser, setUserRole } from "@cachefleet/db";
+import { AccountExists, createAccount } from "../accounts.js";
+import { refuseAccountChange, type AccountChange } from "../account-rules.js";
+import { adminProcedure, router, userProcedure, type Context } from "../trpc.js";
+
+const RoleInput = z.enum(["admin", "viewer"]);
+const UserId = z.string().min(1).max(64);
+
+export const NewUserInput = z.object({
+  email: z.email({ error: "Enter a valid email address." }).trim().toLowerCase().max(320),
+  name: z.string().trim().min(1, { error: "Enter a name." }).max(100),
+  role: RoleInput,
+  password: z
+    .string()
+    .min(8, { error: "The initial password needs at least 8 characters." })
+    .max(128, { error: "The initial password may have at most 128 characters." }),
+});
+
+async function applyChange(ctx: Context & { user: NonNullable<Context["user"]> }, userId: string, change: AccountChange) {
+  const target = await findUser(ctx.db, userId);
+  if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "That user no longer exists." });
+  const refusal = refuseAccountChange(change, ctx.user.id, target, await countAdmins(ctx.db));
+  if (refusal) throw new TRPCError({ code: "BAD_REQUEST", message: refusal });
+  const done = change.kind === "remove" ? await removeUser(ctx.db, target.id) : await setUserRole(ctx.db, target.id, change.role);
+  if (!done) throw new TRPCError({ code: "NOT_FOUND", message: "That user no longer exists." });
+  await recordActivity(ctx.db, {
+    actorEmail: ctx.user.email,
+    action: change.kind === "remove" ? "user.removed" : "user.role-changed",
+    subject: target.email,
+    detail: change.kind === "remove" ? { role: target.role } : { from: target.role, to: change.role },
+  });
+}
+
+export const usersRouter = router({
+  list: userProcedure.query(async ({ ctx }) => {
+    const users = await listUsers(ctx.db);
+    return users.map((user) => ({
+      ...user,
+      createdAt: user.createdAt.toISOString(),
+      lastSignInAt: user.lastSignInAt ? user.lastSignInAt.toISOString() : null,
+      isYou: user.id === ctx.user.id,
+    }));
+  }),
+
+  create: adminProcedure.input(NewUserInput).mutation(async ({ ctx, input }) => {
+    try {
+      const user = await createAccount(ctx.auth, input);
+      await recordActivity(ctx.db, { actorEmail: ctx.user.email, action: "user.created", subject: user.email, detail: { role: user.role } });
+      return user;
+    } catch (error) {
+      if (error instanceof AccountExists) throw new TRPCError({ code: "CONFLICT", message: error.message });
+      throw error;
+    }
+  }),
+
+  setRole: adminProcedure.input(z.object({ userId: UserId, role: RoleInput })).mutation(async ({ ctx, input }) => {
+    await applyChange(ctx, input.userId, { kind: "set-role", role: input.role });
+  }),
+
+  remove: adminProcedure.input(z.object({ userId: UserId })).mutation(async ({ ctx, input }) => {
+    await applyChange(ctx, input.userId, { kind: "remove" });
+  }),
+});
