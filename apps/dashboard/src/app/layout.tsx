@@ -1,6 +1,7 @@
-// The root layout: document shell, styles, and the tRPC/React Query provider for client components.
-import type { Metadata } from "next";
+// The root layout: document shell, styles, the theme, and the tRPC/React Query provider.
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { ThemeProvider } from "~/components/theme-provider";
 import { TRPCReactProvider } from "~/trpc/client";
 import "./globals.css";
 
@@ -9,11 +10,21 @@ export const metadata: Metadata = {
   description: "The Go build caches of your team's machines, and their migration to encryption.",
 };
 
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#0a0a0a" },
+  ],
+};
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+    // next-themes sets the theme class on <html> before React hydrates, on purpose.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-svh">
+        <ThemeProvider>
+          <TRPCReactProvider>{children}</TRPCReactProvider>
+        </ThemeProvider>
       </body>
     </html>
   );

@@ -1,6 +1,9 @@
 "use client";
 // Cancel and retry for one command, shown to admins wherever a command is listed.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { RotateCwIcon, SquareIcon } from "lucide-react";
+import { Button } from "~/components/ui/button";
+import { Tooltip, TooltipContent, TooltipTrigger } from "~/components/ui/tooltip";
 import { useTRPC } from "~/trpc/client";
 
 const finished = new Set(["succeeded", "failed", "cancelled", "interrupted", "timed-out"]);
@@ -15,25 +18,34 @@ export function CommandActions({ commandId, status, cancelRequested }: { command
   const error = cancel.error ?? retry.error;
 
   return (
-    <span className="command-actions">
+    <span data-slot="command-actions" className="ml-auto inline-flex flex-wrap items-center gap-2">
       {status === "pending" || status === "running" ? (
-        <button
-          type="button"
-          className="button-secondary"
-          disabled={cancel.isPending || cancelRequested}
-          onClick={() => cancel.mutate({ commandId })}
-          title={status === "running" ? "Stops at the next safe point; any backup is kept." : "Drops the command before it starts."}
-        >
-          {cancelRequested ? "Cancelling…" : "Cancel"}
-        </button>
+        <Tooltip>
+          <TooltipTrigger asChild>
+            <Button
+              type="button"
+              variant="outline"
+              size="sm"
+              disabled={cancel.isPending || cancelRequested}
+              onClick={() => cancel.mutate({ commandId })}
+            >
+              <SquareIcon aria-hidden />
+              {cancelRequested ? "Cancelling…" : "Cancel"}
+            </Button>
+          </TooltipTrigger>
+          <TooltipContent>
+            {status === "running" ? "Stops at the next safe point; any backup is kept." : "Drops the command before it starts."}
+          </TooltipContent>
+        </Tooltip>
       ) : null}
       {finished.has(status) && status !== "succeeded" ? (
-        <button type="button" className="button-secondary" disabled={retry.isPending} onClick={() => retry.mutate({ commandId })}>
+        <Button type="button" variant="outline" size="sm" disabled={retry.isPending} onClick={() => retry.mutate({ commandId })}>
+          <RotateCwIcon aria-hidden />
           Retry
-        </button>
+        </Button>
       ) : null}
       {error ? (
-        <span className="error" role="alert">
+        <span className="text-sm text-destructive" role="alert">
           {error.message}
         </span>
       ) : null}

@@ -2,6 +2,7 @@
 // A timestamp shown as "3 minutes ago" that keeps itself current while the page stays open.
 import { useEffect, useState } from "react";
 import { formatRelative } from "~/format";
+import { cn } from "~/lib/utils";
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -12,12 +13,12 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-export function RelativeTime({ iso, fallback = "never" }: { iso: string | null; fallback?: string }) {
+export function RelativeTime({ iso, fallback = "never", className }: { iso: string | null; fallback?: string; className?: string }) {
   const now = useNow(10_000);
-  if (!iso) return <span className="muted">{fallback}</span>;
+  if (!iso) return <span className={cn("text-muted-foreground", className)}>{fallback}</span>;
   // The server renders with its own clock and time zone; the browser's rendering wins.
   return (
-    <time dateTime={iso} title={new Date(iso).toLocaleString()} suppressHydrationWarning>
+    <time dateTime={iso} title={new Date(iso).toLocaleString()} className={cn("whitespace-nowrap", className)} suppressHydrationWarning>
       {formatRelative(iso, now)}
     </time>
   );

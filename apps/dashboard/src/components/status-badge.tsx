@@ -1,4 +1,21 @@
-// A coloured pill for a cache verdict, a health level or a command status.
+// A coloured pill for a cache verdict, a health level, a command status or a machine's presence.
+import { Badge } from "~/components/ui/badge";
+
+type Tone = "success" | "warning" | "danger" | "info" | "neutral";
+
+const tones: Record<string, Tone> = {
+  "verdict-encrypted": "success",
+  "verdict-plaintext": "warning",
+  "verdict-mixed": "danger",
+  "health-healthy": "success",
+  "health-warning": "warning",
+  "health-critical": "danger",
+  "status-succeeded": "success",
+  "status-failed": "danger",
+  "status-running": "info",
+  "presence-online": "success",
+};
+
 export function StatusBadge({
   kind,
   value,
@@ -12,8 +29,8 @@ export function StatusBadge({
 }) {
   const shown = value ?? "unknown";
   return (
-    <span className={`badge ${kind}-${shown}`} data-testid={testId}>
+    <Badge variant={tones[`${kind}-${shown}`] ?? "neutral"} className="rounded-full" data-testid={testId} data-value={shown}>
       {label ?? shown}
-    </span>
+    </Badge>
   );
 }

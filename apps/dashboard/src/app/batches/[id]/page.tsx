@@ -1,4 +1,5 @@
 // One push to several machines: a status row per machine, with each step's live log.
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { BatchView } from "./batch-view";
@@ -9,9 +10,9 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <TopBar user={user} />
-      <main>
+      <PageMain>
         <BatchView batchId={id} canControl={user.role === "admin"} />
-      </main>
+      </PageMain>
     </>
   );
 }
