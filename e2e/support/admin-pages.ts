@@ -55,7 +55,7 @@ export class EnrollmentPage {
 
   async revokeMachine(hostname: string): Promise<void> {
     await this.page.getByRole("button", { name: `Revoke machine ${hostname}` }).click();
-    const dialog = this.page.getByRole("dialog", { name: `Revoke ${hostname}?` });
+    const dialog = this.page.getByRole("alertdialog", { name: `Revoke ${hostname}?` });
     await expect(dialog).toBeVisible();
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await expect(this.machineRow(hostname)).toHaveCount(0);
