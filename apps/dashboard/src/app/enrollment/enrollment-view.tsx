@@ -98,7 +98,7 @@ function InstallCommands({ origin, created }: { origin: string; created: Created
             Create an enrollment secret below (admins) and it is filled in here; or replace &lt;ENROLLMENT_SECRET&gt; with one you have.
           </p>
         )}
-        <pre data-testid="install-commands" className="overflow-x-auto rounded-md border bg-muted p-3 font-mono text-xs leading-relaxed">
+        <pre data-slot="code-block" data-testid="install-commands" className="overflow-x-auto rounded-md border bg-muted p-3 font-mono text-xs leading-relaxed whitespace-pre text-foreground">
           {commands}
         </pre>
         <div className="flex items-center gap-3">
