@@ -122,6 +122,11 @@ describe.each(providers)("accounts on %s", (provider) => {
     expect((await signInWithPassword(services.auth, { email: "legacy@example.com", password: "wrong-password" }, new Headers())).ok).toBe(false);
     const { context } = await signedIn("legacy@example.com", "carried-over-pw");
     expect(context.user).toMatchObject({ email: "legacy@example.com", role: "viewer" });
+    // Once proved, the old hash is replaced by better-auth's own, and the password still works.
+    const upgraded = await database.db.account.findUniqueOrThrow({ where: { id: `legacy-${user.id}` } });
+    expect(upgraded.password?.startsWith("scrypt$")).toBe(false);
+    expect((await signedIn("legacy@example.com", "carried-over-pw")).context.user?.email).toBe("legacy@example.com");
+    expect((await signInWithPassword(services.auth, { email: "legacy@example.com", password: "wrong-password" }, new Headers())).ok).toBe(false);
   });
 
   it("renames the old first admin admin@localhost, which better-auth would refuse, keeping the password", async () => {
