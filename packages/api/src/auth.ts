@@ -43,8 +43,9 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
     baseURL: settings.baseURL ?? {
       allowedHosts: loopbackHosts,
       protocol: "http",
-      // Direct server calls without request headers (tests, first-start bootstrap) need a URL;
-      // such calls set no cookies, so nothing is ever served under it.
+      // For server calls without request headers (first start, tests) and requests by other host
+      // names. Cookies carry no domain, so the sign-in page works under any name; better-auth's
+      // HTTP endpoints accept cookie-bearing requests only from the loopback origins above.
       fallback: "http://localhost",
     },
     database: prismaAdapter(db, { provider: settings.provider ?? "sqlite" }),
