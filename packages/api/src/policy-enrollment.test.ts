@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { createServices } from "./services.js";
+import type { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
