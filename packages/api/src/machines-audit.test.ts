@@ -3,9 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createUser, findSessionUser, signIn } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { createServices } from "./services.js";
+import type { createServices } from "./services.js";
+import { signedIn } from "./test-support/signed-in.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
 
@@ -71,13 +71,11 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    services = createServices(database.db, { queuePollMs: 50 });
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" });
-    if (!credentials) throw new Error("no bootstrap");
-    secret = credentials.enrollmentSecret;
-    const session = await signIn(database.db, credentials.adminEmail, credentials.adminPassword);
-    adminContext = { ...anonymous(), user: session ? await findSessionUser(database.db, session.token) : null };
-    viewerContext = { ...anonymous(), user: await createUser(database.db, "viewer@example.com", "viewer-password", "viewer") };
+    const accounts = await signedIn(database.db);
+    services = accounts.services;
+    secret = accounts.enrollmentSecret;
+    adminContext = accounts.admin;
+    viewerContext = accounts.viewer;
   });
 
   afterAll(async () => {
