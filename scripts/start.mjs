@@ -43,7 +43,7 @@ if (build.status !== 0) fail("The build failed; see the output above.");
 const { createDatabase, databaseTarget, migrateDatabase } = await import("@cachefleet/db");
 const dashboardDir = path.join(root, "apps/dashboard");
 const dashboardRequire = createRequire(path.join(dashboardDir, "package.json"));
-const { bootstrapIfEmpty, createAuth, loadAuthSecret } = await import(pathToFileURL(dashboardRequire.resolve("@cachefleet/api")).href);
+const { bootstrapIfEmpty, createAuth, loadAuthSecret, renameLocalhostAccounts } = await import(pathToFileURL(dashboardRequire.resolve("@cachefleet/api")).href);
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const target = databaseTarget(process.env.DATABASE_URL, dataDir);
 const databaseUrl = target.url;
@@ -55,12 +55,20 @@ await migrateDatabase(target);
 // folder (0600), where the dashboard finds it.
 loadAuthSecret({ secret: process.env.BETTER_AUTH_SECRET, dataDir });
 const database = createDatabase(target);
-const created = await bootstrapIfEmpty(database.db, { adminEmail: "admin@localhost" }, createAuth(database.db, { provider: target.provider }));
+const created = await bootstrapIfEmpty(database.db, { adminEmail: "admin@localhost.localdomain" }, createAuth(database.db, { provider: target.provider }));
+const renamed = await renameLocalhostAccounts(database.db);
 await database.close();
 if (created) {
   fs.writeFileSync(credentialsFile, `${JSON.stringify({ dashboard: dashboardUrl, ...created }, null, 2)}\n`, { mode: 0o600 });
 }
 const credentials = fs.existsSync(credentialsFile) ? JSON.parse(fs.readFileSync(credentialsFile, "utf8")) : null;
+for (const { from, to } of renamed) {
+  console.log(`Signing in needs an email with a dotted domain: ${from} is now ${to}, with the same password.`);
+  if (credentials?.adminEmail === from) {
+    credentials.adminEmail = to;
+    fs.writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  }
+}
 
 const children = [];
 function run(name, command, args, options) {

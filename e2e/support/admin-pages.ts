@@ -3,12 +3,14 @@ import { expect, type Page } from "@playwright/test";
 import { SignInPage } from "./pages.js";
 
 /**
- * Signs in, then waits until the browser has stored the session cookie: the fleet page can show
- * (rendered with the cookie the sign-in response sets) a few milliseconds before Chromium's
- * cookie store holds it, and a page.goto() in between arrives signed out.
+ * Signs in and waits until the browser is really signed in (on the fleet page, with the session
+ * cookie stored): SignInPage's non-exact "Fleet" heading also matches the sign-in page's own
+ * "Sign in to Cachefleet", so a page.goto() right after it could still arrive signed out.
  */
 export async function signInForNavigation(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await new SignInPage(page).signIn(baseUrl, email, password);
+  await expect(page).toHaveURL(`${baseUrl}/`);
+  await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
   await expect.poll(async () => (await page.context().cookies(baseUrl)).length).toBeGreaterThan(0);
 }
 
@@ -55,7 +57,7 @@ export class EnrollmentPage {
 
   async revokeMachine(hostname: string): Promise<void> {
     await this.page.getByRole("button", { name: `Revoke machine ${hostname}` }).click();
-    const dialog = this.page.getByRole("dialog", { name: `Revoke ${hostname}?` });
+    const dialog = this.page.getByRole("alertdialog", { name: `Revoke ${hostname}?` });
     await expect(dialog).toBeVisible();
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await expect(this.machineRow(hostname)).toHaveCount(0);

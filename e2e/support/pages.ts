@@ -9,7 +9,8 @@ export class SignInPage {
     await this.page.getByLabel("Email").fill(email);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Sign in" }).click();
-    await expect(this.page.getByRole("heading", { name: "Fleet" })).toBeVisible();
+    // Exact: the sign-in page's own heading, "Sign in to Cachefleet", contains "fleet" too.
+    await expect(this.page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
   }
 }
 

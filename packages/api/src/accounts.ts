@@ -2,7 +2,7 @@
 // through better-auth so the password is hashed its way.
 import { randomBytes } from "node:crypto";
 import { isAPIError } from "better-auth/api";
-import { createEnrollmentSecret, type Db, type Role, type SessionUser } from "@cachefleet/db";
+import { createEnrollmentSecret, recordActivity, type Db, type Role, type SessionUser } from "@cachefleet/db";
 import { createAuth, type Auth } from "./auth.js";
 
 export interface NewAccount {
@@ -53,4 +53,21 @@ export async function bootstrapIfEmpty(
   const admin = await createAccount(auth, { email: wanted.adminEmail, name: "Admin", role: "admin", password: adminPassword });
   const enrollmentSecret = await createEnrollmentSecret(db, "default", wanted.enrollmentSecret);
   return { adminEmail: admin.email, adminPassword, enrollmentSecret };
+}
+
+/**
+ * better-auth signs in only emails with a dotted domain, and `pnpm start` used to make its first
+ * admin admin@localhost. Such accounts become …@localhost.localdomain (the conventional full
+ * name of localhost), keeping their password, so nobody is locked out. Returns the renames.
+ */
+export async function renameLocalhostAccounts(db: Db): Promise<{ from: string; to: string }[]> {
+  const renamed: { from: string; to: string }[] = [];
+  for (const user of await db.user.findMany({ where: { email: { endsWith: "@localhost" } } })) {
+    const to = `${user.email}.localdomain`;
+    if (await db.user.findUnique({ where: { email: to } })) continue;
+    await db.user.update({ where: { id: user.id }, data: { email: to } });
+    await recordActivity(db, { actorEmail: null, action: "user.renamed", subject: to, detail: { from: user.email, to } });
+    renamed.push({ from: user.email, to });
+  }
+  return renamed;
 }

@@ -43,8 +43,9 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
     baseURL: settings.baseURL ?? {
       allowedHosts: loopbackHosts,
       protocol: "http",
-      // Direct server calls without request headers (tests, first-start bootstrap) need a URL;
-      // such calls set no cookies, so nothing is ever served under it.
+      // For server calls without request headers (first start, tests) and requests by other host
+      // names. Cookies carry no domain, so the sign-in page works under any name; better-auth's
+      // HTTP endpoints accept cookie-bearing requests only from the loopback origins above.
       fallback: "http://localhost",
     },
     database: prismaAdapter(db, { provider: settings.provider ?? "sqlite" }),
@@ -80,7 +81,11 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
           // The email tried, never the password.
           await recordActivity(db, { actorEmail: tried, action: "sign-in.failed", detail: { reason: ctx.context.returned.message } });
         } else if (ctx.context.newSession) {
-          await recordActivity(db, { actorEmail: ctx.context.newSession.user.email, action: "sign-in" });
+          const user = ctx.context.newSession.user;
+          await recordActivity(db, { actorEmail: user.email, action: "sign-in" });
+          // The password just proved right: a carried-over scrypt$… hash is replaced by better-auth's.
+          const password: unknown = typeof body === "object" && body !== null && "password" in body ? body.password : null;
+          if (typeof password === "string") await upgradeLegacyHash(db, user.id, password);
         }
       }),
     },
@@ -88,6 +93,13 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+async function upgradeLegacyHash(db: Db, userId: string, password: string): Promise<void> {
+  const account = await db.account.findFirst({ where: { userId, providerId: "credential" } });
+  if (!account?.password || !isLegacyPasswordHash(account.password)) return;
+  // Conditional on the old hash, so a password changed meanwhile is never overwritten.
+  await db.account.updateMany({ where: { id: account.id, password: account.password }, data: { password: await hashPassword(password) } });
+}
 
 function toRole(role: string | null | undefined): Role {
   return role === "admin" ? "admin" : "viewer";

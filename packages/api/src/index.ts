@@ -5,7 +5,7 @@ export { appRouter, createCaller, type AppRouter } from "./root.js";
 export { createContext, type Context, type Services } from "./trpc.js";
 export { createAuth, sessionUserFrom, signInWithPassword, signOutSession, type Auth, type AuthSettings, type CookieToSet, type SignInOutcome } from "./auth.js";
 export { loadAuthSecret } from "./auth-secret.js";
-export { AccountExists, bootstrapIfEmpty, createAccount, type BootstrapCredentials, type NewAccount } from "./accounts.js";
+export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts, type BootstrapCredentials, type NewAccount } from "./accounts.js";
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";

@@ -3,10 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createAccount } from "./accounts.js";
-import { signInWithPassword } from "./auth.js";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { createServices } from "./services.js";
+import type { createServices } from "./services.js";
+import { signedIn } from "./test-support/signed-in.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
 
@@ -72,13 +71,11 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    services = createServices(database.db, { queuePollMs: 50 });
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" }, services.auth);
-    if (!credentials) throw new Error("no bootstrap");
-    secret = credentials.enrollmentSecret;
-    const session = await signInWithPassword(services.auth, { email: credentials.adminEmail, password: credentials.adminPassword }, new Headers());
-    adminContext = { ...anonymous(), user: session.ok ? session.user : null };
-    viewerContext = { ...anonymous(), user: await createAccount(services.auth, { email: "viewer@example.com", name: "Viewer", password: "viewer-password", role: "viewer" }) };
+    const accounts = await signedIn(database.db);
+    services = accounts.services;
+    secret = accounts.enrollmentSecret;
+    adminContext = accounts.admin;
+    viewerContext = accounts.viewer;
   });
 
   afterAll(async () => {

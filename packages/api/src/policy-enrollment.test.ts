@@ -4,10 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { bootstrapIfEmpty, createAccount } from "./accounts.js";
-import { signInWithPassword } from "./auth.js";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { createServices } from "./services.js";
+import type { createServices } from "./services.js";
+import { signedIn } from "./test-support/signed-in.js";
 import { createCaller } from "./root.js";
 import type { Context } from "./trpc.js";
 
@@ -70,13 +69,11 @@ describe.each(providers)("policy, enrollment and activity routers on %s", (provi
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    services = createServices(database.db, { queuePollMs: 50 });
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" }, services.auth);
-    if (!credentials) throw new Error("no bootstrap");
-    secret = credentials.enrollmentSecret;
-    const session = await signInWithPassword(services.auth, { email: credentials.adminEmail, password: credentials.adminPassword }, new Headers());
-    adminContext = { ...anonymous(), user: session.ok ? session.user : null };
-    viewerContext = { ...anonymous(), user: await createAccount(services.auth, { email: "viewer@example.com", name: "Viewer", password: "viewer-password", role: "viewer" }) };
+    const accounts = await signedIn(database.db);
+    services = accounts.services;
+    secret = accounts.enrollmentSecret;
+    adminContext = accounts.admin;
+    viewerContext = accounts.viewer;
   });
 
   afterAll(async () => {
@@ -125,7 +122,7 @@ describe.each(providers)("policy, enrollment and activity routers on %s", (provi
     const enrolled = await agentCaller("").enroll({ secret, machine: { ...identity, hostname: "go121-mac" } });
     const first = await agentCaller(enrolled.token).report(plaintextReport("go1.21.9", "go121-mac"));
     expect(first.findings).toEqual([]);
-    const rowOf = async () => (await createCaller(viewerContext).fleet.list()).rows.find((row) => row.id === enrolled.machineId);
+    const rowOf = async () => (await createCaller(viewerContext).fleet.list({})).rows.find((row) => row.id === enrolled.machineId);
     expect(await rowOf()).toMatchObject({ health: "healthy", findingsCount: 0 });
 
     const changed = await admin.policy.update({ ...defaults, requireEncryptedFromGo: "1.21" });
@@ -226,7 +223,7 @@ describe.each(providers)("policy, enrollment and activity routers on %s", (provi
     await expect(agentCaller(enrolled.token).report(plaintextReport("go1.22.1", "to-revoke"))).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(agentCaller(enrolled.token).pendingCommands()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(agentCaller(enrolled.token).commands()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    expect((await admin.fleet.list()).rows.map((row) => row.id)).not.toContain(enrolled.machineId);
+    expect((await admin.fleet.list({})).rows.map((row) => row.id)).not.toContain(enrolled.machineId);
     expect((await admin.enrollment.machines()).machines.map((row) => row.id)).not.toContain(enrolled.machineId);
     await expect(admin.enrollment.revokeMachine({ machineId: "no-such-machine" })).rejects.toMatchObject({ code: "NOT_FOUND" });
 

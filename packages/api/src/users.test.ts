@@ -1,11 +1,15 @@
 // Accounts through better-auth and the users router, through createCaller on real databases
 // (SQLite, and PostgreSQL when reachable): who may change accounts, the last-admin rule, carried
 // over passwords, and the activity log of sign-ins.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLegacyPassword, listActivity } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { refuseAccountChange } from "./account-rules.js";
-import { bootstrapIfEmpty, createAccount } from "./accounts.js";
+import { bootstrapIfEmpty, createAccount, renameLocalhostAccounts } from "./accounts.js";
+import { authSecretFileName, loadAuthSecret } from "./auth-secret.js";
 import { signInWithPassword, signOutSession, type CookieToSet } from "./auth.js";
 import { createCaller } from "./root.js";
 import { createServices } from "./services.js";
@@ -33,6 +37,22 @@ describe("account rules", () => {
     expect(refuseAccountChange({ kind: "set-role", role: "viewer" }, "a", other, 1)).toMatch(/last admin/);
     expect(refuseAccountChange({ kind: "set-role", role: "viewer" }, "a", other, 2)).toBeNull();
     expect(refuseAccountChange({ kind: "remove" }, "a", viewer, 1)).toBeNull();
+  });
+});
+
+describe("the auth secret", () => {
+  it("is generated once into a 0600 file in the data folder, unless BETTER_AUTH_SECRET is given", () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cachefleet-secret-")), "data");
+    try {
+      const first = loadAuthSecret({ dataDir });
+      expect(first.length).toBeGreaterThanOrEqual(32);
+      expect(fs.statSync(path.join(dataDir, authSecretFileName)).mode & 0o777).toBe(0o600);
+      expect(loadAuthSecret({ dataDir })).toBe(first);
+      expect(loadAuthSecret({ secret: "from-the-environment-from-the-environment", dataDir })).toBe("from-the-environment-from-the-environment");
+      expect(fs.readdirSync(dataDir)).toEqual([authSecretFileName]);
+    } finally {
+      fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+    }
   });
 });
 
@@ -102,6 +122,22 @@ describe.each(providers)("accounts on %s", (provider) => {
     expect((await signInWithPassword(services.auth, { email: "legacy@example.com", password: "wrong-password" }, new Headers())).ok).toBe(false);
     const { context } = await signedIn("legacy@example.com", "carried-over-pw");
     expect(context.user).toMatchObject({ email: "legacy@example.com", role: "viewer" });
+    // Once proved, the old hash is replaced by better-auth's own, and the password still works.
+    const upgraded = await database.db.account.findUniqueOrThrow({ where: { id: `legacy-${user.id}` } });
+    expect(upgraded.password?.startsWith("scrypt$")).toBe(false);
+    expect((await signedIn("legacy@example.com", "carried-over-pw")).context.user?.email).toBe("legacy@example.com");
+    expect((await signInWithPassword(services.auth, { email: "legacy@example.com", password: "wrong-password" }, new Headers())).ok).toBe(false);
+  });
+
+  it("renames the old first admin admin@localhost, which better-auth would refuse, keeping the password", async () => {
+    const user = await database.db.user.create({ data: { email: "first@localhost", role: "admin" } });
+    await database.db.account.create({ data: { accountId: user.id, providerId: "credential", userId: user.id, password: hashLegacyPassword("first-admin-pw") } });
+    expect((await signInWithPassword(services.auth, { email: "first@localhost", password: "first-admin-pw" }, new Headers())).ok).toBe(false);
+    expect(await renameLocalhostAccounts(database.db)).toEqual([{ from: "first@localhost", to: "first@localhost.localdomain" }]);
+    expect(await renameLocalhostAccounts(database.db)).toEqual([]);
+    const { context } = await signedIn("first@localhost.localdomain", "first-admin-pw");
+    expect(context.user).toMatchObject({ email: "first@localhost.localdomain", role: "admin" });
+    await database.db.user.delete({ where: { id: user.id } });
   });
 
   it("lets an admin create, promote, demote and remove users, each in the activity log", async () => {

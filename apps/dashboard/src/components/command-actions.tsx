@@ -1,7 +1,7 @@
 "use client";
 // Cancel and retry for one command, shown to admins wherever a command is listed.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { RotateCwIcon, SquareIcon } from "lucide-react";
+import { CircleStopIcon, RotateCwIcon } from "lucide-react";
 import { Button } from "~/components/ui/button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "~/components/ui/tooltip";
 import { useTRPC } from "~/trpc/client";
@@ -29,7 +29,7 @@ export function CommandActions({ commandId, status, cancelRequested }: { command
               disabled={cancel.isPending || cancelRequested}
               onClick={() => cancel.mutate({ commandId })}
             >
-              <SquareIcon aria-hidden />
+              <CircleStopIcon aria-hidden />
               {cancelRequested ? "Cancelling…" : "Cancel"}
             </Button>
           </TooltipTrigger>

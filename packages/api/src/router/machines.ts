@@ -2,19 +2,13 @@
 // figures over time.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { getMachine, getPolicy, listCommands, reportHistory, type TeamPolicyRow } from "@cachefleet/db";
-import { evaluateHealth, sortFindings, type TeamPolicy } from "@cachefleet/health";
+import { getMachine, getPolicy, listCommands, reportHistory } from "@cachefleet/db";
+import { evaluateHealth, isOnline, sortFindings } from "@cachefleet/health";
 import { router, userProcedure } from "../trpc.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 const MachineId = z.string().min(1).max(64);
-
-/** The health rules' view of the team's policy row. */
-export function teamPolicyOf(row: TeamPolicyRow): TeamPolicy {
-  const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = row;
-  return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
-}
 
 export const machinesRouter = router({
   detail: userProcedure.input(z.object({ machineId: MachineId })).query(async ({ ctx, input }) => {
@@ -26,8 +20,9 @@ export const machinesRouter = router({
       ...machine,
       lastSeenAt: iso(machine.lastSeenAt),
       enrolledAt: machine.enrolledAt.toISOString(),
-      online: machine.lastSeenAt !== null && Date.now() - machine.lastSeenAt.getTime() < policy.offlineAfterMinutes * 60_000,
-      findings: report ? sortFindings(evaluateHealth(report, teamPolicyOf(policy))) : [],
+      online: isOnline(machine.lastSeenAt, Date.now(), policy),
+      // The policy row is a TeamPolicy as it is stored.
+      findings: report ? sortFindings(evaluateHealth(report, policy)) : [],
       policy: {
         requireEncryption: policy.requireEncryption,
         requireEncryptedFromGo: policy.requireEncryptedFromGo,

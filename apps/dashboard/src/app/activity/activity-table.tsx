@@ -5,7 +5,15 @@ import Link from "next/link";
 import { useId, useState, type ReactNode } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { RouterInputs, RouterOutputs } from "@cachefleet/api";
+import { HistoryIcon } from "lucide-react";
+import { EmptyState } from "~/components/empty-state";
+import { ErrorState } from "~/components/error-state";
+import { LoadingState } from "~/components/loading-state";
+import { Pager } from "~/components/pager";
 import { RelativeTime } from "~/components/relative-time";
+import { Label } from "~/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "~/components/ui/select";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { formatBytes } from "~/format";
 import { useTRPC } from "~/trpc/client";
 
@@ -22,6 +30,9 @@ const kinds: { value: Kind | ""; label: string }[] = [
 ];
 
 const pageSize = 50;
+
+/** The select's value for "no filter" (a Select item cannot have the empty string as its value). */
+const everything = "all";
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : null);
 
@@ -118,76 +129,74 @@ export function ActivityTable() {
   const activity = useQuery(
     trpc.activity.list.queryOptions({ kind: kind === "" ? undefined : kind, page, pageSize }, { refetchInterval: 5000, placeholderData: keepPreviousData }),
   );
-  const pages = activity.data ? Math.max(1, Math.ceil(activity.data.total / pageSize)) : 1;
 
   return (
-    <>
-      <div className="actions">
-        <label htmlFor={kindId}>Kind</label>
-        <select
-          id={kindId}
-          value={kind}
-          onChange={(event) => {
-            const chosen = kinds.find((option) => option.value === event.target.value);
-            setKind(chosen?.value ?? "");
-            setPage(1);
-          }}
-        >
-          {kinds.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-        {activity.data ? <span className="muted">{activity.data.total} events</span> : null}
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="grid gap-1.5">
+          <Label htmlFor={kindId}>Kind</Label>
+          <Select
+            value={kind === "" ? everything : kind}
+            onValueChange={(value) => {
+              setKind(kinds.find((option) => option.value === value)?.value ?? "");
+              setPage(1);
+            }}
+          >
+            <SelectTrigger id={kindId} className="w-56">
+              <SelectValue />
+            </SelectTrigger>
+            <SelectContent>
+              {kinds.map((option) => (
+                <SelectItem key={option.value || everything} value={option.value || everything}>
+                  {option.label}
+                </SelectItem>
+              ))}
+            </SelectContent>
+          </Select>
+        </div>
+        {activity.data ? (
+          <span className="pb-2 text-sm text-muted-foreground">
+            {activity.data.total} {activity.data.total === 1 ? "event" : "events"}
+          </span>
+        ) : null}
       </div>
       {activity.isPending ? (
-        <p className="muted" role="status">
-          Loading…
-        </p>
+        <LoadingState label="Loading the activity log…" />
       ) : activity.isError ? (
-        <p className="error" role="alert">
-          Could not load the activity log: {activity.error.message}
-        </p>
+        <ErrorState title="Could not load the activity log" message={activity.error.message} onRetry={() => void activity.refetch()} />
       ) : activity.data.events.length === 0 ? (
-        <p className="muted">{kind === "" ? "Nothing has happened yet." : "Nothing of this kind has happened yet."}</p>
+        <EmptyState icon={HistoryIcon} title={kind === "" ? "Nothing has happened yet" : "Nothing of this kind has happened yet"} />
       ) : (
         <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-              </tr>
-            </thead>
-            <tbody>
-              {activity.data.events.map((event) => (
-                <tr key={event.id} data-testid="activity-row" data-action={event.action}>
-                  <td>
-                    <RelativeTime iso={event.at} />
-                  </td>
-                  <td>{event.actorEmail ?? <span className="muted">agent / system</span>}</td>
-                  <td>{describe(event)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pages > 1 ? (
-            <nav aria-label="Activity pages" className="actions">
-              <button type="button" className="button-secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                Newer
-              </button>
-              <span>
-                Page {page} of {pages}
-              </span>
-              <button type="button" className="button-secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                Older
-              </button>
-            </nav>
-          ) : null}
+          <div className="rounded-lg border">
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead scope="col" className="w-36">
+                    When
+                  </TableHead>
+                  <TableHead scope="col" className="w-56">
+                    Who
+                  </TableHead>
+                  <TableHead scope="col">What</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {activity.data.events.map((event) => (
+                  <TableRow key={event.id} data-testid="activity-row" data-action={event.action}>
+                    <TableCell>
+                      <RelativeTime iso={event.at} />
+                    </TableCell>
+                    <TableCell className="break-all whitespace-normal">{event.actorEmail ?? <span className="text-muted-foreground">agent / system</span>}</TableCell>
+                    <TableCell className="whitespace-normal [&_a]:underline-offset-4 [&_a]:hover:underline">{describe(event)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <Pager label="Activity pages" page={page} total={activity.data.total} pageSize={pageSize} onPage={setPage} />
         </>
       )}
-    </>
+    </div>
   );
 }

@@ -1,4 +1,6 @@
 // The activity log: sign-ins, enrollment secrets, machines, policy changes and commands.
+import { PageHeader } from "~/components/page-header";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { ActivityTable } from "./activity-table";
@@ -8,10 +10,10 @@ export default async function ActivityPage() {
   return (
     <>
       <TopBar user={user} />
-      <main>
-        <h1>Activity</h1>
+      <PageMain>
+        <PageHeader title="Activity" description="Who signed in, changed secrets, machines or the policy, and pushed commands: newest first." />
         <ActivityTable />
-      </main>
+      </PageMain>
     </>
   );
 }

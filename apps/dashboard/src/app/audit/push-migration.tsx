@@ -62,7 +62,8 @@ export function PushMigration({ rule, title, count }: { rule: string; title: str
             </p>
           ) : null}
           <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
+            {/* The data-slot keeps the stylesheet's rules for bare buttons off it (dark text in the dark theme). */}
+            <AlertDialogCancel data-slot="alert-dialog-cancel">Cancel</AlertDialogCancel>
             {/* Not AlertDialogAction: that closes the dialog at once, before the push is known to have worked. */}
             <Button type="button" disabled={push.isPending} onClick={() => push.mutate({ target: { type: "failing-rule", rule }, spec: { kind: "migrate", options: { backup } } })}>
               {push.isPending ? "Pushing…" : "Push the migration"}

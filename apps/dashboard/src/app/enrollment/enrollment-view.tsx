@@ -2,9 +2,32 @@
 // The install commands (with the secret just created, if any), the enrollment secrets and the
 // enrolled machines, with create and revoke for admins.
 import Link from "next/link";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CheckIcon, CopyIcon, KeyRoundIcon, LaptopIcon } from "lucide-react";
+import { EmptyState } from "~/components/empty-state";
+import { ErrorState } from "~/components/error-state";
+import { LoadingState } from "~/components/loading-state";
+import { Pager } from "~/components/pager";
 import { RelativeTime } from "~/components/relative-time";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "~/components/ui/alert-dialog";
+import { Alert, AlertDescription, AlertTitle } from "~/components/ui/alert";
+import { Badge } from "~/components/ui/badge";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { Input } from "~/components/ui/input";
+import { Label } from "~/components/ui/label";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
 
 const agentFile = "~/.cachefleet/cachefleet-agent.mjs";
@@ -18,18 +41,23 @@ function installCommands(origin: string, secret: string): string {
   ].join("\n");
 }
 
+interface CreatedSecret {
+  name: string;
+  secret: string;
+}
+
 export function EnrollmentView({ origin, canEdit }: { origin: string; canEdit: boolean }) {
-  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [created, setCreated] = useState<CreatedSecret | null>(null);
   return (
-    <>
+    <div className="space-y-8">
       <InstallCommands origin={origin} created={created} />
       <Secrets canEdit={canEdit} onCreated={setCreated} />
       <Machines canEdit={canEdit} />
-    </>
+    </div>
   );
 }
 
-function InstallCommands({ origin, created }: { origin: string; created: { name: string; secret: string } | null }) {
+function InstallCommands({ origin, created }: { origin: string; created: CreatedSecret | null }) {
   const commands = installCommands(origin, created?.secret ?? "<ENROLLMENT_SECRET>");
   const [copied, setCopied] = useState<"copied" | "failed" | null>(null);
   const copy = async () => {
@@ -41,35 +69,58 @@ function InstallCommands({ origin, created }: { origin: string; created: { name:
     }
   };
   return (
-    <section aria-labelledby="install-heading" className="card">
-      <h2 id="install-heading">Install an agent</h2>
-      <p>
-        On the Mac (it needs only Node 20 or later), run these in a terminal: they download the agent from this dashboard, enroll it, and start it at
-        every login.
-      </p>
-      {created ? (
-        <p role="status">
-          New secret <strong>{created.name}</strong>: <code data-testid="new-secret">{created.secret}</code> — copy it now, it is shown only once.
-        </p>
-      ) : (
-        <p className="muted">Create an enrollment secret below (admins) and it is filled in here; or replace &lt;ENROLLMENT_SECRET&gt; with one you have.</p>
-      )}
-      <pre data-testid="install-commands">{commands}</pre>
-      <button type="button" onClick={() => void copy()}>
-        Copy commands
-      </button>{" "}
-      <span role="status" className="muted">
-        {copied === "copied" ? "Copied." : copied === "failed" ? "Copying was refused by the browser; select the text instead." : ""}
-      </span>
-    </section>
+    <Card>
+      <CardHeader>
+        <CardTitle id="install-heading" role="heading" aria-level={2}>
+          Install an agent
+        </CardTitle>
+        <CardDescription>
+          On the Mac (it needs only Node 20 or later), run these in a terminal: they download the agent from this dashboard, enroll it, and start it at
+          every login.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-3">
+        {created ? (
+          <Alert variant="warning" role="status">
+            <KeyRoundIcon aria-hidden />
+            <AlertTitle>New secret “{created.name}”</AlertTitle>
+            <AlertDescription>
+              <p>
+                <code data-testid="new-secret" className="font-mono break-all text-foreground">
+                  {created.secret}
+                </code>
+              </p>
+              <p>Copy it now: it is shown only once and is already filled in below.</p>
+            </AlertDescription>
+          </Alert>
+        ) : (
+          <p className="text-sm text-muted-foreground">
+            Create an enrollment secret below (admins) and it is filled in here; or replace &lt;ENROLLMENT_SECRET&gt; with one you have.
+          </p>
+        )}
+        <pre data-slot="code-block" data-testid="install-commands" className="overflow-x-auto rounded-md border bg-muted p-3 font-mono text-xs leading-relaxed whitespace-pre text-foreground">
+          {commands}
+        </pre>
+        <div className="flex items-center gap-3">
+          <Button variant="outline" size="sm" onClick={() => void copy()}>
+            {copied === "copied" ? <CheckIcon aria-hidden /> : <CopyIcon aria-hidden />}
+            Copy commands
+          </Button>
+          <span role="status" className="text-sm text-muted-foreground">
+            {copied === "copied" ? "Copied." : copied === "failed" ? "The browser refused to copy; select the text instead." : ""}
+          </span>
+        </div>
+      </CardContent>
+    </Card>
   );
 }
 
-function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created: { name: string; secret: string }) => void }) {
+function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created: CreatedSecret) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const secrets = useQuery(trpc.enrollment.secrets.queryOptions(undefined, { refetchInterval: 10_000 }));
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.enrollment.secrets.queryKey() });
+  const [name, setName] = useState("");
   const create = useMutation(
     trpc.enrollment.createSecret.mutationOptions({
       onSuccess: (result) => {
@@ -80,7 +131,6 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
     }),
   );
   const revoke = useMutation(trpc.enrollment.revokeSecret.mutationOptions({ onSuccess: () => void refresh() }));
-  const [name, setName] = useState("");
   const nameId = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -88,84 +138,100 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
   };
 
   return (
-    <section aria-labelledby="secrets-heading">
-      <h2 id="secrets-heading">Enrollment secrets</h2>
+    <section aria-labelledby="secrets-heading" className="space-y-4">
+      <h2 id="secrets-heading" className="text-lg font-semibold">
+        Enrollment secrets
+      </h2>
       {canEdit ? (
-        <form onSubmit={submit} className="actions">
-          <label htmlFor={nameId}>Secret name</label>
-          <input id={nameId} type="text" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. Laptops 2026" maxLength={100} required />
-          <button type="submit" disabled={create.isPending}>
+        <form onSubmit={submit} className="flex flex-col gap-2 sm:flex-row sm:items-end">
+          <div className="grid gap-1.5">
+            <Label htmlFor={nameId}>Secret name</Label>
+            <Input
+              id={nameId}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              placeholder="e.g. Laptops 2026"
+              maxLength={100}
+              required
+              className="sm:w-72"
+              aria-invalid={create.error ? true : undefined}
+            />
+          </div>
+          <Button type="submit" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create secret"}
-          </button>
-          {create.error ? (
-            <span className="error" role="alert">
-              {create.error.message}
-            </span>
-          ) : null}
+          </Button>
         </form>
       ) : (
-        <p className="muted">Only admins can create or revoke secrets.</p>
+        <p className="text-sm text-muted-foreground">Only admins can create or revoke secrets.</p>
       )}
-      {revoke.error ? (
-        <p className="error" role="alert">
-          {revoke.error.message}
-        </p>
-      ) : null}
+      {create.error ? <ErrorState title="The secret was not created" message={create.error.message} /> : null}
+      {revoke.error ? <ErrorState title="The secret was not revoked" message={revoke.error.message} /> : null}
       {secrets.isPending ? (
-        <p className="muted" role="status">
-          Loading secrets…
-        </p>
+        <LoadingState label="Loading secrets…" rows={2} />
       ) : secrets.isError ? (
-        <p className="error" role="alert">
-          Could not load the secrets: {secrets.error.message}
-        </p>
+        <ErrorState title="Could not load the secrets" message={secrets.error.message} onRetry={() => void secrets.refetch()} />
       ) : secrets.data.length === 0 ? (
-        <p className="muted">No enrollment secrets yet.</p>
+        <EmptyState icon={KeyRoundIcon} title="No enrollment secrets yet" description={canEdit ? "Create one above to enroll a Mac." : "An admin can create one."} />
       ) : (
-        <table>
-          <caption className="muted">Secrets are stored hashed; a revoked secret enrolls no new machine, and machines it enrolled keep working.</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col" className="number">
-                Machines
-              </th>
-              <th scope="col">Status</th>
-              {canEdit ? <th scope="col">Actions</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {secrets.data.map((secret) => (
-              <tr key={secret.id} data-testid="secret-row">
-                <td>{secret.name}</td>
-                <td>
-                  <RelativeTime iso={secret.createdAt} /> <span className="muted">by {secret.createdByEmail ?? "setup"}</span>
-                </td>
-                <td>
-                  <RelativeTime iso={secret.lastUsedAt} />
-                </td>
-                <td className="number">{secret.machines}</td>
-                <td>{secret.revokedAt ? <span className="badge status-failed">revoked</span> : <span className="badge presence-online">active</span>}</td>
+        <div className="rounded-lg border">
+          <Table>
+            <TableCaption className="pb-3">Secrets are stored hashed; a revoked secret enrolls no new machine, and machines it enrolled keep working.</TableCaption>
+            <TableHeader>
+              <TableRow>
+                <TableHead scope="col">Name</TableHead>
+                <TableHead scope="col">Created</TableHead>
+                <TableHead scope="col">Last used</TableHead>
+                <TableHead scope="col" className="text-right">
+                  Machines
+                </TableHead>
+                <TableHead scope="col">Status</TableHead>
                 {canEdit ? (
-                  <td>
-                    {secret.revokedAt ? null : (
-                      <ConfirmButton
-                        label="Revoke"
-                        accessibleLabel={`Revoke secret ${secret.name}`}
-                        title={`Revoke the secret “${secret.name}”?`}
-                        body="No new machine can enroll with it. Machines it already enrolled keep working."
-                        disabled={revoke.isPending}
-                        onConfirm={() => revoke.mutate({ secretId: secret.id })}
-                      />
-                    )}
-                  </td>
+                  <TableHead scope="col">
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
                 ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {secrets.data.map((secret) => (
+                <TableRow key={secret.id} data-testid="secret-row">
+                  <TableCell className="font-medium">{secret.name}</TableCell>
+                  <TableCell>
+                    <RelativeTime iso={secret.createdAt} /> <span className="text-muted-foreground">by {secret.createdByEmail ?? "first start"}</span>
+                  </TableCell>
+                  <TableCell>
+                    <RelativeTime iso={secret.lastUsedAt} />
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{secret.machines}</TableCell>
+                  <TableCell>
+                    {secret.revokedAt ? (
+                      <Badge variant="neutral" className="rounded-full">
+                        revoked
+                      </Badge>
+                    ) : (
+                      <Badge variant="success" className="rounded-full">
+                        active
+                      </Badge>
+                    )}
+                  </TableCell>
+                  {canEdit ? (
+                    <TableCell className="text-right">
+                      {secret.revokedAt ? null : (
+                        <ConfirmRevoke
+                          accessibleLabel={`Revoke secret ${secret.name}`}
+                          title={`Revoke the secret “${secret.name}”?`}
+                          description="No new machine can enroll with it. Machines it already enrolled keep working."
+                          disabled={revoke.isPending}
+                          onConfirm={() => revoke.mutate({ secretId: secret.id })}
+                        />
+                      )}
+                    </TableCell>
+                  ) : null}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
       )}
     </section>
   );
@@ -178,121 +244,100 @@ function Machines({ canEdit }: { canEdit: boolean }) {
   const queryClient = useQueryClient();
   const [page, setPage] = useState(1);
   const machines = useQuery(trpc.enrollment.machines.queryOptions({ page, pageSize: machinesPerPage }, { refetchInterval: 5_000 }));
-  const revoke = useMutation(
-    trpc.enrollment.revokeMachine.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries(),
-    }),
-  );
-  const pages = machines.data ? Math.max(1, Math.ceil(machines.data.total / machinesPerPage)) : 1;
+  // The machine also leaves the fleet and every other list: refresh them all.
+  const revoke = useMutation(trpc.enrollment.revokeMachine.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries() }));
 
   return (
-    <section aria-labelledby="machines-heading">
-      <h2 id="machines-heading">Enrolled machines</h2>
-      {revoke.error ? (
-        <p className="error" role="alert">
-          {revoke.error.message}
-        </p>
-      ) : null}
+    <section aria-labelledby="machines-heading" className="space-y-4">
+      <h2 id="machines-heading" className="text-lg font-semibold">
+        Enrolled machines
+      </h2>
+      {revoke.error ? <ErrorState title="The machine was not revoked" message={revoke.error.message} /> : null}
       {machines.isPending ? (
-        <p className="muted" role="status">
-          Loading machines…
-        </p>
+        <LoadingState label="Loading machines…" rows={3} />
       ) : machines.isError ? (
-        <p className="error" role="alert">
-          Could not load the machines: {machines.error.message}
-        </p>
+        <ErrorState title="Could not load the machines" message={machines.error.message} onRetry={() => void machines.refetch()} />
       ) : machines.data.total === 0 ? (
-        <p className="muted">No machine is enrolled yet: run the commands above on a Mac.</p>
+        <EmptyState icon={LaptopIcon} title="No machine is enrolled yet" description="Run the commands above on a Mac; it shows here once it has enrolled." />
       ) : (
         <>
-          <table>
-            <caption className="muted">A revoked machine&apos;s token is refused at once; to bring it back, enroll it again.</caption>
-            <thead>
-              <tr>
-                <th scope="col">Machine</th>
-                <th scope="col">User</th>
-                <th scope="col">Enrolled</th>
-                <th scope="col">With secret</th>
-                <th scope="col">Last seen</th>
-                {canEdit ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {machines.data.machines.map((machine) => (
-                <tr key={machine.id} data-testid="enrolled-machine-row">
-                  <td>
-                    <Link href={`/machines/${machine.id}`}>{machine.hostname}</Link>
-                  </td>
-                  <td>{machine.username || "—"}</td>
-                  <td>
-                    <RelativeTime iso={machine.enrolledAt} />
-                  </td>
-                  <td>{machine.enrolledWith ?? <span className="muted">deleted secret</span>}</td>
-                  <td>
-                    <RelativeTime iso={machine.lastSeenAt} />
-                  </td>
+          <div className="rounded-lg border">
+            <Table>
+              <TableCaption className="pb-3">A revoked machine&apos;s token is refused at once; to bring it back, enroll it again.</TableCaption>
+              <TableHeader>
+                <TableRow>
+                  <TableHead scope="col">Machine</TableHead>
+                  <TableHead scope="col">User</TableHead>
+                  <TableHead scope="col">Enrolled</TableHead>
+                  <TableHead scope="col">With secret</TableHead>
+                  <TableHead scope="col">Last seen</TableHead>
                   {canEdit ? (
-                    <td>
-                      <ConfirmButton
-                        label="Revoke"
-                        accessibleLabel={`Revoke machine ${machine.hostname}`}
-                        title={`Revoke ${machine.hostname}?`}
-                        body="Its agent's token stops working at once: it can no longer report or receive commands, and it leaves the fleet. To bring it back, enroll it again."
-                        disabled={revoke.isPending}
-                        onConfirm={() => revoke.mutate({ machineId: machine.id })}
-                      />
-                    </td>
+                    <TableHead scope="col">
+                      <span className="sr-only">Actions</span>
+                    </TableHead>
                   ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pages > 1 ? (
-            <nav aria-label="Machine pages" className="actions">
-              <button type="button" className="button-secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                Previous
-              </button>
-              <span>
-                Page {page} of {pages}
-              </span>
-              <button type="button" className="button-secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-                Next
-              </button>
-            </nav>
-          ) : null}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {machines.data.machines.map((machine) => (
+                  <TableRow key={machine.id} data-testid="enrolled-machine-row">
+                    <TableCell className="font-medium">
+                      <Link href={`/machines/${machine.id}`} className="underline-offset-4 hover:underline">
+                        {machine.hostname}
+                      </Link>
+                    </TableCell>
+                    <TableCell>{machine.username || "—"}</TableCell>
+                    <TableCell>
+                      <RelativeTime iso={machine.enrolledAt} />
+                    </TableCell>
+                    <TableCell>{machine.enrolledWith ?? <span className="text-muted-foreground">a deleted secret</span>}</TableCell>
+                    <TableCell>
+                      <RelativeTime iso={machine.lastSeenAt} />
+                    </TableCell>
+                    {canEdit ? (
+                      <TableCell className="text-right">
+                        <ConfirmRevoke
+                          accessibleLabel={`Revoke machine ${machine.hostname}`}
+                          title={`Revoke ${machine.hostname}?`}
+                          description="Its agent's token stops working at once: it can no longer report or receive commands, and it leaves the fleet. To bring it back, enroll it again."
+                          disabled={revoke.isPending}
+                          onConfirm={() => revoke.mutate({ machineId: machine.id })}
+                        />
+                      </TableCell>
+                    ) : null}
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </div>
+          <Pager label="Machine pages" page={page} total={machines.data.total} pageSize={machinesPerPage} onPage={setPage} />
         </>
       )}
     </section>
   );
 }
 
-/** A button that asks first, in a modal dialog (Escape or Cancel closes it). */
-function ConfirmButton(props: { label: string; accessibleLabel: string; title: string; body: string; disabled: boolean; onConfirm: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+/** A Revoke button that asks first, in a modal dialog (Escape or Cancel closes it). */
+function ConfirmRevoke(props: { accessibleLabel: string; title: string; description: string; disabled: boolean; onConfirm: () => void }) {
   return (
-    <>
-      <button type="button" className="button-secondary" aria-label={props.accessibleLabel} disabled={props.disabled} onClick={() => dialog.current?.showModal()}>
-        {props.label}
-      </button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="card">
-        <h3 id={titleId}>{props.title}</h3>
-        <p>{props.body}</p>
-        <form method="dialog" className="actions">
-          <button type="submit" className="button-secondary" autoFocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              dialog.current?.close();
-              props.onConfirm();
-            }}
-          >
-            {props.label}
-          </button>
-        </form>
-      </dialog>
-    </>
+    <AlertDialog>
+      <AlertDialogTrigger asChild>
+        <Button variant="outline" size="sm" aria-label={props.accessibleLabel} disabled={props.disabled}>
+          Revoke
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent>
+        <AlertDialogHeader>
+          <AlertDialogTitle>{props.title}</AlertDialogTitle>
+          <AlertDialogDescription>{props.description}</AlertDialogDescription>
+        </AlertDialogHeader>
+        <AlertDialogFooter>
+          <AlertDialogCancel>Cancel</AlertDialogCancel>
+          <AlertDialogAction className="bg-destructive text-white hover:bg-destructive/90" onClick={props.onConfirm}>
+            Revoke
+          </AlertDialogAction>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

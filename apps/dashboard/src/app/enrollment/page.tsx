@@ -1,6 +1,8 @@
 // Enrollment: how to install an agent against this dashboard, the team's enrollment secrets and
 // the machines enrolled with them. Admins create and revoke; viewers read.
 import { headers } from "next/headers";
+import { PageHeader } from "~/components/page-header";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { EnrollmentView } from "./enrollment-view";
@@ -18,10 +20,10 @@ export default async function EnrollmentPage() {
   return (
     <>
       <TopBar user={user} />
-      <main>
-        <h1>Enrollment</h1>
+      <PageMain>
+        <PageHeader title="Enrollment" description="Install the agent on a Mac, manage the secrets that enroll it, and revoke machines." />
         <EnrollmentView origin={await requestOrigin()} canEdit={user.role === "admin"} />
-      </main>
+      </PageMain>
     </>
   );
 }

@@ -1,4 +1,6 @@
 // The team policy: what the health rules require of every machine. Admins edit; viewers read.
+import { PageHeader } from "~/components/page-header";
+import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { PolicyForm } from "./policy-form";
@@ -8,10 +10,10 @@ export default async function PolicyPage() {
   return (
     <>
       <TopBar user={user} />
-      <main>
-        <h1>Policy</h1>
+      <PageMain className="max-w-3xl">
+        <PageHeader title="Policy" description="What every machine is judged by. Saving evaluates every machine's findings again, at once." />
         <PolicyForm canEdit={user.role === "admin"} />
-      </main>
+      </PageMain>
     </>
   );
 }

@@ -5,7 +5,16 @@ import { useEffect, useId, useState, type FormEvent, type ReactNode } from "reac
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
 import { isGoRelease } from "@cachefleet/health";
+import { CheckCircle2Icon, InfoIcon } from "lucide-react";
+import { ErrorState } from "~/components/error-state";
+import { LoadingState } from "~/components/loading-state";
 import { RelativeTime } from "~/components/relative-time";
+import { Alert, AlertDescription, AlertTitle } from "~/components/ui/alert";
+import { Button } from "~/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
+import { Input } from "~/components/ui/input";
+import { Label } from "~/components/ui/label";
+import { Switch } from "~/components/ui/switch";
 import { useTRPC } from "~/trpc/client";
 
 type Policy = RouterOutputs["policy"]["get"];
@@ -44,8 +53,8 @@ function validate(draft: Draft): { errors: Errors; values: { requireEncryption: 
 export function PolicyForm({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const policy = useQuery(trpc.policy.get.queryOptions());
-  if (policy.isPending) return <p className="muted" role="status">Loading the policy…</p>;
-  if (policy.isError) return <p className="error" role="alert">Could not load the policy: {policy.error.message}</p>;
+  if (policy.isPending) return <LoadingState label="Loading the policy…" rows={4} />;
+  if (policy.isError) return <ErrorState title="Could not load the policy" message={policy.error.message} onRetry={() => void policy.refetch()} />;
   return <PolicyEditor policy={policy.data} canEdit={canEdit} />;
 }
 
@@ -72,102 +81,136 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
     setErrors(found);
     if (values) save.mutate(values);
   };
-  const describedBy = (id: string, field: keyof Draft) => (errors[field] ? `${id}-error` : `${id}-hint`);
   const disabled = !canEdit || save.isPending;
+  const shown = save.data?.policy ?? policy;
 
   return (
-    <form onSubmit={submit} className="card policy-form" noValidate aria-describedby="policy-updated">
-      {canEdit ? null : <p className="muted">Only admins can change the policy.</p>}
-      <div className="field">
-        <input
-          id={ids.encryption}
-          type="checkbox"
-          role="switch"
-          checked={draft.requireEncryption}
-          onChange={(event) => set("requireEncryption")(event.target.checked)}
-          disabled={disabled}
-          aria-describedby={`${ids.encryption}-hint`}
-        />{" "}
-        <label htmlFor={ids.encryption}>Require encrypted caches</label>
-        <p id={`${ids.encryption}-hint`} className="muted">
-          When off, no machine gets a finding for a plaintext cache or a missing Keychain key.
-        </p>
-      </div>
-      <Field id={ids.goVersion} label="Required from Go version" error={errors.requireEncryptedFromGo} hint="Machines running this Go release or later must have an encrypted cache, e.g. 1.22.">
-        <input
-          id={ids.goVersion}
-          type="text"
-          inputMode="decimal"
-          value={draft.requireEncryptedFromGo}
-          onChange={(event) => set("requireEncryptedFromGo")(event.target.value)}
-          disabled={disabled || !draft.requireEncryption}
-          aria-invalid={errors.requireEncryptedFromGo ? true : undefined}
-          aria-describedby={describedBy(ids.goVersion, "requireEncryptedFromGo")}
-        />
-      </Field>
-      <Field id={ids.size} label="Cache size warning (GB)" error={errors.cacheSizeWarningGb} hint="A cache larger than this gets a “cache too large” warning.">
-        <input
-          id={ids.size}
-          type="number"
-          min={0}
-          step="any"
-          value={draft.cacheSizeWarningGb}
-          onChange={(event) => set("cacheSizeWarningGb")(event.target.value)}
-          disabled={disabled}
-          aria-invalid={errors.cacheSizeWarningGb ? true : undefined}
-          aria-describedby={describedBy(ids.size, "cacheSizeWarningGb")}
-        />
-      </Field>
-      <Field id={ids.offline} label="Offline after (minutes)" error={errors.offlineAfterMinutes} hint="A machine that has not reported for this long shows as offline.">
-        <input
-          id={ids.offline}
-          type="number"
-          min={1}
-          step={1}
-          value={draft.offlineAfterMinutes}
-          onChange={(event) => set("offlineAfterMinutes")(event.target.value)}
-          disabled={disabled}
-          aria-invalid={errors.offlineAfterMinutes ? true : undefined}
-          aria-describedby={describedBy(ids.offline, "offlineAfterMinutes")}
-        />
-      </Field>
+    <form onSubmit={submit} noValidate className="space-y-6">
+      {canEdit ? null : (
+        <Alert>
+          <InfoIcon aria-hidden />
+          <AlertTitle>Read only</AlertTitle>
+          <AlertDescription>Only admins can change the policy.</AlertDescription>
+        </Alert>
+      )}
+      <Card>
+        <CardHeader>
+          <CardTitle role="heading" aria-level={2}>
+            Encryption
+          </CardTitle>
+          <CardDescription>Whether build caches must be stored encrypted, and from which Go release on.</CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-5">
+          <div className="flex items-start gap-3">
+            <Switch
+              id={ids.encryption}
+              checked={draft.requireEncryption}
+              onCheckedChange={(checked) => set("requireEncryption")(checked)}
+              disabled={disabled}
+              aria-describedby={`${ids.encryption}-hint`}
+              className="mt-0.5"
+            />
+            <div className="grid gap-1">
+              <Label htmlFor={ids.encryption}>Require encrypted caches</Label>
+              <p id={`${ids.encryption}-hint`} className="text-sm text-muted-foreground">
+                When off, no machine gets a finding for a plaintext cache or a missing Keychain key.
+              </p>
+            </div>
+          </div>
+          <Field id={ids.goVersion} label="Required from Go version" error={errors.requireEncryptedFromGo} hint="Machines running this Go release or later must have an encrypted cache, e.g. 1.22.">
+            <Input
+              id={ids.goVersion}
+              inputMode="decimal"
+              value={draft.requireEncryptedFromGo}
+              onChange={(event) => set("requireEncryptedFromGo")(event.target.value)}
+              disabled={disabled || !draft.requireEncryption}
+              className="w-40"
+              aria-invalid={errors.requireEncryptedFromGo ? true : undefined}
+              aria-describedby={`${ids.goVersion}-${errors.requireEncryptedFromGo ? "error" : "hint"}`}
+            />
+          </Field>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle role="heading" aria-level={2}>
+            Thresholds
+          </CardTitle>
+          <CardDescription>When a cache counts as too large, and a machine as offline.</CardDescription>
+        </CardHeader>
+        <CardContent className="space-y-5">
+          <Field id={ids.size} label="Cache size warning (GB)" error={errors.cacheSizeWarningGb} hint="A cache larger than this gets a “cache too large” warning.">
+            <Input
+              id={ids.size}
+              type="number"
+              min={0}
+              step="any"
+              value={draft.cacheSizeWarningGb}
+              onChange={(event) => set("cacheSizeWarningGb")(event.target.value)}
+              disabled={disabled}
+              className="w-40"
+              aria-invalid={errors.cacheSizeWarningGb ? true : undefined}
+              aria-describedby={`${ids.size}-${errors.cacheSizeWarningGb ? "error" : "hint"}`}
+            />
+          </Field>
+          <Field id={ids.offline} label="Offline after (minutes)" error={errors.offlineAfterMinutes} hint="A machine that has not reported for this long shows as offline.">
+            <Input
+              id={ids.offline}
+              type="number"
+              min={1}
+              step={1}
+              value={draft.offlineAfterMinutes}
+              onChange={(event) => set("offlineAfterMinutes")(event.target.value)}
+              disabled={disabled}
+              className="w-40"
+              aria-invalid={errors.offlineAfterMinutes ? true : undefined}
+              aria-describedby={`${ids.offline}-${errors.offlineAfterMinutes ? "error" : "hint"}`}
+            />
+          </Field>
+        </CardContent>
+      </Card>
       {canEdit ? (
-        <p className="actions">
-          <button type="submit" disabled={save.isPending}>
+        <div className="flex flex-wrap items-center gap-3">
+          <Button type="submit" disabled={save.isPending}>
             {save.isPending ? "Saving and re-evaluating…" : "Save policy"}
-          </button>
+          </Button>
+          <span className="text-sm text-muted-foreground">
+            Last changed <RelativeTime iso={shown.updatedAt} />
+            {shown.updatedByEmail ? ` by ${shown.updatedByEmail}` : " (the defaults)"}.
+          </span>
+        </div>
+      ) : (
+        <p className="text-sm text-muted-foreground">
+          Last changed <RelativeTime iso={shown.updatedAt} />
+          {shown.updatedByEmail ? ` by ${shown.updatedByEmail}` : " (the defaults)"}.
         </p>
-      ) : null}
-      {save.error ? (
-        <p className="error" role="alert">
-          The policy was not saved: {save.error.message}
-        </p>
-      ) : null}
+      )}
+      {save.error ? <ErrorState title="The policy was not saved" message={save.error.message} /> : null}
       {save.data ? (
-        <p role="status" data-testid="policy-saved">
-          Saved. Findings re-evaluated for {save.data.reevaluation.evaluated} machine{save.data.reevaluation.evaluated === 1 ? "" : "s"}:{" "}
-          {save.data.reevaluation.healthChanged} changed health, {save.data.reevaluation.findingsChanged} changed findings.
-        </p>
+        <Alert role="status" data-testid="policy-saved">
+          <CheckCircle2Icon aria-hidden />
+          <AlertTitle>Saved</AlertTitle>
+          <AlertDescription>
+            Findings re-evaluated for {save.data.reevaluation.evaluated} machine{save.data.reevaluation.evaluated === 1 ? "" : "s"}: {save.data.reevaluation.healthChanged} changed
+            health, {save.data.reevaluation.findingsChanged} changed findings.
+          </AlertDescription>
+        </Alert>
       ) : null}
-      <p id="policy-updated" className="muted">
-        Last changed <RelativeTime iso={(save.data?.policy ?? policy).updatedAt} />
-        {(save.data?.policy ?? policy).updatedByEmail ? ` by ${(save.data?.policy ?? policy).updatedByEmail}` : " (defaults)"}.
-      </p>
     </form>
   );
 }
 
 function Field({ id, label, hint, error, children }: { id: string; label: string; hint: string; error: string | undefined; children: ReactNode }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <div className="grid gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
       {children}
       {error ? (
-        <p id={`${id}-error`} className="error" role="alert">
+        <p id={`${id}-error`} className="text-sm text-destructive" role="alert">
           {error}
         </p>
       ) : (
-        <p id={`${id}-hint`} className="muted">
+        <p id={`${id}-hint`} className="text-sm text-muted-foreground">
           {hint}
         </p>
       )}

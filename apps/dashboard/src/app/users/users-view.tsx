@@ -101,7 +101,7 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
     <Card>
       <CardHeader>
         <CardTitle>
-          <h2>Add a user</h2>
+          <h2 className="m-0 text-lg">Add a user</h2>
         </CardTitle>
         <CardDescription>There is no public sign-up: accounts exist only when an admin creates them here.</CardDescription>
       </CardHeader>
@@ -207,7 +207,7 @@ export function UsersView({ isAdmin }: { isAdmin: boolean }) {
   }
 
   return (
-    <div className="grid gap-6">
+    <div className="grid min-w-0 gap-6 [&>*]:min-w-0">
       {isAdmin ? <CreateUserForm onDone={refresh} /> : null}
       <Outcome outcome={outcome} />
       {users.isPending ? (

@@ -2,6 +2,7 @@
 // The per-machine status table of a bulk push, polled every second while commands run.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
+import { SearchXIcon } from "lucide-react";
 import { CommandActions } from "~/components/command-actions";
 import { EmptyState } from "~/components/empty-state";
 import { ErrorState } from "~/components/error-state";
@@ -14,6 +15,7 @@ import { Card, CardContent } from "~/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { formatCount } from "~/format";
 import { useTRPC } from "~/trpc/client";
+import { trpcErrorCode } from "~/trpc/error-code";
 
 const fleetLink = { href: "/", label: "Fleet" };
 
@@ -33,7 +35,15 @@ export function BatchView({ batchId, canControl }: { batchId: string; canControl
     return (
       <>
         <PageHeader back={fleetLink} title="Push" />
-        <ErrorState title="Could not load this push" message={batch.error.message} onRetry={() => void batch.refetch()} />
+        {trpcErrorCode(batch.error) === "NOT_FOUND" ? (
+          <EmptyState
+            icon={SearchXIcon}
+            title="No such push"
+            description="There is no push with this id. The link may be wrong."
+          />
+        ) : (
+          <ErrorState title="Could not load this push" message={batch.error.message} onRetry={() => void batch.refetch()} />
+        )}
       </>
     );
   }

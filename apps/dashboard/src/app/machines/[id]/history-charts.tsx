@@ -71,7 +71,7 @@ function Charts({ points }: { points: HistoryPoint[] }) {
             {xAxis}
             <YAxis tickFormatter={(bytes: number) => formatBytes(bytes)} tick={axisStyle} stroke="var(--border)" width={72} />
             <Tooltip contentStyle={tooltipStyle} labelFormatter={label} formatter={(value) => formatBytes(typeof value === "number" ? value : null)} />
-            <Line type="monotone" dataKey="cacheBytes" name="Size" stroke="var(--chart-3)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="linear" dataKey="cacheBytes" name="Size" stroke="var(--chart-3)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -83,8 +83,8 @@ function Charts({ points }: { points: HistoryPoint[] }) {
             <YAxis tickFormatter={(count: number) => formatCount(count)} tick={axisStyle} stroke="var(--border)" width={72} />
             <Tooltip contentStyle={tooltipStyle} labelFormatter={label} formatter={(value) => formatCount(typeof value === "number" ? value : null)} />
             <Legend wrapperStyle={legendStyle} />
-            <Line type="monotone" dataKey="plaintextEntries" name="Plaintext" stroke="var(--chart-1)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
-            <Line type="monotone" dataKey="encryptedEntries" name="Encrypted" stroke="var(--chart-2)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="linear" dataKey="plaintextEntries" name="Plaintext" stroke="var(--chart-1)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="linear" dataKey="encryptedEntries" name="Encrypted" stroke="var(--chart-2)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
