@@ -10,7 +10,6 @@ export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
-export { onlineWindowMs } from "./router/fleet.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

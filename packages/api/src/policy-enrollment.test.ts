@@ -138,7 +138,7 @@ describe.each(providers)("policy, enrollment and activity routers on %s", (provi
     const tiny = await admin.policy.update({ ...defaults, requireEncryption: false, cacheSizeWarningGb: 1 / 1024 ** 3 });
     expect(tiny.reevaluation.findingsChanged).toBeGreaterThanOrEqual(1);
     expect(await rowOf()).toMatchObject({ health: "warning", findingsCount: 1 });
-    const view = await createCaller(viewerContext).fleet.machine({ machineId: enrolled.machineId });
+    const view = await createCaller(viewerContext).machines.detail({ machineId: enrolled.machineId });
     expect(view.findingsCount).toBe(1);
 
     const restored = await admin.policy.update(defaults);

@@ -157,7 +157,7 @@ describe.each(providers)("api routers on %s", (provider) => {
       commandId, status: "succeeded", error: null, failedStep: null,
       before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, prunedBackups: [], durationMs: 5,
     });
-    const view = await createCaller(viewerContext).fleet.machine({ machineId });
+    const view = await createCaller(viewerContext).machines.detail({ machineId });
     expect(view.commands[0]).toMatchObject({ id: commandId, status: "succeeded", createdBy: "admin@example.com" });
     expect(view.commands[0]?.steps.map((s) => [s.step, s.status])).toEqual([
       ["backup", "skipped"], ["clean", "succeeded"], ["reinit", "pending"], ["verify", "pending"],

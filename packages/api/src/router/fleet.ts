@@ -1,14 +1,11 @@
-// What the browser calls: the fleet, one machine, and commands pushed to it.
+// What the browser calls for the fleet page: one page of machines, live changes, and commands
+// pushed to a machine. (One machine's page is router/machines.ts.)
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { FleetQuery, MigrateOptions } from "@cachefleet/contract";
-import { enqueueCommand, getMachine, listCommands, listFleetGoVersions, listFleetPage, recordActivity } from "@cachefleet/db";
-import { evaluateHealth } from "@cachefleet/health";
+import { enqueueCommand, getMachine, listFleetGoVersions, listFleetPage, recordActivity } from "@cachefleet/db";
 import { fleetFeed } from "../fleet-feed.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
-
-/** A machine is online when it reported within this long (agents report every minute). */
-export const onlineWindowMs = 3 * 60 * 1000;
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -30,29 +27,6 @@ export const fleetRouter = router({
    */
   changes: userProcedure.subscription(async function* ({ ctx, signal }) {
     yield* fleetFeed(ctx.db).changes(signal);
-  }),
-
-  machine: userProcedure.input(machineId).query(async ({ ctx, input }) => {
-    const machine = await getMachine(ctx.db, input.machineId);
-    if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
-    const report = machine.latestReport;
-    const findings = report ? evaluateHealth(report) : [];
-    const commands = await listCommands(ctx.db, input.machineId);
-    return {
-      ...machine,
-      lastSeenAt: iso(machine.lastSeenAt),
-      enrolledAt: machine.enrolledAt.toISOString(),
-      online: machine.lastSeenAt !== null && Date.now() - machine.lastSeenAt.getTime() < onlineWindowMs,
-      findings,
-      commands: commands.map((command) => ({
-        ...command,
-        createdAt: command.createdAt.toISOString(),
-        claimedAt: iso(command.claimedAt),
-        finishedAt: iso(command.finishedAt),
-        cancelRequestedAt: iso(command.cancelRequestedAt),
-        steps: command.steps.map((step) => ({ ...step, startedAt: iso(step.startedAt), finishedAt: iso(step.finishedAt) })),
-      })),
-    };
   }),
 
   migrate: adminProcedure.input(machineId.extend({ options: MigrateOptions })).mutation(async ({ ctx, input }) => {
