@@ -28,6 +28,12 @@ describe("the test report builder", () => {
     expect(report.probes.tools.status).toBe("not-applicable");
   });
 
+  it("shares a whole cache size out over the entries", () => {
+    const scan = agentReport({ plaintext: 200, encrypted: 100, cacheBytes: 30 * 1024 ** 2 }).scan;
+    expect(scan.status === "ok" && scan.summary.entries).toEqual({ count: 300, bytes: 30 * 1024 ** 2 });
+    expect(scan.status === "ok" && scan.summary.classes.encrypted.bytes).toBe(Math.round(30 * 1024 ** 2 / 3));
+  });
+
   it("follows the class counts to the verdict unless one is given", () => {
     const verdict = (facts: Parameters<typeof agentReport>[0]) => {
       const scan = agentReport(facts).scan;

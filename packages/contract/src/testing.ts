@@ -25,12 +25,16 @@ export interface ReportFacts {
   macosVersion?: string | null;
   /** The active toolchain first; the others live in ~/sdk. */
   goVersions?: readonly string[];
+  /** GOROOT of the active toolchain: /usr/local/go unless given (Homebrew's Cellar, say). */
+  goroot?: string;
   /** Entries of each class in the cache. */
   plaintext?: number;
   encrypted?: number;
   unknown?: number;
-  /** Bytes of each entry. */
+  /** Bytes of each entry (4096 unless given)… */
   entryBytes?: number;
+  /** …or of the whole cache, shared out over its entries. */
+  cacheBytes?: number;
   /** Follows from the class counts unless given. */
   verdict?: CacheVerdict;
   /** The Keychain holds the cache encryption key. */
@@ -63,7 +67,7 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
   const gocache = `${home}/Library/Caches/go-build`;
   const goenvFile = `${home}/Library/Application Support/go/env`;
   const gobin = `${home}/go/bin`;
-  const goroot = "/usr/local/go";
+  const goroot = facts.goroot ?? "/usr/local/go";
   const goVersions = facts.goVersions ?? ["go1.22.2"];
   const goVersion = goVersions[0] ?? "go1.22.2";
   const rosetta = facts.rosetta ?? false;
@@ -76,8 +80,8 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
   const encrypted = facts.encrypted ?? (facts.plaintext === undefined ? 1200 : 0);
   const unknown = facts.unknown ?? 0;
   const entries = plaintext + encrypted + unknown;
-  const entryBytes = facts.entryBytes ?? 4096;
-  const tally = (count: number): Tally => ({ count, bytes: count * entryBytes });
+  const entryBytes = facts.cacheBytes === undefined ? (facts.entryBytes ?? 4096) : facts.cacheBytes / Math.max(1, entries);
+  const tally = (count: number): Tally => ({ count, bytes: Math.round(count * entryBytes) });
   // The format mix of a real cache: action files, archives, index files, text listings; sealed when encrypted.
   const formats: Partial<Record<string, Tally>> = {};
   if (plaintext > 0) {
@@ -103,7 +107,7 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
         version,
         versionFrom: "VERSION-file" as const,
         error: null,
-        sources: position === 0 ? ["path" as const, "usr-local" as const] : ["sdk" as const],
+        sources: position === 0 ? ["path" as const, goroot.startsWith("/opt/homebrew/") ? ("homebrew" as const) : ("usr-local" as const)] : ["sdk" as const],
         active: position === 0,
       })),
     },
@@ -127,7 +131,10 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
       gobin,
       gobinFrom: "GOPATH",
       goenv: { status: "ok", file: goenvFile, exists: true, keys: ["GOPRIVATE"] },
-      launchAgents: { status: "ok", folder: `${home}/Library/LaunchAgents`, plists: 2, paths: [], unreadable: [], gobinOnPath: false },
+      launchAgents: {
+        status: "ok", folder: `${home}/Library/LaunchAgents`, plists: 2, unreadable: [], gobinOnPath: true,
+        paths: [{ file: `${home}/Library/LaunchAgents/dev.path.plist`, label: "dev.path", via: "launchctl-setenv", path: `/usr/bin:/bin:${gobin}`, holdsGobin: true, ownAgent: false }],
+      },
     },
     tools: {
       status: "ok", dir: gobin, dirFrom: "GOPATH", exists: true, total: 1, truncated: false,
