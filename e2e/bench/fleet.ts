@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import { insertMachines, insertReports, listFleetPage, type Db, type ReportSeed } from "@cachefleet/db";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
-import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-report.js";
+import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-macs.js";
 import { signInCookie, startDashboardServer } from "../support/stack.js";
 
 type Provider = "sqlite" | "postgresql";
