@@ -13,8 +13,8 @@
 import { parseArgs } from "node:util";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import type { Db } from "@cachefleet/db";
-import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
 import { signInCookie, startDashboardServer } from "../support/stack.js";
+import { benchDatabase, cleanUp, cleanups, describeError, ms, nearestRank, runBench, type Provider } from "./stats.js";
 import {
   createAdminClient,
   createAgentClient,
@@ -26,7 +26,6 @@ import {
   type EnrolledMachine,
 } from "../support/simulated-agent.js";
 
-type Provider = "sqlite" | "postgresql";
 
 interface Options {
   agents: number;
@@ -71,25 +70,6 @@ const rescan = { kind: "rescan", options: {} } as const;
 const connectTimeoutMs = 120_000;
 // Generous: a slow bulk push is a figure worth seeing, not a failure to hide.
 const deliveryTimeoutMs = 180_000;
-
-/** Run on exit, newest first, also when the bench is interrupted (Ctrl-C). */
-const cleanups: (() => Promise<void>)[] = [];
-
-let cleaning: Promise<void> = Promise.resolve();
-
-/** Chained, so that Ctrl-C during the bench's own clean-up waits for it before exiting. */
-function cleanUp(): Promise<void> {
-  cleaning = cleaning.then(async () => {
-    for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        console.error("clean-up failed:", error);
-      }
-    }
-  });
-  return cleaning;
-}
 
 /** When each command was pushed (t0) and first received (t1), and what went wrong on the way. */
 class DeliveryLog {
@@ -141,15 +121,11 @@ interface Figures {
   count: number;
 }
 
-/** Nearest-rank percentiles. */
 function figures(latencies: readonly number[]): Figures | null {
   if (latencies.length === 0) return null;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), count: sorted.length };
+  const at = nearestRank(latencies);
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), count: latencies.length };
 }
-
-const ms = (value: number) => value.toFixed(1);
 
 function describe(label: string, latencies: readonly number[], failures: number): string {
   const f = figures(latencies);
@@ -183,22 +159,6 @@ async function countByStatus(db: Db, commandIds: readonly string[]): Promise<str
   return [...counts].map(([status, count]) => `${count} ${status}`).join(", ") || "none";
 }
 
-async function createDatabase(provider: Provider): Promise<TestDatabase | null> {
-  if (provider === "postgresql") {
-    const host = new URL(postgresAdminUrl).hostname;
-    if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
-      console.log(`postgresql: skipped, the bench only uses a loopback server and ${host} is not one.`);
-      return null;
-    }
-    if (!(await postgresReachable())) {
-      console.log(`postgresql: skipped, no PostgreSQL server answers at ${host}:${new URL(postgresAdminUrl).port || "5432"}.`);
-      return null;
-    }
-  }
-  return createTestDatabase(provider);
-}
-
-/** Connects one command stream per machine, each claiming what it receives like a real agent. */
 async function connectAgents(url: string, machines: readonly EnrolledMachine[], log: DeliveryLog): Promise<CommandStream[]> {
   const streams: CommandStream[] = [];
   cleanups.push(async () => {
@@ -297,7 +257,7 @@ async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: rea
 }
 
 async function runOne(provider: Provider, options: Options): Promise<void> {
-  const database = await createDatabase(provider);
+  const database = await benchDatabase(provider);
   if (!database) return;
   cleanups.push(() => database.drop());
   const log = new DeliveryLog();
@@ -349,37 +309,10 @@ function lastLine(error: unknown): string {
   return text.trim().split("\n").at(-1) ?? text;
 }
 
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause === undefined ? error.message : `${error.message} (${describeError(error.cause)})`;
-}
-
 function errorLines(output: string): { count: number; distinct: string[] } {
   const lines = output.split("\n").filter((line) => /error/i.test(line));
   return { count: lines.length, distinct: [...new Set(lines.map((line) => line.trim()))].slice(0, 5) };
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  // `on`, not `once`: execa's exit hook re-raises a signal that no other listener is left to
-  // handle, which would kill the bench before it has dropped its database.
-  let interrupted = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (interrupted) return;
-      interrupted = true;
-      console.log(`${signal}: cleaning up`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
-  try {
-    for (const provider of options.providers) await runOne(provider, options);
-  } finally {
-    await cleanUp();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(describeError(error));
-  process.exitCode = 1;
-});
+const options = readOptions();
+runBench(options.providers, (provider) => runOne(provider, options));

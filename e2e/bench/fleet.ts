@@ -14,11 +14,10 @@
 import { parseArgs } from "node:util";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import { insertMachines, insertReports, listFleetPage, type Db, type ReportSeed } from "@cachefleet/db";
-import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
-import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-report.js";
+import { simulatedReport, type AgentReport, type CacheVerdict } from "../support/simulated-macs.js";
 import { signInCookie, startDashboardServer } from "../support/stack.js";
+import { benchDatabase, cleanUp, cleanups, ms, nearestRank, runBench, type Provider } from "./stats.js";
 
-type Provider = "sqlite" | "postgresql";
 type FleetQuery = Parameters<typeof listFleetPage>[1];
 
 interface Options {
@@ -222,14 +221,10 @@ interface Figures {
   max: number;
 }
 
-/** Nearest-rank percentiles. */
 function figures(samples: readonly number[]): Figures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+  const at = nearestRank(samples);
   return { p50: at(0.5), p95: at(0.95), max: at(1) };
 }
-
-const ms = (value: number) => value.toFixed(1);
 
 interface Probe {
   label: string;
@@ -259,36 +254,8 @@ async function timed(url: string, cookie: string, probe: Probe): Promise<number>
   return elapsed;
 }
 
-async function createDatabase(provider: Provider): Promise<TestDatabase | null> {
-  if (provider === "postgresql") {
-    const host = new URL(postgresAdminUrl).hostname;
-    if (!["127.0.0.1", "localhost", "[::1]"].includes(host)) {
-      console.log(`postgresql: skipped, the bench only uses a loopback server and ${host} is not one.`);
-      return null;
-    }
-    if (!(await postgresReachable())) {
-      console.log(`postgresql: skipped, no PostgreSQL server answers at ${host}:${new URL(postgresAdminUrl).port || "5432"}.`);
-      return null;
-    }
-  }
-  return createTestDatabase(provider);
-}
-
-/** Run on exit, newest first, also when the bench is interrupted (Ctrl-C). */
-const cleanups: (() => Promise<void>)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
-    try {
-      await cleanup();
-    } catch (error) {
-      console.error("clean-up failed:", error);
-    }
-  }
-}
-
 async function runOne(provider: Provider, options: Options): Promise<void> {
-  const database = await createDatabase(provider);
+  const database = await benchDatabase(provider);
   if (!database) return;
   cleanups.push(() => database.drop());
   const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider }));
@@ -353,25 +320,5 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   console.log(`fleet page ${ms(defaultPage.p95)} ms (${options.machines} machines, ${provider})`);
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  let interrupted = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (interrupted) return;
-      interrupted = true;
-      console.log(`${signal}: cleaning up`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
-  try {
-    for (const provider of options.providers) await runOne(provider, options);
-  } finally {
-    await cleanUp();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
-});
+const options = readOptions();
+runBench(options.providers, (provider) => runOne(provider, options));

@@ -7,7 +7,7 @@ import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter } from "@cachefleet/api";
 import { SignInPage } from "../support/pages.js";
 import { createAgentClient, type ApiClient } from "../support/simulated-agent.js";
-import { simulatedReport, type MachineFacts } from "../support/simulated-report.js";
+import { simulatedReport, type MachineFacts } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 const mb = 1024 ** 2;

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { SignInPage } from "../support/pages.js";
-import { enrollSimulatedMac } from "../support/simulated-reports.js";
+import { enrollSimulatedMac } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 let workDir: string;

@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 import { createDatabase, databaseTarget, type Database } from "@cachefleet/db";
 import { createAgentClient, enrollMachines } from "../support/simulated-agent.js";
 import { PolicyPage, signInForNavigation } from "../support/admin-pages.js";
-import { plaintextCacheReport } from "../support/reports.js";
+import { plaintextCacheReport } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 let workDir: string;

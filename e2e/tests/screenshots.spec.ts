@@ -8,7 +8,7 @@ import { repositoryRoot } from "@cachefleet/db";
 import { AgentProcess } from "../support/agent-process.js";
 import { fillGoCache } from "../support/go-cache.js";
 import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";
-import { reportTeam, teamMacs } from "../support/simulated-fleet.js";
+import { reportTeam, teamMacs } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 const screenshots = path.join(repositoryRoot, "docs", "screenshots");

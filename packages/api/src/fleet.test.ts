@@ -1,8 +1,8 @@
 // The fleet page's procedures through createCaller on real databases (SQLite, and PostgreSQL when
 // reachable): machines enroll and report through the agent router, the page reads them back.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport, CacheVerdict } from "@cachefleet/contract";
+import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createDatabase, createEnrollmentSecret, type Database } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createAccount } from "./accounts.js";
@@ -23,48 +23,12 @@ interface Facts {
 }
 
 function report({ hostname, username, goVersion, verdict, entries, keychain, rosetta, macos }: Facts): AgentReport {
-  const tally = (count: number) => ({ count, bytes: count * 1000 });
   const encrypted = verdict === "encrypted" ? entries : verdict === "mixed" ? 1 : 0;
   const plaintext = verdict === "empty" ? 0 : entries - encrypted;
-  return {
-    id: randomUUID(),
-    agentVersion: "test",
-    takenAt: new Date().toISOString(),
-    machine: { hostname, username, platform: "darwin", osRelease: "24.1.0", arch: rosetta ? "x64" : "arm64" },
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: goVersion, GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "/usr/local/go", GOPATH: "/Users/dev/go",
-        GOBIN: "", GOCACHE: "/Users/dev/Library/Caches/go-build", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: tally(verdict === "empty" ? 0 : entries),
-        classes: { plaintext: tally(plaintext), encrypted: tally(encrypted), unknown: tally(0) },
-        formats: {},
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict,
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 1,
-      },
-    },
-    probes: {
-      goToolchain: { status: "ok", binary: "go", buildInfo: { status: "error", message: "not read here" }, toolchains: [] },
-      hardware: {
-        status: "ok", machine: rosetta ? "x86_64" : "arm64", appleSilicon: true, agentTranslated: rosetta,
-        macos: { productName: "macOS", productVersion: macos, buildVersion: "x" }, goHostArch: "arm64", goUnderRosetta: false, notes: [],
-      },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: keychain },
-      permissions: { status: "not-applicable", message: "not part of this test" },
-      persistence: { status: "not-applicable", message: "not part of this test" },
-      tools: { status: "not-applicable", message: "not part of this test" },
-      versionDrift: { status: "not-applicable", message: "not part of this test" },
-    },
-  };
+  return agentReport({
+    hostname, username, goVersions: [goVersion], verdict, plaintext, encrypted, entryBytes: 1000, keychain, rosetta, macosVersion: macos,
+    probes: notProbed("permissions", "persistence", "tools", "versionDrift"),
+  });
 }
 
 const fleet: Facts[] = [

@@ -1,8 +1,8 @@
 // The machines and audit routers through createCaller on real databases (SQLite, and PostgreSQL
 // when reachable): a machine's detail and history, the audit's counts and lists, and who may ask.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
+import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import type { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
@@ -11,45 +11,12 @@ import type { Context } from "./trpc.js";
 
 const identity = { hostname: "audit-mac", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
 
+/** A report whose cache holds `plaintext` entries, and 5 encrypted ones when mixed; no key in the Keychain. */
 function report(verdict: "plaintext" | "mixed", plaintext: number, takenAt: Date): AgentReport {
-  const tally = (count: number) => ({ count, bytes: count * 1000 });
-  const encrypted = verdict === "mixed" ? 5 : 0;
-  return {
-    id: randomUUID(),
-    agentVersion: "test",
-    takenAt: takenAt.toISOString(),
-    machine: identity,
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: "go1.22.2", GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "/usr/local/go", GOPATH: "/Users/dev/go",
-        GOBIN: "", GOCACHE: "/Users/dev/Library/Caches/go-build", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: tally(plaintext + encrypted),
-        classes: { plaintext: tally(plaintext), encrypted: tally(encrypted), unknown: tally(0) },
-        formats: { archive: tally(plaintext), sealed: tally(encrypted) },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict,
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 1,
-      },
-    },
-    probes: {
-      goToolchain: { status: "ok", binary: "/usr/local/go/bin/go", buildInfo: { status: "error", message: "not read in this test" }, toolchains: [] },
-      hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: null, goHostArch: "arm64", goUnderRosetta: false, notes: [] },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false },
-      permissions: { status: "not-applicable", message: "not part of this test" },
-      persistence: { status: "not-applicable", message: "not part of this test" },
-      tools: { status: "not-applicable", message: "not part of this test" },
-      versionDrift: { status: "not-applicable", message: "not part of this test" },
-    },
-  };
+  return agentReport({
+    hostname: identity.hostname, takenAt, verdict, plaintext, encrypted: verdict === "mixed" ? 5 : 0, entryBytes: 1000, keychain: false, macosVersion: null,
+    probes: notProbed("permissions", "persistence", "tools", "versionDrift"),
+  });
 }
 
 const providers = await testedProviders();

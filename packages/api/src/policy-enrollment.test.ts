@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
+import { agentReport, notProbed, probeNames } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import type { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
@@ -14,44 +15,7 @@ const identity = { hostname: "mac-21", username: "dev", platform: "darwin", osRe
 
 /** A report of a machine running `goVersion` whose cache holds plaintext entries only. */
 function plaintextReport(goVersion: string, hostname = identity.hostname): AgentReport {
-  const plaintext = { count: 30, bytes: 3000 };
-  const none = { count: 0, bytes: 0 };
-  return {
-    id: randomUUID(),
-    agentVersion: "test",
-    takenAt: new Date().toISOString(),
-    machine: { ...identity, hostname },
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: goVersion, GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "/usr/local/go", GOPATH: "/Users/dev/go",
-        GOBIN: "", GOCACHE: "/Users/dev/Library/Caches/go-build", GOMODCACHE: "/Users/dev/go/pkg/mod", GOENV: "", GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: plaintext,
-        classes: { plaintext, encrypted: none, unknown: none },
-        formats: { archive: plaintext },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: "plaintext",
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 1,
-      },
-    },
-    probes: {
-      goToolchain: { status: "not-applicable", message: "not part of this test" },
-      hardware: { status: "not-applicable", message: "not part of this test" },
-      keychain: { status: "not-applicable", message: "not part of this test" },
-      permissions: { status: "not-applicable", message: "not part of this test" },
-      persistence: { status: "not-applicable", message: "not part of this test" },
-      tools: { status: "not-applicable", message: "not part of this test" },
-      versionDrift: { status: "not-applicable", message: "not part of this test" },
-    },
-  };
+  return agentReport({ hostname, goVersions: [goVersion], plaintext: 30, entryBytes: 100, probes: notProbed(...probeNames) });
 }
 
 const defaults = { requireEncryption: true, requireEncryptedFromGo: "1.22", cacheSizeWarningGb: 10, offlineAfterMinutes: 60 };

@@ -1,7 +1,7 @@
 // Router tests through createCaller on real databases (SQLite, and PostgreSQL when reachable).
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
+import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { bootstrapIfEmpty, createAccount } from "./accounts.js";
@@ -15,37 +15,11 @@ import type { QueuedCommand } from "@cachefleet/db";
 
 const machine = { hostname: "mac-17", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
 
+/** A machine whose go cannot run and whose cache is half plaintext, half encrypted. */
 function mixedReport(): AgentReport {
-  const tally = { count: 10, bytes: 1000 };
   return {
-    id: randomUUID(),
-    agentVersion: "test",
-    takenAt: new Date().toISOString(),
-    machine,
+    ...agentReport({ hostname: machine.hostname, plaintext: 10, encrypted: 10, entryBytes: 100, probes: notProbed("permissions", "persistence", "tools", "versionDrift") }),
     go: { status: "error", message: "spawn go ENOENT" },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: { count: 20, bytes: 2000 },
-        classes: { plaintext: tally, encrypted: tally, unknown: { count: 0, bytes: 0 } },
-        formats: { archive: tally, sealed: tally },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: "mixed",
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 1,
-      },
-    },
-    probes: {
-      goToolchain: { status: "ok", binary: "go", buildInfo: { status: "error", message: "go was not found" }, toolchains: [] },
-      hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: null, goHostArch: null, goUnderRosetta: false, notes: [] },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true },
-      permissions: { status: "not-applicable", message: "not part of this test" },
-      persistence: { status: "not-applicable", message: "not part of this test" },
-      tools: { status: "not-applicable", message: "not part of this test" },
-      versionDrift: { status: "not-applicable", message: "not part of this test" },
-    },
   };
 }
 

@@ -1,8 +1,8 @@
 // Query tests on real databases: SQLite always, PostgreSQL when a server is reachable.
-import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
+import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db } from "./client.js";
 import { createAdapter } from "./target.js";
@@ -36,43 +36,7 @@ import {
 const identity = { hostname: "dev-mac-1", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
 
 function report(entries: number): AgentReport {
-  const tally = { count: entries, bytes: entries * 1000 };
-  return {
-    id: randomUUID(),
-    agentVersion: "0.1.0",
-    takenAt: new Date().toISOString(),
-    machine: identity,
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: "go1.22.2", GOOS: "darwin", GOARCH: "arm64", GOHOSTARCH: "arm64", GOROOT: "/usr/local/go",
-        GOPATH: "/Users/dev/go", GOBIN: "", GOCACHE: "/Users/dev/Library/Caches/go-build", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: tally,
-        classes: { plaintext: tally, encrypted: { count: 0, bytes: 0 }, unknown: { count: 0, bytes: 0 } },
-        formats: { archive: tally },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: "plaintext",
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 5,
-      },
-    },
-    probes: {
-      goToolchain: { status: "ok", binary: "/usr/local/go/bin/go", buildInfo: { status: "error", message: "not read in this test" }, toolchains: [] },
-      hardware: { status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false, macos: null, goHostArch: "arm64", goUnderRosetta: false, notes: [] },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true },
-      permissions: { status: "not-applicable", message: "not measured in this test" },
-      persistence: { status: "not-applicable", message: "not measured in this test" },
-      tools: { status: "not-applicable", message: "not measured in this test" },
-      versionDrift: { status: "not-applicable", message: "not measured in this test" },
-    },
-  };
+  return agentReport({ hostname: identity.hostname, plaintext: entries, entryBytes: 1000, macosVersion: null, probes: notProbed("permissions", "persistence", "tools", "versionDrift") });
 }
 
 const providers = await testedProviders();

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FleetQuery, type AgentReport, type FleetQueryInput } from "@cachefleet/contract";
+import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { createEnrollmentSecret, enrollMachine, recordReport } from "./machines.js";
 import { compareVersions, listFleetGoVersions, listFleetPage } from "./fleet.js";
@@ -10,60 +11,16 @@ import { compareVersions, listFleetGoVersions, listFleetPage } from "./fleet.js"
 const providers = await testedProviders();
 
 function macReport(): AgentReport {
-  const tally = (count: number) => ({ count, bytes: count * 100 });
-  const toolchain = (version: string | null, active: boolean) => ({
-    root: `/opt/${version ?? "broken"}`,
-    goBinary: `/opt/${version ?? "broken"}/bin/go`,
-    version,
-    versionFrom: version ? ("VERSION-file" as const) : null,
-    error: version ? null : "no VERSION file",
-    sources: ["path" as const],
-    active,
+  const report = agentReport({
+    hostname: "studio-1", username: "ana", goVersions: ["go1.22.2", "go1.21.9"], goUnderRosetta: true, macosVersion: "14.5", keychain: false,
+    plaintext: 20, encrypted: 7, unknown: 3, entryBytes: 100, probes: notProbed("permissions", "persistence", "tools", "versionDrift"),
   });
-  return {
-    id: randomUUID(),
-    agentVersion: "0.1.0",
-    takenAt: new Date().toISOString(),
-    machine: { hostname: "studio-1", username: "ana", platform: "darwin", osRelease: "24.1.0", arch: "arm64" },
-    go: {
-      status: "ok",
-      env: {
-        GOVERSION: "go1.22.2", GOOS: "darwin", GOARCH: "amd64", GOHOSTARCH: "amd64", GOROOT: "/opt/go1.22.2", GOPATH: "/Users/ana/go",
-        GOBIN: "", GOCACHE: "/Users/ana/Library/Caches/go-build", GOMODCACHE: "", GOENV: "", GOTOOLCHAIN: "auto",
-      },
-    },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/ana/Library/Caches/go-build",
-        entries: tally(30),
-        classes: { plaintext: tally(20), encrypted: tally(7), unknown: tally(3) },
-        formats: { archive: tally(20), sealed: tally(7), other: tally(3) },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: "mixed",
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 4,
-      },
-    },
-    probes: {
-      goToolchain: {
-        status: "ok",
-        binary: "/opt/go1.22.2/bin/go",
-        buildInfo: { status: "error", message: "not read in this test" },
-        toolchains: [toolchain("go1.22.2", true), toolchain("go1.21.9", false), toolchain(null, false), toolchain("go1.21.9", false)],
-      },
-      hardware: {
-        status: "ok", machine: "arm64", appleSilicon: true, agentTranslated: false,
-        macos: { productName: "macOS", productVersion: "14.5", buildVersion: "23F79" }, goHostArch: "amd64", goUnderRosetta: true, notes: [],
-      },
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false },
-      permissions: { status: "not-applicable", message: "not part of this test" },
-      persistence: { status: "not-applicable", message: "not part of this test" },
-      tools: { status: "not-applicable", message: "not part of this test" },
-      versionDrift: { status: "not-applicable", message: "not part of this test" },
-    },
-  };
+  const { goToolchain } = report.probes;
+  const [active, other] = goToolchain.status === "ok" ? goToolchain.toolchains : [];
+  if (goToolchain.status !== "ok" || !active || !other) throw new Error("the builder reports both toolchains");
+  // A toolchain without a VERSION file and one seen twice: each version counts once, none is guessed.
+  const broken = { ...active, root: "/opt/broken", goBinary: "/opt/broken/bin/go", version: null, versionFrom: null, error: "no VERSION file", active: false };
+  return { ...report, probes: { ...report.probes, goToolchain: { ...goToolchain, toolchains: [active, other, broken, other] } } };
 }
 
 function linuxReport(): AgentReport {

@@ -2,35 +2,16 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
+import { agentReport } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { sortableId } from "./batching.js";
 import { downsample, reportHistory } from "./history.js";
 import { auditCounts, listAudit } from "./audit.js";
 
 function payload(plaintext: number, encrypted: number): string {
-  const tally = (count: number) => ({ count, bytes: count * 100 });
-  const report: Omit<AgentReport, "probes"> = {
-    id: randomUUID(),
-    agentVersion: "0.1.0",
-    takenAt: new Date().toISOString(),
-    machine: { hostname: "h", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" },
-    go: { status: "error", message: "not part of this test" },
-    scan: {
-      status: "ok",
-      summary: {
-        gocache: "/Users/dev/Library/Caches/go-build",
-        entries: tally(plaintext + encrypted),
-        classes: { plaintext: tally(plaintext), encrypted: tally(encrypted), unknown: tally(0) },
-        formats: { archive: tally(plaintext), sealed: tally(encrypted) },
-        skipped: { symlinks: 0, unreadable: 0, other: 0 },
-        verdict: plaintext > 0 && encrypted > 0 ? "mixed" : plaintext > 0 ? "plaintext" : encrypted > 0 ? "encrypted" : "empty",
-        oldestEntryAt: null,
-        newestEntryAt: null,
-        durationMs: 1,
-      },
-    },
-  };
+  const report: Partial<AgentReport> = { ...agentReport({ hostname: "h", plaintext, encrypted, entryBytes: 100 }), go: { status: "error", message: "not part of this test" } };
   // Stored without probes, as reports from older agents were.
+  delete report.probes;
   return JSON.stringify(report);
 }
 

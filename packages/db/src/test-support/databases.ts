@@ -71,3 +71,7 @@ export async function testedProviders(): Promise<("sqlite" | "postgresql")[]> {
   console.warn(`PostgreSQL is not reachable at ${postgresAdminUrl}: skipping the PostgreSQL database tests.`);
   return ["sqlite"];
 }
+
+// Agent reports for seeding, from the contract's one builder: the end-to-end suite reaches the
+// contract only through this package.
+export * from "@cachefleet/contract/testing";
