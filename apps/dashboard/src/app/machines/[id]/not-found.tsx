@@ -1,6 +1,7 @@
 // Shown for a machine id that does not exist (or no longer does).
 import Link from "next/link";
 import { EmptyState } from "~/components/empty-state";
+import { Button } from "~/components/ui/button";
 import { PageMain } from "~/components/page-main";
 
 export default function MachineNotFound() {
@@ -10,7 +11,11 @@ export default function MachineNotFound() {
         <EmptyState
           title={<span role="heading" aria-level={1}>Machine not found</span>}
           description="There is no machine with this id. It may have been removed, or the link is wrong."
-          action={<Link href="/">Back to the fleet</Link>}
+          action={
+            <Button asChild variant="outline">
+              <Link href="/">Back to the fleet</Link>
+            </Button>
+          }
         />
       </div>
     </PageMain>
