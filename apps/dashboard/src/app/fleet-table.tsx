@@ -466,7 +466,7 @@ function MachineTable({
                 )}
               </TableCell>
               <TableCell className="text-right" data-testid="cell-findings">
-                <StatusBadge kind="health" value={machine.health} label={String(machine.findingsCount)} />
+                <StatusBadge kind="health" value={machine.health} label={formatCount(machine.findingsCount)} />
               </TableCell>
               <TableCell>
                 <div className="flex items-center gap-2">

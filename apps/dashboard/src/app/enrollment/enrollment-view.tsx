@@ -29,6 +29,7 @@ import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
+import { formatCount } from "~/format";
 
 const agentFile = "~/.cachefleet/cachefleet-agent.mjs";
 
@@ -202,7 +203,7 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
                   <TableCell>
                     <RelativeTime iso={secret.lastUsedAt} />
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{secret.machines}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatCount(secret.machines)}</TableCell>
                   <TableCell>
                     {secret.revokedAt ? (
                       <Badge variant="neutral" className="rounded-full">
