@@ -241,7 +241,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
           className="pl-8"
           value={text}
           maxLength={100}
-          placeholder="Hostname, user, Go or macOS version"
+          placeholder="Hostname, user, Go, macOS"
           onChange={(event) => setText(event.target.value)}
         />
       </div>

@@ -110,7 +110,7 @@ function CheckMachines({ check }: { check: AuditCheck }) {
     <Card className="py-2">
       <CardContent className="px-4">
         <Table data-testid="audit-table">
-          <TableCaption>
+          <TableCaption className="mt-0 mb-2 caption-top text-left">
             {formatCount(total)} {total === 1 ? "machine" : "machines"}
             {pages > 1 ? `, page ${page + 1} of ${pages}` : ""}
           </TableCaption>

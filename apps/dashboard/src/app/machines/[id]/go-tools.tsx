@@ -22,7 +22,7 @@ export function GoTools({ tools }: { tools: AgentProbes["tools"] }) {
         <Card className="py-2">
           <CardContent className="px-4">
             <Table data-testid="go-tools">
-              {tools.truncated ? <TableCaption>The first {formatCount(tools.binaries.length)} of {formatCount(tools.total)} executables.</TableCaption> : null}
+              {tools.truncated ? <TableCaption className="text-left">The first {formatCount(tools.binaries.length)} of {formatCount(tools.total)} executables.</TableCaption> : null}
               <TableHeader>
                 <TableRow>
                   <TableHead scope="col">Tool</TableHead>
