@@ -38,7 +38,7 @@ test("an admin migrates a machine's real Go cache from the browser", async ({ pa
   await fleet.openMachine(hostname);
 
   const machine = new MachinePage(page);
-  await expect(machine.entries()).toHaveText(String(before.entries.count));
+  await expect(machine.entries()).toHaveText(before.entries.count.toLocaleString("en-US"));
   await machine.migrate();
 
   const command = machine.latestCommand();
@@ -59,5 +59,5 @@ test("an admin migrates a machine's real Go cache from the browser", async ({ pa
 
   // In the browser: the backup path and the new figures from the closing rescan.
   await expect(command.getByTestId("backup-path")).toHaveText(backupPath);
-  await expect(machine.entries()).toHaveText(String(after.entries.count));
+  await expect(machine.entries()).toHaveText(after.entries.count.toLocaleString("en-US"));
 });

@@ -241,7 +241,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
           className="pl-8"
           value={text}
           maxLength={100}
-          placeholder="Hostname, user, Go or macOS version"
+          placeholder="Hostname, user, Go, macOS"
           onChange={(event) => setText(event.target.value)}
         />
       </div>
@@ -466,7 +466,7 @@ function MachineTable({
                 )}
               </TableCell>
               <TableCell className="text-right" data-testid="cell-findings">
-                <StatusBadge kind="health" value={machine.health} label={String(machine.findingsCount)} />
+                <StatusBadge kind="health" value={machine.health} label={formatCount(machine.findingsCount)} />
               </TableCell>
               <TableCell>
                 <div className="flex items-center gap-2">

@@ -14,7 +14,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { Label } from "~/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "~/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
-import { formatBytes } from "~/format";
+import { formatBytes, formatCount } from "~/format";
 import { useTRPC } from "~/trpc/client";
 
 type ActivityEvent = RouterOutputs["activity"]["list"]["events"][number];
@@ -67,7 +67,7 @@ function describe(event: ActivityEvent): ReactNode {
   const d = event.detail;
   const machineLink = (id: unknown, label?: unknown) => {
     const machineId = text(id);
-    return machineId ? <Link href={`/machines/${machineId}`}>{text(label) ?? "a machine"}</Link> : "a machine";
+    return machineId ? <Link href={`/machines/${machineId}`} className="font-medium underline underline-offset-4">{text(label) ?? "a machine"}</Link> : "a machine";
   };
   switch (event.action) {
     case "sign-in":
@@ -87,7 +87,7 @@ function describe(event: ActivityEvent): ReactNode {
         return (
           <>
             pushed <strong>{text(d.kind)}</strong> to {text(d.machines) ?? "some"} machine(s) ({text(d.target)}) —{" "}
-            <Link href={`/batches/${event.subject}`}>follow the batch</Link>
+            <Link href={`/batches/${event.subject}`} className="font-medium underline underline-offset-4">follow the batch</Link>
           </>
         );
       return (
@@ -114,7 +114,7 @@ function describe(event: ActivityEvent): ReactNode {
       return (
         <>
           {event.action}
-          {rest ? <span className="muted"> — {rest}</span> : null}
+          {rest ? <span className="text-muted-foreground"> — {rest}</span> : null}
         </>
       );
     }
@@ -156,7 +156,7 @@ export function ActivityTable() {
         </div>
         {activity.data ? (
           <span className="pb-2 text-sm text-muted-foreground">
-            {activity.data.total} {activity.data.total === 1 ? "event" : "events"}
+            {formatCount(activity.data.total)} {activity.data.total === 1 ? "event" : "events"}
           </span>
         ) : null}
       </div>

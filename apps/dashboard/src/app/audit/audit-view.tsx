@@ -17,6 +17,7 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { cn } from "~/lib/utils";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
+import { formatCount } from "~/format";
 import { checkInfo, checkNames } from "./checks";
 import { PushMigration } from "./push-migration";
 
@@ -58,7 +59,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
               >
                 <span className="text-sm font-medium">{checkInfo[name].title}</span>
                 <span className="text-2xl font-semibold tabular-nums" data-testid="check-count">
-                  {summary.isPending ? "…" : (counts.get(name) ?? 0)}
+                  {summary.isPending ? "…" : formatCount(counts.get(name) ?? 0)}
                 </span>
               </Link>
             </li>
@@ -109,8 +110,8 @@ function CheckMachines({ check }: { check: AuditCheck }) {
     <Card className="py-2">
       <CardContent className="px-4">
         <Table data-testid="audit-table">
-          <TableCaption>
-            {total} {total === 1 ? "machine" : "machines"}
+          <TableCaption className="mt-0 mb-2 caption-top text-left">
+            {formatCount(total)} {total === 1 ? "machine" : "machines"}
             {pages > 1 ? `, page ${page + 1} of ${pages}` : ""}
           </TableCaption>
           <TableHeader>
@@ -163,7 +164,7 @@ function LoadError({ code, message }: { code: string | undefined; message: strin
       title="Your session has ended"
       message={
         <>
-          <a href="/signin">Sign in again</a> to see the audit.
+          <a href="/signin" className="font-medium underline underline-offset-4">Sign in again</a> to see the audit.
         </>
       }
     />

@@ -27,8 +27,9 @@ import { Button } from "~/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
-import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
+import { formatCount } from "~/format";
 
 const agentFile = "~/.cachefleet/cachefleet-agent.mjs";
 
@@ -175,7 +176,6 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
       ) : (
         <div className="rounded-lg border">
           <Table>
-            <TableCaption className="pb-3">Secrets are stored hashed; a revoked secret enrolls no new machine, and machines it enrolled keep working.</TableCaption>
             <TableHeader>
               <TableRow>
                 <TableHead scope="col">Name</TableHead>
@@ -202,7 +202,7 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
                   <TableCell>
                     <RelativeTime iso={secret.lastUsedAt} />
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{secret.machines}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatCount(secret.machines)}</TableCell>
                   <TableCell>
                     {secret.revokedAt ? (
                       <Badge variant="neutral" className="rounded-full">
@@ -231,6 +231,7 @@ function Secrets({ canEdit, onCreated }: { canEdit: boolean; onCreated: (created
               ))}
             </TableBody>
           </Table>
+          <p className="border-t px-3 py-2 text-sm text-muted-foreground">Secrets are stored hashed; a revoked secret enrolls no new machine, and machines it enrolled keep working.</p>
         </div>
       )}
     </section>
@@ -263,7 +264,6 @@ function Machines({ canEdit }: { canEdit: boolean }) {
         <>
           <div className="rounded-lg border">
             <Table>
-              <TableCaption className="pb-3">A revoked machine&apos;s token is refused at once; to bring it back, enroll it again.</TableCaption>
               <TableHeader>
                 <TableRow>
                   <TableHead scope="col">Machine</TableHead>
@@ -309,6 +309,7 @@ function Machines({ canEdit }: { canEdit: boolean }) {
                 ))}
               </TableBody>
             </Table>
+            <p className="border-t px-3 py-2 text-sm text-muted-foreground">A revoked machine&apos;s token is refused at once; to bring it back, enroll it again.</p>
           </div>
           <Pager label="Machine pages" page={page} total={machines.data.total} pageSize={machinesPerPage} onPage={setPage} />
         </>

@@ -18,7 +18,7 @@ export default async function SignInPage() {
             Cachefleet
           </div>
           <CardTitle>
-            <h1 className="text-xl">Sign in to Cachefleet</h1>
+            <h1 className="text-xl font-semibold tracking-tight">Sign in to Cachefleet</h1>
           </CardTitle>
           <CardDescription>Accounts are created by an admin on the Users page.</CardDescription>
         </CardHeader>

@@ -101,7 +101,7 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
     <Card>
       <CardHeader>
         <CardTitle>
-          <h2 className="m-0 text-lg">Add a user</h2>
+          <h2 className="text-lg font-semibold">Add a user</h2>
         </CardTitle>
         <CardDescription>There is no public sign-up: accounts exist only when an admin creates them here.</CardDescription>
       </CardHeader>

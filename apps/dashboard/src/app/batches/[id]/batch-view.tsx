@@ -57,7 +57,7 @@ export function BatchView({ batchId, canControl }: { batchId: string; canControl
         back={fleetLink}
         title={
           <span className="inline-block first-letter:uppercase">
-            {data.kind} on {total} {total === 1 ? "machine" : "machines"}
+            {data.kind} on {formatCount(total)} {total === 1 ? "machine" : "machines"}
           </span>
         }
         description={
@@ -65,7 +65,7 @@ export function BatchView({ batchId, canControl }: { batchId: string; canControl
             {data.target === "selection" ? "Selected machines" : `Every machine failing ${data.target.slice("rule:".length)}`}, pushed by{" "}
             {data.createdBy ?? "an account since deleted"} <RelativeTime iso={data.createdAt} />.{" "}
             <span data-testid="batch-progress">
-              {done} of {total} finished.
+              {formatCount(done)} of {formatCount(total)} finished.
             </span>
           </>
         }

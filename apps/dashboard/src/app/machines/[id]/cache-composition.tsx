@@ -36,7 +36,7 @@ export function CacheComposition({ scan }: { scan: MachineReport["scan"] }) {
         <>
           Entries from <RelativeTime iso={summary.oldestEntryAt} fallback="—" /> to <RelativeTime iso={summary.newestEntryAt} fallback="—" />; scanned in{" "}
           {formatDuration(summary.durationMs)}
-          {skipped > 0 ? `; skipped ${summary.skipped.symlinks} symlinks, ${summary.skipped.unreadable} unreadable and ${summary.skipped.other} other files` : ""}.
+          {skipped > 0 ? `; skipped ${formatCount(summary.skipped.symlinks)} symlinks, ${formatCount(summary.skipped.unreadable)} unreadable and ${formatCount(summary.skipped.other)} other files` : ""}.
         </>
       }
     >
@@ -54,7 +54,7 @@ function share(part: number, whole: number): string {
 
 function TallyTable({ title, heading, rows, total, testIdPrefix }: { title: string; heading: string; rows: [string, Tally][]; total: Tally; testIdPrefix: string }) {
   return (
-    <Card className="gap-3 py-4">
+    <Card className="min-w-0 gap-3 py-4">
       <CardHeader>
         <CardTitle role="heading" aria-level={3}>
           {title}

@@ -1,6 +1,7 @@
 // The machine's recent commands, each with its steps' logs, result figures, cancel and retry.
 import Link from "next/link";
 import { CommandActions } from "~/components/command-actions";
+import { LogBlock } from "~/components/log-block";
 import { EmptyState } from "~/components/empty-state";
 import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
@@ -43,7 +44,7 @@ function CommandBlock({ command, canControl }: { command: MachineCommand; canCon
           {command.batchId ? (
             <>
               {" "}
-              · <Link href={`/batches/${command.batchId}`}>batch</Link>
+              · <Link href={`/batches/${command.batchId}`} className="font-medium underline underline-offset-4">batch</Link>
             </>
           ) : null}
         </span>
@@ -67,7 +68,7 @@ function CommandBlock({ command, canControl }: { command: MachineCommand; canCon
                 <span className="font-mono text-sm">{step.step}</span>
                 <StatusBadge kind="status" value={step.status} testId="step-status" />
               </div>
-              <pre>{step.log}</pre>
+              <LogBlock>{step.log}</LogBlock>
             </li>
           ))}
         </ol>

@@ -3,6 +3,7 @@ import type { AgentProbes } from "@cachefleet/contract";
 import { EmptyState } from "~/components/empty-state";
 import { Card, CardContent } from "~/components/ui/card";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
+import { formatCount } from "~/format";
 import { Section } from "./section";
 
 export function GoTools({ tools }: { tools: AgentProbes["tools"] }) {
@@ -21,7 +22,7 @@ export function GoTools({ tools }: { tools: AgentProbes["tools"] }) {
         <Card className="py-2">
           <CardContent className="px-4">
             <Table data-testid="go-tools">
-              {tools.truncated ? <TableCaption>The first {tools.binaries.length} of {tools.total} executables.</TableCaption> : null}
+              {tools.truncated ? <TableCaption className="text-left">The first {formatCount(tools.binaries.length)} of {formatCount(tools.total)} executables.</TableCaption> : null}
               <TableHeader>
                 <TableRow>
                   <TableHead scope="col">Tool</TableHead>

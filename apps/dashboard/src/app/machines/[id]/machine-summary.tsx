@@ -20,7 +20,7 @@ export function MachineSummary({ machine }: { machine: MachineDetail }) {
           <Fact label="Go version">{machine.goVersion ?? "—"}</Fact>
           <Fact label="GOCACHE">{machine.gocache ? <code className="text-xs">{machine.gocache}</code> : "—"}</Fact>
           <Fact label="Entries" testId="cache-entries">
-            {machine.cacheEntries === null ? "—" : String(machine.cacheEntries)}
+            {formatCount(machine.cacheEntries)}
           </Fact>
           <Fact label="Size">
             <span title={machine.cacheBytes === null ? undefined : `${formatCount(machine.cacheBytes)} bytes`}>{formatBytes(machine.cacheBytes)}</span>
@@ -31,7 +31,7 @@ export function MachineSummary({ machine }: { machine: MachineDetail }) {
           <Fact label="Health">
             <StatusBadge kind="health" value={machine.health} />{" "}
             <Muted>
-              {machine.findings.length} {machine.findings.length === 1 ? "finding" : "findings"}
+              {formatCount(machine.findings.length)} {machine.findings.length === 1 ? "finding" : "findings"}
             </Muted>
           </Fact>
           <Fact label="Last seen">

@@ -8,6 +8,7 @@ import { ErrorState } from "~/components/error-state";
 import { LoadingState } from "~/components/loading-state";
 import { PageHeader } from "~/components/page-header";
 import { StatusBadge } from "~/components/status-badge";
+import { Button } from "~/components/ui/button";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
 import { CacheComposition } from "./cache-composition";
@@ -69,7 +70,11 @@ function MachineError({ code, message, onRetry }: { code: string | undefined; me
         <EmptyState
           title="Machine not found"
           description="There is no machine with this id. It may have been removed."
-          action={<Link href="/">Back to the fleet</Link>}
+          action={
+            <Button asChild variant="outline">
+              <Link href="/">Back to the fleet</Link>
+            </Button>
+          }
         />
       </div>
     );
@@ -80,7 +85,7 @@ function MachineError({ code, message, onRetry }: { code: string | undefined; me
         title="Your session has ended"
         message={
           <>
-            <a href="/signin">Sign in again</a> to see this machine.
+            <a href="/signin" className="font-medium underline underline-offset-4">Sign in again</a> to see this machine.
           </>
         }
       />

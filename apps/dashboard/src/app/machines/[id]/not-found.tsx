@@ -2,17 +2,28 @@
 import Link from "next/link";
 import { EmptyState } from "~/components/empty-state";
 import { PageMain } from "~/components/page-main";
+import { TopBar } from "~/components/top-bar";
+import { Button } from "~/components/ui/button";
+import { currentUser } from "~/server/session";
 
-export default function MachineNotFound() {
+export default async function MachineNotFound() {
+  const user = await currentUser();
   return (
-    <PageMain>
-      <div data-testid="machine-not-found">
-        <EmptyState
-          title={<span role="heading" aria-level={1}>Machine not found</span>}
-          description="There is no machine with this id. It may have been removed, or the link is wrong."
-          action={<Link href="/">Back to the fleet</Link>}
-        />
-      </div>
-    </PageMain>
+    <>
+      {user ? <TopBar user={user} /> : null}
+      <PageMain>
+        <div data-testid="machine-not-found">
+          <EmptyState
+            title={<span role="heading" aria-level={1}>Machine not found</span>}
+            description="There is no machine with this id. It may have been removed, or the link is wrong."
+            action={
+              <Button asChild variant="outline">
+                <Link href="/">Back to the fleet</Link>
+              </Button>
+            }
+          />
+        </div>
+      </PageMain>
+    </>
   );
 }
