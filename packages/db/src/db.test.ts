@@ -106,6 +106,11 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(verifyLegacyPassword("pw-123456", "scrypt$$")).toBe(false);
   });
 
+  it("makes enrollment secrets a command line cannot mistake for an option", () => {
+    // 32 base64url characters may start with "-"; the prefix rules that out for every secret.
+    expect(secret).toMatch(/^cfe_[A-Za-z0-9_-]{32}$/);
+  });
+
   it("enrolls with a valid secret only and stores the token hashed", async () => {
     await expect(enrollMachine(database.db, "not-the-secret-at-all", identity)).rejects.toBeInstanceOf(EnrollmentRefused);
     const { machineId, token } = await enrollMachine(database.db, secret, identity);

@@ -3,7 +3,7 @@
 // change is written to the activity log.
 import type { Db } from "./client.js";
 import { recordActivity } from "./activity.js";
-import { hashToken, newToken } from "./secrets.js";
+import { hashToken, newEnrollmentSecret } from "./secrets.js";
 
 export interface EnrollmentSecretView {
   id: string;
@@ -34,7 +34,7 @@ export async function listEnrollmentSecrets(db: Db): Promise<EnrollmentSecretVie
 
 /** Creates a named secret; its plaintext is returned this once and never stored. */
 export async function createNamedEnrollmentSecret(db: Db, name: string, actorEmail: string): Promise<{ id: string; name: string; secret: string }> {
-  const secret = newToken(24);
+  const secret = newEnrollmentSecret();
   const created = await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret), createdByEmail: actorEmail } });
   await recordActivity(db, { actorEmail, action: "enrollment-secret.created", subject: created.id, detail: { name } });
   return { id: created.id, name, secret };

@@ -1,10 +1,10 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
 import { StoredAgentReport, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
 import type { Db } from "./client.js";
-import { hashToken, newToken } from "./secrets.js";
+import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
 
-export async function createEnrollmentSecret(db: Db, name: string, secret: string = newToken(24)): Promise<string> {
+export async function createEnrollmentSecret(db: Db, name: string, secret: string = newEnrollmentSecret()): Promise<string> {
   await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
   return secret;
 }

@@ -31,3 +31,11 @@ export function verifyLegacyPassword(password: string, stored: string): boolean 
   const actual = scryptSync(password, Buffer.from(saltText, "base64"), expected.length);
   return timingSafeEqual(actual, expected);
 }
+
+/**
+ * A new enrollment secret. The prefix keeps it from starting with "-" (base64url may), which a
+ * command line would read as an option, and makes a leaked one easy to recognise.
+ */
+export function newEnrollmentSecret(): string {
+  return `cfe_${newToken(24)}`;
+}
