@@ -50,13 +50,11 @@ test("the top bar is usable by keyboard: skip link first, then the sections", as
 
   // The first Tab on a fresh page lands on the skip link, which shows itself and jumps past the bar.
   await page.goto(`${dashboard.url}/`);
-  // Once the page has hydrated and its table has loaded: a Tab pressed while React replaces the
+  // Only once React has hydrated the top bar: a Tab pressed while it takes over the
   // server-rendered markup can leave focus on the body.
   await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
-  await page.waitForFunction(() => {
-    const skipLink = document.querySelector('[data-slot="skip-link"]');
-    return skipLink !== null && Object.keys(skipLink).some((key) => key.startsWith("__reactFiber"));
-  });
+  const skipLink = page.locator('[data-slot="skip-link"]');
+  await expect.poll(() => skipLink.evaluate((element) => Object.keys(element).some((key) => key.startsWith("__reactFiber")))).toBe(true);
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to content" });
   await expect(skip).toBeFocused();
