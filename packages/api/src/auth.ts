@@ -11,7 +11,7 @@ import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { admin } from "better-auth/plugins/admin";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
-import { isLegacyPasswordHash, recordActivity, verifyLegacyPassword, type Db, type Role, type SessionUser } from "@cachefleet/db";
+import { isLegacyPasswordHash, recordActivity, toRole, verifyLegacyPassword, type Db, type SessionUser } from "@cachefleet/db";
 
 export interface AuthSettings {
   /** The database behind `db` (Prisma adapters differ slightly per provider). Default sqlite. */
@@ -99,10 +99,6 @@ async function upgradeLegacyHash(db: Db, userId: string, password: string): Prom
   if (!account?.password || !isLegacyPasswordHash(account.password)) return;
   // Conditional on the old hash, so a password changed meanwhile is never overwritten.
   await db.account.updateMany({ where: { id: account.id, password: account.password }, data: { password: await hashPassword(password) } });
-}
-
-function toRole(role: string | null | undefined): Role {
-  return role === "admin" ? "admin" : "viewer";
 }
 
 /** The signed-in user of a request (its session cookie), or null. */

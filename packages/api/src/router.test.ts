@@ -4,9 +4,8 @@ import type { AgentReport } from "@cachefleet/contract";
 import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
-import { bootstrapIfEmpty, createAccount } from "./accounts.js";
-import { signInWithPassword } from "./auth.js";
 import { createServices } from "./services.js";
+import { signedIn } from "./test-support/signed-in.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
 import { createCaller } from "./root.js";
@@ -71,14 +70,11 @@ describe.each(providers)("api routers on %s", (provider) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
-    services = createServices(database.db, { queuePollMs: 50 });
-    const credentials = await bootstrapIfEmpty(database.db, { adminEmail: "admin@example.com" }, services.auth);
-    if (!credentials) throw new Error("no bootstrap");
-    secret = credentials.enrollmentSecret;
-    const session = await signInWithPassword(services.auth, { email: credentials.adminEmail, password: credentials.adminPassword }, new Headers());
-    adminContext = { ...anonymous(), user: session.ok ? session.user : null };
-    const viewer = await createAccount(services.auth, { email: "viewer@example.com", name: "Viewer", password: "viewer-password", role: "viewer" });
-    viewerContext = { ...anonymous(), user: viewer };
+    const accounts = await signedIn(database.db);
+    services = accounts.services;
+    secret = accounts.enrollmentSecret;
+    adminContext = accounts.admin;
+    viewerContext = accounts.viewer;
   });
 
   afterAll(async () => {
