@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { cancelCommand, createDatabase, databaseTarget, enqueueCommand, getCommand, listFleet, type Database } from "@cachefleet/db";
+import { cancelCommand, createDatabase, databaseTarget, enqueueCommand, getCommand, type Database } from "@cachefleet/db";
 import { scanCache } from "@cachefleet/gocache";
 import { AgentProcess, slowReinitGo, waitFor } from "../support/agent-process.js";
 import { fillGoCache } from "../support/go-cache.js";
@@ -41,7 +41,7 @@ async function agentWithCache(name: string, goBinary?: string): Promise<{ agent:
   fs.cpSync(builtCache, path.join(goRoot, "go-build"), { recursive: true });
   const agent = await AgentProcess.enroll(dashboard.url, dashboard.enrollmentSecret, { name, goRoot, goBinary });
   agents.push(agent);
-  const machine = (await listFleet(database.db)).find((row) => row.hostname === name);
+  const machine = await database.db.machine.findFirst({ where: { hostname: name, revokedAt: null }, select: { id: true } });
   if (!machine) throw new Error(`${name} did not enroll`);
   return { agent, machineId: machine.id };
 }

@@ -116,10 +116,6 @@ export function probedColumns(report: AgentReport): { macosVersion: string | nul
   };
 }
 
-export async function touchMachine(db: Db, machineId: string): Promise<void> {
-  await db.machine.update({ where: { id: machineId }, data: { lastSeenAt: new Date() } });
-}
-
 export interface FleetRow {
   id: string;
   hostname: string;
@@ -157,39 +153,22 @@ export interface FleetFilter {
   machineIds?: readonly string[];
 }
 
-export async function listFleet(db: Db, filter: FleetFilter = {}): Promise<FleetRow[]> {
-  const where = fleetWhere(filter);
-  const rows = await inHostnameOrder(filter, (ids) => db.machine.findMany({ where: { ...where, ...ids }, select: fleetColumns, orderBy: { hostname: "asc" } }));
-  return rows.map((row) => ({ ...row, cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes) }));
-}
-
-/** What listFleet lists, as ids only: all a push needs, read without the other columns. */
-export async function listFleetIds(db: Db, filter: FleetFilter = {}): Promise<string[]> {
-  const where = fleetWhere(filter);
-  const rows = await inHostnameOrder(filter, (ids) => db.machine.findMany({ where: { ...where, ...ids }, select: { id: true, hostname: true }, orderBy: { hostname: "asc" } }));
-  return rows.map((row) => row.id);
-}
-
-function fleetWhere(filter: FleetFilter) {
-  return { revokedAt: null, ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}) };
-}
-
 /**
- * Runs `read` once, or once per 500 of the named machines (see batching.ts) and merges the
- * chunks, each already in the database's hostname order, in code-unit order: that may differ
- * from the database collation's in letter case and accents, which only the order of a large
- * push's commands depends on.
+ * The ids of the machines a push goes to, in hostname order: every enrolled machine failing a
+ * rule, or the named ones (read 500 at a time, see batching.ts). Chunks are merged in code-unit
+ * order, which may differ from the database collation's in letter case and accents; only the
+ * order of a large push's commands depends on it.
  */
-async function inHostnameOrder<Row extends { id: string; hostname: string }>(
-  filter: FleetFilter,
-  read: (ids: { id: { in: string[] } } | Record<string, never>) => Promise<Row[]>,
-): Promise<Row[]> {
-  if (!filter.machineIds) return read({});
+export async function listFleetIds(db: Db, filter: FleetFilter = {}): Promise<string[]> {
+  const where = { revokedAt: null, ...(filter.failingRule ? { findingRules: { contains: `,${filter.failingRule},` } } : {}) };
+  const read = (ids: { id: { in: string[] } } | Record<string, never>) =>
+    db.machine.findMany({ where: { ...where, ...ids }, select: { id: true, hostname: true }, orderBy: { hostname: "asc" } });
+  if (!filter.machineIds) return (await read({})).map((row) => row.id);
   const chunks = chunked([...new Set(filter.machineIds)]);
-  const rows: Row[] = [];
+  const rows: { id: string; hostname: string }[] = [];
   for (const ids of chunks) rows.push(...(await read({ id: { in: ids } })));
-  if (chunks.length <= 1) return rows;
-  return rows.sort((a, b) => (a.hostname !== b.hostname ? (a.hostname < b.hostname ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (chunks.length > 1) rows.sort((a, b) => (a.hostname !== b.hostname ? (a.hostname < b.hostname ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.map((row) => row.id);
 }
 
 export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { gocache: string | null; latestReport: AgentReport | null }) | null> {
