@@ -1,6 +1,9 @@
 // The README's pictures, taken from a real run: the built dashboard, a small team of Macs that
 // report through the agents' tRPC API (plaintext, encrypted, mixed and empty caches), and one real
-// agent on a real Go 1.22 cache. Light theme, 1440×900, saved to docs/screenshots/.
+// agent on a real Go 1.22 cache. Light theme, 1440×900. Every end-to-end run takes them (the pages
+// must render), into the test's own output folder; `pnpm screenshots` sets
+// CACHEFLEET_UPDATE_SCREENSHOTS=1 and only then are the tracked pictures in docs/screenshots/
+// replaced, so a test run leaves the working tree as it found it.
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -11,7 +14,8 @@ import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";
 import { reportTeam, teamMacs } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
-const screenshots = path.join(repositoryRoot, "docs", "screenshots");
+const readmeScreenshots = path.join(repositoryRoot, "docs", "screenshots");
+const updateReadme = process.env.CACHEFLEET_UPDATE_SCREENSHOTS === "1";
 const realAgentName = "ci-linux-01";
 const shownMachine = "dara-mbp";
 
@@ -36,7 +40,8 @@ test.afterAll(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-test("the fleet and a machine page, as the README shows them", async ({ page }) => {
+test("the fleet and a machine page, as the README shows them", async ({ page }, testInfo) => {
+  const screenshots = updateReadme ? readmeScreenshots : testInfo.outputPath("screenshots");
   fs.mkdirSync(screenshots, { recursive: true });
   await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
   await expect(page.locator("html")).not.toHaveClass(/dark/);
