@@ -81,6 +81,8 @@ function serviceContext(env: AgentEnv, probes: ProbeContext): ServiceContext {
     // The bundle itself (dist/cli.js): what the service runs.
     cliPath: fileURLToPath(import.meta.url),
     goBinary: resolveGoBinary(probes.go.binary, probes.pathDirs),
+    pathDirs: probes.pathDirs,
+    carriedEnv: { CACHEFLEET_MACHINE_NAME: env.CACHEFLEET_MACHINE_NAME, CACHEFLEET_GO: env.CACHEFLEET_GO, GOCACHE: env.GOCACHE },
     uid: probes.uid,
     commands: probes.commands,
   };

@@ -11,6 +11,8 @@ const AgentEnv = z.object({
   CACHEFLEET_ENROLL_SECRET: z.string().min(1).optional(),
   /** The name the dashboard shows for this machine, instead of its hostname (VMs named "vm", twins). */
   CACHEFLEET_MACHINE_NAME: z.string().trim().min(1).max(255).optional(),
+  /** Passed on to go as it is, and carried into the service `install` writes, so both see one cache. */
+  GOCACHE: z.string().min(1).optional(),
   CACHEFLEET_REPORT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   XDG_CONFIG_HOME: z.string().min(1).optional(),
   /** The developer's home: LaunchAgents, ~/sdk and the systemd user folder live below it. */

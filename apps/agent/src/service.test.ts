@@ -29,6 +29,8 @@ function context(platform: NodeJS.Platform, commands: CommandRunner = standinRun
     nodePath: "/usr/local/bin/node",
     cliPath: "/opt/cachefleet/dist/cli.js",
     goBinary: "/opt/homebrew/Cellar/go/1.22.2/libexec/bin/go",
+    pathDirs: [],
+    carriedEnv: {},
     uid: 501,
     commands,
     ...overrides,
@@ -69,6 +71,13 @@ describe("LaunchAgent on macOS", () => {
       ["bootstrap", "gui/501", file],
     ]);
     expect(outcome.lines.join("\n")).toContain("Loaded dev.cachefleet.agent");
+  });
+
+  it("carries the machine name and GOCACHE of the installing shell into the plist", async () => {
+    const service = context("darwin", standinRunner({ dir }), { carriedEnv: { CACHEFLEET_MACHINE_NAME: "dara-mbp", GOCACHE: "/Volumes/Fast/go-build" } });
+    await installService(service);
+    const plist = parsePlist(fs.readFileSync(launchAgentPath(service.home), "utf8"));
+    expect(plist).toMatchObject({ EnvironmentVariables: { CACHEFLEET_MACHINE_NAME: "dara-mbp", GOCACHE: "/Volumes/Fast/go-build", CACHEFLEET_AGENT_HOME: service.agentHome } });
   });
 
   it("is idempotent: a second install changes nothing, a changed one reloads", async () => {
@@ -130,6 +139,21 @@ describe("systemd user unit on Linux", () => {
       ["--user", "enable", "--now", "cachefleet-agent.service"],
       ["--user", "restart", "cachefleet-agent.service"],
     ]);
+  });
+
+  it("carries the machine name, the go binary, GOCACHE and the installing PATH into the unit", async () => {
+    const service = context("linux", standinRunner({ dir }), {
+      goBinary: "/home/dev/sdk/go1.24.4/bin/go",
+      pathDirs: ["/home/dev/go/bin", "relative/bin", "/usr/bin", ""],
+      carriedEnv: { CACHEFLEET_MACHINE_NAME: "dev-vm-2", CACHEFLEET_GO: "/home/dev/sdk/go1.24.4/bin/go", GOCACHE: "/data/go cache" },
+    });
+    await installService(service);
+    const unit = fs.readFileSync(systemdUnitPath(service.configHome), "utf8");
+    expect(unit).toContain('Environment="CACHEFLEET_MACHINE_NAME=dev-vm-2"\n');
+    expect(unit).toContain('Environment="CACHEFLEET_GO=/home/dev/sdk/go1.24.4/bin/go"\n');
+    expect(unit).toContain('Environment="GOCACHE=/data/go cache"\n');
+    // go's folder first, then the installing shell's absolute folders, then the system's, once each.
+    expect(unit).toContain('Environment="PATH=/home/dev/sdk/go1.24.4/bin:/home/dev/go/bin:/usr/bin:/usr/local/bin:/bin:/usr/sbin:/sbin"\n');
   });
 
   it("keeps the unit and prints the exact commands when there is no user session", async () => {

@@ -20,9 +20,19 @@ export interface ServiceContext {
   cliPath: string;
   /** The go binary the agent found; its folder goes on the service's PATH. */
   goBinary: string | null;
+  /** The PATH `install` ran with: its absolute folders follow go's on the service's PATH. */
+  pathDirs: string[];
+  /**
+   * Settings of the installing shell that change what the agent sees (its name, its go, its cache):
+   * launchd and systemd start with almost no environment, so the service carries them.
+   */
+  carriedEnv: Partial<Record<CarriedVariable, string>>;
   uid: number | null;
   commands: CommandRunner;
 }
+
+export const carriedVariables = ["CACHEFLEET_MACHINE_NAME", "CACHEFLEET_GO", "GOCACHE"] as const;
+export type CarriedVariable = (typeof carriedVariables)[number];
 
 export interface ServiceOutcome {
   /** False when the service is not (or no longer) running as asked and the user must act. */
@@ -38,10 +48,15 @@ export function systemdUnitPath(configHome: string): string {
   return path.join(configHome, "systemd", "user", systemdUnitName);
 }
 
-/** The service's PATH: the go binary's folder first (launchd and systemd start with a bare PATH). */
-export function servicePath(context: Pick<ServiceContext, "goBinary" | "platform">): string {
+/**
+ * The service's PATH (launchd and systemd start with a bare one): the go binary's folder first, then
+ * the absolute folders of the PATH `install` ran with (where go's tools and the user's own live),
+ * then the system's.
+ */
+export function servicePath(context: Pick<ServiceContext, "goBinary" | "platform" | "pathDirs">): string {
   const dirs = [
     ...(context.goBinary && path.isAbsolute(context.goBinary) ? [path.dirname(context.goBinary)] : []),
+    ...context.pathDirs.filter((dir) => path.isAbsolute(dir) && !/[\n\r:]/.test(dir)),
     ...(context.platform === "darwin" ? ["/opt/homebrew/bin"] : []),
     "/usr/local/bin",
     "/usr/bin",
@@ -50,6 +65,15 @@ export function servicePath(context: Pick<ServiceContext, "goBinary" | "platform
     "/sbin",
   ];
   return [...new Set(dirs)].join(":");
+}
+
+function definedCarriedEnv(context: Pick<ServiceContext, "carriedEnv">): Record<string, string> {
+  const carried: Record<string, string> = {};
+  for (const name of carriedVariables) {
+    const value = context.carriedEnv[name];
+    if (value !== undefined && value !== "") carried[name] = value;
+  }
+  return carried;
 }
 
 function logsDir(agentHome: string): string {
@@ -66,6 +90,7 @@ export function launchAgentPlist(context: ServiceContext): string {
     StandardOutPath: path.join(logs, "agent.log"),
     StandardErrorPath: path.join(logs, "agent.err.log"),
     EnvironmentVariables: {
+      ...definedCarriedEnv(context),
       CACHEFLEET_AGENT_HOME: context.agentHome,
       PATH: servicePath(context),
     },
@@ -92,6 +117,7 @@ export function systemdUnit(context: ServiceContext): string {
     `ExecStart=${execStart}`,
     "Restart=always",
     "RestartSec=10",
+    ...Object.entries(definedCarriedEnv(context)).map(([name, value]) => `Environment=${systemdQuote(`${name}=${value}`, false)}`),
     `Environment=${systemdQuote(`CACHEFLEET_AGENT_HOME=${context.agentHome}`, false)}`,
     `Environment=${systemdQuote(`PATH=${servicePath(context)}`, false)}`,
     "",
