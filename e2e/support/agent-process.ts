@@ -34,7 +34,8 @@ export class AgentProcess {
     const goEnv = goEnvironment(options.goRoot);
     const env = { ...goEnv, CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: options.goBinary ?? go122, CACHEFLEET_MACHINE_NAME: options.name };
     const cli = options.cli ?? agentCli;
-    await execa(process.execPath, [cli, "enroll", "--server", server, "--secret", secret], { env });
+    // The secret in the environment, as the Enrollment page tells people to: never on argv.
+    await execa(process.execPath, [cli, "enroll", "--server", server], { env: { ...env, CACHEFLEET_ENROLL_SECRET: secret } });
     return new AgentProcess(home, goEnv.GOCACHE, env, cli);
   }
 

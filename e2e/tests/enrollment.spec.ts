@@ -49,7 +49,9 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
   const [download, enroll, install] = commands.split("\n");
   expect(download).toContain(`curl -fsSL ${dashboard.url}/downloads/cachefleet-agent.mjs -o ~/.cachefleet/cachefleet-agent.mjs`);
   expect(flagValue(enroll ?? "", "--server")).toBe(dashboard.url);
-  expect(flagValue(enroll ?? "", "--secret")).toBe(secret);
+  // The secret is handed over in the environment, never on the agent's argv.
+  expect(enroll).not.toContain("--secret");
+  expect(enroll?.startsWith(`CACHEFLEET_ENROLL_SECRET=${secret} node `)).toBe(true);
   expect(install).toBe("node ~/.cachefleet/cachefleet-agent.mjs install");
 
   // Download the agent from the URL the page shows, as curl would.
@@ -66,7 +68,7 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
 
   const goRoot = path.join(workDir, "laptop");
   fs.mkdirSync(path.join(goRoot, "go-build"), { recursive: true });
-  agent = await AgentProcess.enroll(flagValue(enroll ?? "", "--server"), flagValue(enroll ?? "", "--secret"), { name: "e2e-laptop", goRoot, cli });
+  agent = await AgentProcess.enroll(flagValue(enroll ?? "", "--server"), secret, { name: "e2e-laptop", goRoot, cli });
   agent.start();
   const running = agent;
   await waitFor("the first report", async () => (running.output().includes("reported:") ? true : null));

@@ -54,6 +54,10 @@ test("sign-in, a viewer without admin controls, and sign-out that ends the sessi
   await users.create(viewer);
   await expect(users.row(viewer.email)).toContainText("never");
   await expect(users.row(admin.email)).toContainText("you");
+  // An admin's own row offers neither a role change nor Remove; other rows do.
+  await expect(users.row(admin.email).getByRole("combobox")).toHaveCount(0);
+  await expect(users.row(admin.email).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
+  await expect(users.row(viewer.email).getByRole("button", { name: /^Remove/ })).toBeVisible();
 
   // Sign out: back to the sign-in page, and the session cookie the browser had is dead.
   const sessionCookies = (await page.context().cookies()).filter((cookie) => cookie.httpOnly);

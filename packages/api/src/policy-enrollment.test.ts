@@ -192,7 +192,18 @@ describe.each(providers)("policy, enrollment and activity routers on %s", (provi
     await expect(admin.enrollment.revokeMachine({ machineId: "no-such-machine" })).rejects.toMatchObject({ code: "NOT_FOUND" });
 
     const log = await admin.activity.list({ kind: "machines" });
-    expect(log.events[0]).toMatchObject({ action: "machine.revoked", actorEmail: "admin@example.com", subject: enrolled.machineId, detail: { hostname: "to-revoke" } });
+    expect(log.events[0]).toMatchObject({ action: "machine.revoked", actorEmail: "admin@example.com", subject: enrolled.machineId, detail: { hostname: "to-revoke" }, machineName: "to-revoke" });
+    // The enrollment itself is in the log too, by the agent, with the machine's name and the secret used.
+    expect(log.events[1]).toMatchObject({ action: "machine.enrolled", actorEmail: null, subject: enrolled.machineId, machineName: "to-revoke", detail: { hostname: "to-revoke" } });
+    expect(log.events[1]?.detail).toHaveProperty("secretName");
+  });
+
+  it("names the machine a command event is about, by the machine's current name", async () => {
+    const admin = createCaller(adminContext);
+    const enrolled = await agentCaller("").enroll({ secret, machine: { ...identity, hostname: "named-in-log" } });
+    await admin.commands.push({ target: { type: "machines", machineIds: [enrolled.machineId] }, spec: { kind: "rescan", options: {} } });
+    const log = await admin.activity.list({ kind: "commands" });
+    expect(log.events[0]).toMatchObject({ action: "command.pushed", machineName: "named-in-log" });
   });
 
   it("pages through the activity log newest first and filters it by kind", async () => {

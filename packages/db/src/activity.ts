@@ -21,6 +21,26 @@ export interface ActivityView {
   action: string;
   subject: string | null;
   detail: Record<string, unknown>;
+  /** The name the fleet shows for the machine the event is about (its subject or detail.machineId), when it still exists. */
+  machineName: string | null;
+}
+
+/** The machine an event is about: commands name it in detail.machineId, machine events in subject. */
+function machineIdOf(row: { action: string; subject: string | null; detail: Record<string, unknown> }): string | null {
+  const fromDetail = row.detail.machineId;
+  if (typeof fromDetail === "string") return fromDetail;
+  return row.action.startsWith("machine.") ? row.subject : null;
+}
+
+async function withMachineNames(db: Db, rows: { id: string; at: Date; actorEmail: string | null; action: string; subject: string | null; detail: string }[]): Promise<ActivityView[]> {
+  const parsed = rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
+  const ids = [...new Set(parsed.map(machineIdOf).filter((id): id is string => id !== null))];
+  const machines = ids.length > 0 ? await db.machine.findMany({ where: { id: { in: ids } }, select: { id: true, hostname: true } }) : [];
+  const names = new Map(machines.map((machine) => [machine.id, machine.hostname]));
+  return parsed.map((row) => {
+    const machineId = machineIdOf(row);
+    return { ...row, machineName: machineId ? (names.get(machineId) ?? null) : null };
+  });
 }
 
 function parseDetail(text: string): Record<string, unknown> {
@@ -34,7 +54,7 @@ export async function listActivity(db: Db, options: { take?: number; subject?: s
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: Math.min(options.take ?? 100, 500),
   });
-  return rows.map((row) => ({ ...row, detail: parseDetail(row.detail) }));
+  return withMachineNames(db, rows);
 }
 
 /**
@@ -51,5 +71,5 @@ export async function listActivityPage(
     db.activityEvent.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (options.page - 1) * options.pageSize, take: options.pageSize }),
     db.activityEvent.count({ where }),
   ]);
-  return { events: rows.map((row) => ({ ...row, detail: parseDetail(row.detail) })), total };
+  return { events: await withMachineNames(db, rows), total };
 }

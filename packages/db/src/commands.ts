@@ -462,7 +462,8 @@ export async function createBatch(db: Db, input: BatchInput): Promise<{ batchId:
     actorEmail: input.actorEmail,
     action: "command.pushed",
     subject: batch.id,
-    detail: { kind: input.spec.kind, options: input.spec.options, target: input.target, machines: input.machineIds.length },
+    // A push to one machine names it, so the log can say which.
+    detail: { kind: input.spec.kind, options: input.spec.options, target: input.target, machines: input.machineIds.length, ...(input.machineIds.length === 1 ? { machineId: input.machineIds[0] } : {}) },
   });
   return { batchId: batch.id, commandIds: queued.map((command) => command.id) };
 }

@@ -49,9 +49,12 @@ export async function revokeEnrollmentSecret(db: Db, secretId: string, actorEmai
   return { revoked: count > 0, name: secret.name };
 }
 
-/** Notes that a secret just enrolled a machine. */
-export async function recordEnrollmentSecretUse(db: Db, secret: string): Promise<void> {
-  await db.enrollmentSecret.updateMany({ where: { secretHash: hashToken(secret) }, data: { lastUsedAt: new Date() } });
+/** Notes that a secret just enrolled a machine, in the secret's row and in the activity log. */
+export async function recordEnrollmentSecretUse(db: Db, secret: string, machine: { id: string; hostname: string }): Promise<void> {
+  const secretHash = hashToken(secret);
+  await db.enrollmentSecret.updateMany({ where: { secretHash }, data: { lastUsedAt: new Date() } });
+  const used = await db.enrollmentSecret.findUnique({ where: { secretHash }, select: { name: true } });
+  await recordActivity(db, { actorEmail: null, action: "machine.enrolled", subject: machine.id, detail: { hostname: machine.hostname, secretName: used?.name ?? null } });
 }
 
 export interface EnrolledMachineView {

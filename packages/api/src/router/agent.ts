@@ -30,7 +30,7 @@ export const agentRouter = router({
     .mutation(async ({ ctx, input }) => {
       try {
         const enrolled = await enrollMachine(ctx.db, input.secret, input.machine);
-        await recordEnrollmentSecretUse(ctx.db, input.secret);
+        await recordEnrollmentSecretUse(ctx.db, input.secret, { id: enrolled.machineId, hostname: input.machine.hostname });
         return enrolled;
       } catch (error) {
         if (error instanceof EnrollmentRefused) throw new TRPCError({ code: "FORBIDDEN", message: error.message });

@@ -65,9 +65,13 @@ function policyChanges(detail: Record<string, unknown>): string {
 /** The event as a sentence; unknown kinds fall back to their action name and details. */
 function describe(event: ActivityEvent): ReactNode {
   const d = event.detail;
+  // The machine's current name, else the name the event recorded, else (a machine since removed) a plain phrase.
   const machineLink = (id: unknown, label?: unknown) => {
     const machineId = text(id);
-    return machineId ? <Link href={`/machines/${machineId}`} className="font-medium underline underline-offset-4">{text(label) ?? "a machine"}</Link> : "a machine";
+    const name = event.machineName ?? text(label);
+    if (!machineId) return name ?? "a machine";
+    if (event.machineName === null) return name ? `${name} (no longer enrolled)` : "a machine no longer enrolled";
+    return <Link href={`/machines/${machineId}`} className="font-medium underline underline-offset-4">{name}</Link>;
   };
   switch (event.action) {
     case "sign-in":
@@ -80,13 +84,20 @@ function describe(event: ActivityEvent): ReactNode {
       return <>revoked the enrollment secret “{text(d.name) ?? event.subject}”</>;
     case "machine.revoked":
       return <>revoked the machine {machineLink(event.subject, d.hostname)}</>;
+    case "machine.enrolled":
+      return (
+        <>
+          {machineLink(event.subject, d.hostname)} enrolled
+          {text(d.secretName) ? <> with the secret “{text(d.secretName)}”</> : null}
+        </>
+      );
     case "policy.changed":
       return <>changed the policy: {policyChanges(d)}</>;
     case "command.pushed":
       if (text(d.target) !== null && event.subject)
         return (
           <>
-            pushed <strong>{text(d.kind)}</strong> to {text(d.machines) ?? "some"} machine(s) ({text(d.target)}) —{" "}
+            pushed <strong>{text(d.kind)}</strong> to {text(d.machineId) ? machineLink(d.machineId) : <>{text(d.machines) ?? "some"} machine(s) ({text(d.target)})</>} —{" "}
             <Link href={`/batches/${event.subject}`} className="font-medium underline underline-offset-4">follow the batch</Link>
           </>
         );

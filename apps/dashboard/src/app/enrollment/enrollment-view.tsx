@@ -33,11 +33,15 @@ import { formatCount } from "~/format";
 
 const agentFile = "~/.cachefleet/cachefleet-agent.mjs";
 
-/** The shell lines that install the agent from this dashboard and enroll it with `secret`. */
+/**
+ * The shell lines that install the agent from this dashboard and enroll it with `secret`. The
+ * secret goes in the environment, not on the agent's command line, where `ps` would show it to
+ * every user of the Mac while it enrolls.
+ */
 function installCommands(origin: string, secret: string): string {
   return [
     `mkdir -p ~/.cachefleet && curl -fsSL ${origin}/downloads/cachefleet-agent.mjs -o ${agentFile}`,
-    `node ${agentFile} enroll --server ${origin} --secret ${secret}`,
+    `CACHEFLEET_ENROLL_SECRET=${secret} node ${agentFile} enroll --server ${origin}`,
     `node ${agentFile} install`,
   ].join("\n");
 }

@@ -246,7 +246,7 @@ export function UsersView({ isAdmin }: { isAdmin: boolean }) {
                   </TableCell>
                   <TableCell>{user.name || <span className="text-muted-foreground">—</span>}</TableCell>
                   <TableCell>
-                    {isAdmin ? (
+                    {isAdmin && !user.isYou ? (
                       <RoleControl
                         user={user}
                         onChange={(role) => void change(() => setRole.mutateAsync({ userId: user.id, role }), `${user.email} is now ${role}.`)}
@@ -263,7 +263,12 @@ export function UsersView({ isAdmin }: { isAdmin: boolean }) {
                   </TableCell>
                   {isAdmin ? (
                     <TableCell className="text-right">
-                      <RemoveControl user={user} onRemove={() => void change(() => remove.mutateAsync({ userId: user.id }), `${user.email} was removed.`)} />
+                      {/* Nobody removes or demotes themselves (the server refuses it too), so the team keeps an admin. */}
+                      {user.isYou ? (
+                        <span className="text-muted-foreground text-xs">Another admin can change your account</span>
+                      ) : (
+                        <RemoveControl user={user} onRemove={() => void change(() => remove.mutateAsync({ userId: user.id }), `${user.email} was removed.`)} />
+                      )}
                     </TableCell>
                   ) : null}
                 </TableRow>
