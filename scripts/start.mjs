@@ -30,8 +30,10 @@ const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 20 || (major === 20 && minor < 19)) fail(`Cachefleet needs Node 20.19 or later; this is ${process.version}.`);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port number, got "${process.env.PORT}".`);
 
-step("Building (Prisma clients, packages, dashboard, agent)…");
-const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"], {
+// The first build takes a minute or two (the dashboard most of it): each package's build output is
+// shown as it runs, so the terminal never sits silent; later starts are cached and print a line each.
+step("Building (Prisma clients, packages, dashboard, agent; the first time takes a minute or two)…");
+const build = spawnSync("pnpm", ["exec", "turbo", "run", "build", "--output-logs=new-only", "--log-order=stream"], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", NEXT_TELEMETRY_DISABLED: "1" },
@@ -149,13 +151,17 @@ if (fs.existsSync(agentConfig)) {
   run("agent", process.execPath, [agentCli, "run"], { env: agentEnv });
 }
 
+// The password and the secret are printed once, on the start that created them; later starts only
+// say where they are kept, so they do not pile up in terminal scrollback and logs.
 console.log(`
 Cachefleet is running: ${dashboardUrl}
 ${
-  credentials
+  created && credentials
     ? `  Sign in as ${credentials.adminEmail} with password ${credentials.adminPassword}
   Enrollment secret for other machines: ${credentials.enrollmentSecret}
-  (both kept in ${credentialsFile}, readable only by you)`
-    : "  Sign in with the admin account created on first start."
+  (both kept in ${credentialsFile}, readable only by you; change the password after signing in)`
+    : credentials
+      ? `  Sign in as ${credentials.adminEmail}; the first start's password is in ${credentialsFile}.`
+      : "  Sign in with the admin account created on first start."
 }
 Press Ctrl+C to stop.`);
