@@ -95,6 +95,10 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       state = advanced.state;
       if (!advanced.next) break;
       const step = advanced.next;
+      // The journal names the step before the dashboard hears of it, so an agent killed once the
+      // dashboard shows it running always reports that step; it is moved on only when the step
+      // succeeded (done), never ahead of the work.
+      progress(step, figures.backupPath);
       await report(step, "running", "");
       let buffered = "";
       let lastSent = Date.now();
@@ -115,8 +119,6 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       }, 500);
       try {
         deadline.signal.throwIfAborted();
-        // The journal names a step only once its work really starts.
-        progress(step, figures.backupPath);
         // Each step stops its own work when the deadline fires (a copy between files, a go
         // command by its signal), so nothing runs on after the plan has ended.
         await runStep(step, log);

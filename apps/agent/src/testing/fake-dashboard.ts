@@ -5,7 +5,7 @@
 // outage.
 import { EventEmitter, on } from "node:events";
 import http from "node:http";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, tracked, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 
 const t = initTRPC.create({ sse: { ping: { enabled: true, intervalMs: 1000 } } });
@@ -47,10 +47,11 @@ export class FakeDashboard {
         async function* (this: FakeDashboard, { signal }: { signal: AbortSignal | undefined }) {
           const sent = new Set<unknown>();
           for (;;) {
-            for (const command of this.commands) {
+            for (const [index, command] of this.commands.entries()) {
               if (sent.has(command)) continue;
               sent.add(command);
-              yield command;
+              // Tracked like the real stream's events, so the agent gets { id, data }.
+              yield tracked(idOf(command) ?? `event-${index}`, command);
             }
             // Wait for the next push (or the end of the stream).
             for await (const _ of on(this.#pushed, "push", { signal })) break;
