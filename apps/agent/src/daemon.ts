@@ -1,5 +1,8 @@
 // `cachefleet-agent run`: report at once and then every interval, receive commands over SSE
-// (with a slow poll as fallback), run them one at a time, and report again after each.
+// (with a slow poll as fallback), check each against the contract, run them one at a time, and
+// report again after each. Everything sent goes through the durable outbox (outbox.ts).
+import path from "node:path";
+import { z } from "zod";
 import { CommandResult, maxLogChunk, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
 import { recordClean, updateState } from "./agent-state.js";
 import type { AgentConfig } from "./config.js";
@@ -10,13 +13,16 @@ import { runPlan, type StepSink } from "./plan-runner.js";
 import { probeKeychain } from "./probes/keychain.js";
 import type { ProbeContext } from "./probes/context.js";
 import { collectReport, errorMessage } from "./report.js";
-import { createServerClient, type ServerClient } from "./server.js";
+import { Outbox, outboxPath } from "./outbox.js";
+import { agentCalls, checkDeliveredCommand, createServerClient } from "./server.js";
 
 export interface DaemonOptions {
   config: AgentConfig;
   probes: ProbeContext;
   /** Where the agent notes the command it is running (see journal.ts). */
   journalFile: string;
+  /** The outbox file; default: outbox.json beside the journal. */
+  outboxFile?: string;
   reportIntervalMs: number;
   pollFallbackMs?: number;
   log?: (message: string) => void;
@@ -30,25 +36,34 @@ function stamp(message: string): string {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const log = options.log ?? ((message: string) => console.log(stamp(message)));
   const client = createServerClient(options.config.server, options.config.token);
-  const queue: DeliveredCommand[] = [];
+  const outbox = new Outbox(options.outboxFile ?? outboxPath(path.dirname(options.journalFile)), agentCalls(client), { log });
+  const queue: Queued[] = [];
   const seen = new Set<string>();
   let working = false;
 
   async function sendReport(): Promise<void> {
     try {
       const report = await collectReport(options.probes);
-      const outcome = await client.agent.report.mutate(report);
+      const outcome = await outbox.sendReport(report);
       const entries = report.scan.status === "ok" ? `${report.scan.summary.entries.count} entries, ${report.scan.summary.verdict}` : report.scan.message;
-      log(`reported: ${entries}; health ${outcome.health}`);
+      if (outcome.status === "delivered") log(`reported: ${entries}; health ${outcome.health}`);
+      else log(`report failed: ${outcome.error}${outcome.status === "kept" ? " (kept, and sent when the dashboard answers)" : ""}`);
     } catch (error) {
       log(`report failed: ${errorMessage(error)}`);
     }
   }
 
-  function accept(command: DeliveredCommand): void {
-    if (seen.has(command.id)) return;
-    seen.add(command.id);
-    queue.push(command);
+  /** Whatever the server sent: checked here, before the agent does anything with it. */
+  function accept(sent: unknown): void {
+    const check = checkDeliveredCommand(sent);
+    const id = check.ok ? check.command.id : check.id;
+    if (id === null) {
+      log(`ignored a command without a usable id from the server: ${check.ok ? "" : check.reason}`);
+      return;
+    }
+    if (seen.has(id)) return;
+    seen.add(id);
+    queue.push(check.ok ? { command: check.command } : { id, refusal: check.reason });
     void drain();
   }
 
@@ -56,9 +71,15 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     if (working) return;
     working = true;
     try {
-      for (let command = queue.shift(); command; command = queue.shift()) {
+      for (let next = queue.shift(); next; next = queue.shift()) {
         if (options.signal.aborted) return;
-        await execute(client, command, options.probes, options.journalFile, log);
+        try {
+          if ("refusal" in next) await refuse(outbox, next.id, next.refusal, options.signal, log);
+          else await execute(outbox, next.command, options.probes, options.journalFile, options.signal, log);
+        } catch (error) {
+          // Nothing a command does may stop the agent; the outbox already holds what it could say.
+          log(`command ${"refusal" in next ? next.id : next.command.id} ended with an unexpected error: ${errorMessage(error)}`);
+        }
         await sendReport();
       }
     } finally {
@@ -68,16 +89,19 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   async function poll(): Promise<void> {
     try {
-      for (const command of await client.agent.pendingCommands.query()) accept(command);
+      const sent = SentList.safeParse(await client.agent.pendingCommands.query());
+      if (!sent.success) log("command poll answered something that is not a list; ignored");
+      else for (const command of sent.data) accept(command);
     } catch (error) {
       log(`command poll failed: ${errorMessage(error)}`);
     }
   }
 
-  await reportInterrupted(client, options.journalFile, log);
+  reportInterrupted(outbox, options.journalFile, log);
+  void outbox.flush();
   await sendReport();
   const subscription = client.agent.commands.subscribe(undefined, {
-    onData: (envelope) => accept(envelope.data),
+    onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
     onStarted: () => log("listening for commands"),
     onError: (error) => log(`command stream error: ${error.message}`),
     onConnectionStateChange: (state) => {
@@ -91,33 +115,49 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   clearInterval(reportTimer);
   clearInterval(pollTimer);
   subscription.unsubscribe();
+  outbox.close();
   log("stopped");
 }
 
+type Queued = { command: DeliveredCommand } | { id: string; refusal: string };
+
+/** What the poll and the stream carry, before each command is checked on its own. */
+const SentList = z.array(z.unknown()).max(1000);
+const Envelope = z.object({ data: z.unknown() });
+
+/** A command outside the contract: claimed only to be reported failed, with the reason; never run. */
+async function refuse(outbox: Outbox, commandId: string, reason: string, signal: AbortSignal, log: (message: string) => void): Promise<void> {
+  log(`refused command ${commandId}: ${reason}`);
+  if (!(await outbox.claim(commandId, signal))) return;
+  outbox.addResult({ commandId, status: "failed", error: reason, failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 0 });
+  await outbox.flush();
+}
+
 async function execute(
-  client: ServerClient,
+  outbox: Outbox,
   command: DeliveredCommand,
   probes: ProbeContext,
   journalFile: string,
+  signal: AbortSignal,
   log: (message: string) => void,
 ): Promise<void> {
-  const { claimed } = await client.agent.claim.mutate({ commandId: command.id });
-  if (!claimed) return;
+  if (!(await outbox.claim(command.id, signal))) return;
   log(`running ${command.spec.kind} (${command.id})`);
   const sink: StepSink = {
     async update(step: StepName, status: StepStatus, text: string) {
-      let cancelRequested = false;
       // Large logs go up in pieces the server accepts.
       for (let offset = 0; offset === 0 || offset < text.length; offset += maxLogChunk) {
-        const ack = await client.agent.progress.mutate({ commandId: command.id, step, status, log: text.slice(offset, offset + maxLogChunk) });
-        cancelRequested ||= ack.cancelRequested;
+        outbox.addProgress({ commandId: command.id, step, status, log: text.slice(offset, offset + maxLogChunk) });
       }
-      return { cancelRequested };
+      // While the dashboard is unreachable the plan goes on (its work is local); the outbox
+      // delivers the log when it answers again.
+      if (!outbox.backingOff) await outbox.flush();
+      return { cancelRequested: outbox.cancelRequested(command.id) };
     },
   };
   const started = new Date();
-  const journal = (step: StepName | null, backupPath: string | null) =>
-    writeJournal(journalFile, { commandId: command.id, kind: command.spec.kind, step, startedAt: started.toISOString(), backupPath });
+  const journal = (step: StepName | null, backupPath: string | null, stepDone = false) =>
+    writeJournal(journalFile, { commandId: command.id, kind: command.spec.kind, step, stepDone, startedAt: started.toISOString(), backupPath });
   journal(null, null);
   let result: CommandResult;
   try {
@@ -133,8 +173,8 @@ async function execute(
         },
         busyReason: () => goBuildInProgress(probes, env.GOCACHE),
         verifyProblem: () => keychainProblem(probes),
-        onProgress: (step, backupPath) => {
-          if (step) journal(step, backupPath);
+        onProgress: (step, backupPath, done) => {
+          if (step) journal(step, backupPath, done);
         },
       },
       command,
@@ -152,9 +192,12 @@ async function execute(
       durationMs: Date.now() - started.getTime(),
     };
   }
-  await client.agent.result.mutate(CommandResult.parse(result));
+  // In the outbox first, then off the journal: a restart in between finds the result queued and
+  // does not report an interruption that did not happen.
+  outbox.addResult(CommandResult.parse(result));
   clearJournal(journalFile);
   log(`${command.spec.kind} ${result.status}${result.error ? `: ${result.error}` : ""}`);
+  await outbox.flush();
 }
 
 /** A Go build of this user running now, as a retriable reason to wait; null when none. */
@@ -179,26 +222,31 @@ async function keychainProblem(probes: ProbeContext): Promise<string | null> {
   return null;
 }
 
-/** A command the agent was running when it last stopped is reported interrupted, with its step. */
-async function reportInterrupted(client: ServerClient, journalFile: string, log: (message: string) => void): Promise<void> {
+/**
+ * A command the agent was running when it last stopped is reported interrupted, with the step it
+ * had really reached, through the outbox (so an unreachable dashboard still hears of it) — unless
+ * the outbox already holds its real result (the agent stopped after queuing it).
+ */
+function reportInterrupted(outbox: Outbox, journalFile: string, log: (message: string) => void): void {
   const entry = readJournal(journalFile);
   if (!entry) return;
-  const error = interruptionMessage(entry);
-  try {
-    const { recorded } = await client.agent.result.mutate({
-      commandId: entry.commandId,
-      status: "interrupted",
-      error,
-      failedStep: entry.step,
-      before: null,
-      after: null,
-      backupPath: entry.step === "backup" ? null : entry.backupPath,
-      prunedBackups: [],
-      durationMs: Date.now() - new Date(entry.startedAt).getTime(),
-    });
-    log(`${entry.kind} ${entry.commandId} was interrupted${recorded ? "" : " (the dashboard had already marked it)"}: ${error}`);
+  if (outbox.holdsResultOf(entry.commandId)) {
     clearJournal(journalFile);
-  } catch (failure) {
-    log(`could not report the interrupted command yet: ${errorMessage(failure)}`);
+    return;
   }
+  const error = interruptionMessage(entry);
+  const verifiedBackup = entry.step !== null && (entry.step !== "backup" || entry.stepDone === true);
+  outbox.addResult({
+    commandId: entry.commandId,
+    status: "interrupted",
+    error,
+    failedStep: entry.step,
+    before: null,
+    after: null,
+    backupPath: verifiedBackup ? entry.backupPath : null,
+    prunedBackups: [],
+    durationMs: Math.max(0, Date.now() - new Date(entry.startedAt).getTime()),
+  });
+  clearJournal(journalFile);
+  log(`${entry.kind} ${entry.commandId} was interrupted: ${error}`);
 }

@@ -1,5 +1,6 @@
 // What the agent is doing right now, on disk, so that an agent killed mid-command can say so when
-// it starts again: the command is reported `interrupted` with its step, and any backup path.
+// it starts again: the command is reported `interrupted` with the step it had really reached
+// (started, or finished with the next not yet begun), and any backup or partial copy's path.
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -9,10 +10,12 @@ const RunningCommand = z.object({
   commandId: z.string().min(1),
   kind: z.string(),
   step: StepName.nullable(),
+  /** The step succeeded and the next had not started. */
+  stepDone: z.boolean().default(false),
   startedAt: z.iso.datetime(),
   backupPath: z.string().nullable(),
 });
-export type RunningCommand = z.infer<typeof RunningCommand>;
+export type RunningCommand = z.input<typeof RunningCommand>;
 
 export function journalPath(agentHome: string): string {
   return path.join(agentHome, "running-command.json");
@@ -32,7 +35,13 @@ export function readJournal(file: string): RunningCommand | null {
   } catch {
     return null;
   }
-  const parsed = RunningCommand.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = RunningCommand.safeParse(json);
   return parsed.success ? parsed.data : null;
 }
 
@@ -42,12 +51,20 @@ export function clearJournal(file: string): void {
 
 /** The message an interrupted command is reported with: where it stopped and what is left. */
 export function interruptionMessage(entry: RunningCommand): string {
-  const where = entry.step ? `during its ${entry.step} step` : "before its first step";
-  const backup = !entry.backupPath
-    ? ""
-    : entry.step === "backup"
-      ? ` The copy at ${entry.backupPath} was not verified and is left in place; the cache itself is untouched.`
-      : ` The backup at ${entry.backupPath} is kept.`;
-  const clean = entry.step === "clean" ? " The cache may be partly cleaned; it rebuilds on the next build." : "";
-  return `The agent stopped ${where} (killed, crashed or the machine restarted).${backup}${clean}`;
+  const why = "(killed, crashed or the machine restarted)";
+  const backup = entry.backupPath;
+  if (!entry.step) return `The agent stopped before its first step ${why}; nothing was changed.`;
+  const where = `The agent stopped ${entry.stepDone ? "after" : "during"} its ${entry.step} step ${why}`;
+  if (entry.step === "backup") {
+    if (entry.stepDone) return `${where}: the verified backup at ${backup} is kept; the cache itself is untouched.`;
+    const partial = backup ? ` The unfinished copy at ${backup} is not a backup; the next backup or prune-backups removes it.` : "";
+    return `${where}.${partial} The cache itself is untouched.`;
+  }
+  const kept = backup ? ` The backup at ${backup} is kept.` : "";
+  if (entry.step === "clean") {
+    return entry.stepDone
+      ? `${where}: the cache was emptied and rebuilds on the next build.${kept}`
+      : `${where}: the cache may be partly cleaned; it rebuilds on the next build.${kept}`;
+  }
+  return `${where}.${kept}`;
 }

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import type { CommandResult, CommandSpec, MigrateOptions, StepName, StepStatus, Tally } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
-import { backupCache } from "./backup.js";
+import { backupCache, listPartialCopies } from "./backup.js";
 import { GoCommandError, tail, type GoRunner } from "./commands.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
@@ -28,8 +28,11 @@ export interface PlanContext {
   busyReason?: () => Promise<string | null>;
   /** Why the verified cache is still not usable (e.g. the Keychain item is missing), or null. */
   verifyProblem?: () => Promise<string | null>;
-  /** Where the command is, for the journal (see journal.ts). */
-  onProgress?: (step: StepName | null, backupPath: string | null) => void;
+  /**
+   * Where the command is, for the journal (see journal.ts): a step whose work starts (`done`
+   * false) or that succeeded (`done` true). Never called once runPlan has returned.
+   */
+  onProgress?: (step: StepName | null, backupPath: string | null, done?: boolean) => void;
   /** How often a running step reports even without new log lines. */
   heartbeatMs?: number;
   /** Runs between the backup copy and its verification; tests damage the copy here. */
@@ -54,6 +57,12 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
   const limitMs = command.timeoutSeconds * 1000;
   const timer = setTimeout(() => deadline.abort(new TimedOut(`Ran past its ${command.timeoutSeconds} s limit.`)), limitMs);
   let state: PlanState = initialPlan(command.spec);
+  // Work that outlives the plan (it should not: every step stops on the deadline) must not move
+  // the journal, or the next start would report an interruption that never happened.
+  let ended = false;
+  const progress = (step: StepName | null, backupPath: string | null, done = false) => {
+    if (!ended) context.onProgress?.(step, backupPath, done);
+  };
   const figures: { before: Tally | null; after: Tally | null; backupPath: string | null; pruned: string[] } = {
     before: null,
     after: null,
@@ -86,7 +95,10 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       state = advanced.state;
       if (!advanced.next) break;
       const step = advanced.next;
-      context.onProgress?.(step, figures.backupPath);
+      // The journal names the step before the dashboard hears of it, so an agent killed once the
+      // dashboard shows it running always reports that step; it is moved on only when the step
+      // succeeded (done), never ahead of the work.
+      progress(step, figures.backupPath);
       await report(step, "running", "");
       let buffered = "";
       let lastSent = Date.now();
@@ -106,9 +118,13 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
         if (buffered || Date.now() - lastSent >= heartbeatMs) void flush("running").catch(() => undefined);
       }, 500);
       try {
-        await Promise.race([runStep(step, log), abortedBy(deadline.signal)]);
+        deadline.signal.throwIfAborted();
+        // Each step stops its own work when the deadline fires (a copy between files, a go
+        // command by its signal), so nothing runs on after the plan has ended.
+        await runStep(step, log);
         clearInterval(streaming);
         state = reduce(state, { type: "step-succeeded", step });
+        progress(step, figures.backupPath, true);
         await flush("succeeded");
       } catch (error) {
         clearInterval(streaming);
@@ -129,7 +145,8 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
     return result();
   } finally {
     clearTimeout(timer);
-    context.onProgress?.(null, figures.backupPath);
+    progress(null, figures.backupPath);
+    ended = true;
   }
 
   async function report(step: StepName, status: StepStatus, text: string): Promise<void> {
@@ -153,13 +170,13 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       case "backup": {
         const backup = await backupCache(context.gocache, {
           at: now(),
+          signal: deadline.signal,
           freeBytes: context.freeBytes,
           log,
-          onDestination: (destination) => context.onProgress?.("backup", destination),
+          onDestination: (partial) => progress("backup", partial),
           afterCopy: context.afterBackupCopy,
         });
         figures.backupPath = backup.path;
-        context.onProgress?.("backup", backup.path);
         return;
       }
       case "clean":
@@ -187,7 +204,14 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
         const days = command.spec.kind === "prune-backups" ? command.spec.options.olderThanDays : 30;
         const old = backupsOlderThan(listBackups(context.gocache), days, now());
         if (old.length === 0) log(`no backups older than ${days} days`);
+        // The agent runs one command at a time, so no partial copy is being written now.
+        for (const partial of listPartialCopies(context.gocache)) {
+          deadline.signal.throwIfAborted();
+          log(`removing ${partial}, a copy a backup left unfinished (never a backup)`);
+          await fs.promises.rm(partial, { recursive: true, force: true });
+        }
         for (const backup of old) {
+          deadline.signal.throwIfAborted();
           log(`removing ${backup.path} (taken ${backup.takenAt.toISOString()})`);
           await fs.promises.rm(backup.path, { recursive: true, force: true });
           figures.pruned.push(backup.path);
@@ -196,13 +220,6 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       }
     }
   }
-}
-
-function abortedBy(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
 }
 
 /** A migration, as the tests and older callers ask for it. */

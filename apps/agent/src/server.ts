@@ -1,8 +1,12 @@
 // The agent's tRPC client: plain HTTP for calls, SSE for the command subscription. Node 20 has no
 // global EventSource, so the `eventsource` package is passed in; its fetch adds the bearer token.
+// Also the checks of what the server sends: answers and delivered commands.
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from "@trpc/client";
 import { EventSource } from "eventsource";
+import { z } from "zod";
 import type { AppRouter } from "@cachefleet/api";
+import { DeliveredCommand, ProgressAck } from "@cachefleet/contract";
+import type { OutboxTransport } from "./outbox.js";
 
 export type ServerClient = TRPCClient<AppRouter>;
 
@@ -28,4 +32,35 @@ export function createServerClient(server: string, token: string | null): Server
       }),
     ],
   });
+}
+
+const ClaimAnswer = z.object({ claimed: z.boolean() });
+const ResultAnswer = z.object({ recorded: z.boolean() });
+const ReportAnswer = z.object({ health: z.string().max(64) });
+
+/**
+ * The calls the outbox makes, with every answer checked against the contract: the agent trusts
+ * what the server says no more than the server trusts the agent (a tRPC client checks nothing).
+ */
+export function agentCalls(client: ServerClient): OutboxTransport {
+  return {
+    claim: async (commandId, signal) => ClaimAnswer.parse(await client.agent.claim.mutate({ commandId }, { signal })),
+    progress: async (progress, signal) => ProgressAck.parse(await client.agent.progress.mutate(progress, { signal })),
+    result: async (result, signal) => ResultAnswer.parse(await client.agent.result.mutate(result, { signal })),
+    report: async (report, signal) => ReportAnswer.parse(await client.agent.report.mutate(report, { signal })),
+  };
+}
+
+/** A delivered command, or why it is refused; `id` is null when not even the id is usable. */
+export type CommandCheck = { ok: true; command: DeliveredCommand } | { ok: false; id: string | null; reason: string };
+
+const CommandId = z.object({ id: DeliveredCommand.shape.id });
+
+/** Checks a command as the server sent it against the contract, before anything acts on it. */
+export function checkDeliveredCommand(sent: unknown): CommandCheck {
+  const parsed = DeliveredCommand.safeParse(sent);
+  if (parsed.success) return { ok: true, command: parsed.data };
+  const id = CommandId.safeParse(sent);
+  const reason = `Refused by the agent: the command is outside the contract it accepts, so nothing was run (${z.prettifyError(parsed.error).replaceAll("\n", " ").slice(0, 2000)}).`;
+  return { ok: false, id: id.success ? id.data.id : null, reason };
 }

@@ -103,7 +103,8 @@ describe.skipIf(!haveRealGo)("Go toolchain probe with real Go", () => {
     });
     const probe = await probeGoToolchain(context, null);
     expect(probe).toMatchObject({ status: "ok", buildInfo: { status: "error", message: expect.stringContaining("was not found") } });
-    if (probe.status === "ok") expect(probe.toolchains.map((t) => t.version).sort()).toEqual(["go1.21.13", "go1.22.12"]);
+    // Whatever other toolchains the machine has (Go 1.24 too, on CI), the two Debian ones are listed.
+    if (probe.status === "ok") expect(probe.toolchains.map((t) => t.version)).toEqual(expect.arrayContaining(["go1.21.13", "go1.22.12"]));
   });
 });
 
