@@ -177,7 +177,7 @@ export function invocationOf(command: Command): Invocation {
       return {
         program: { tool: "security" },
         args: ["-i"],
-        input: `add-generic-password -U -s ${serviceArg(command.service)} -a ${accountArg(command.account)} -w ${keyHexArg(command.keyHex)}\n`,
+        input: `add-generic-password -s ${serviceArg(command.service)} -a ${accountArg(command.account)} -w ${keyHexArg(command.keyHex)}\n`,
         timeoutMs: probeTimeoutMs,
       };
     case "keychain-delete-key":

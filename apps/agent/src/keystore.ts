@@ -193,34 +193,31 @@ function fileStore(agentHome: string): KeyStore {
     }
   }
 
+  // Async like the Keychain store, so a failure is always a rejected promise.
   return {
     location: "file",
     description: file,
-    exists: () => Promise.resolve(fs.existsSync(file)),
-    ensure() {
-      if (fs.existsSync(file)) return Promise.resolve({ created: false });
-      return Promise.resolve({ created: writeKey(file, randomBytes(keyBytes), false) });
-    },
-    createdAt() {
+    exists: async () => fs.existsSync(file),
+    ensure: async () => ({ created: fs.existsSync(file) ? false : writeKey(file, randomBytes(keyBytes), false) }),
+    async createdAt() {
       try {
-        return Promise.resolve(fs.statSync(file).mtime);
+        return fs.statSync(file).mtime;
       } catch {
-        return Promise.resolve(null);
+        return null;
       }
     },
     helperArgs: () => ["-key-file", file],
-    readKey: () => Promise.resolve(read(file)),
-    readPendingKey: () => Promise.resolve(read(pending)),
-    createPendingKey() {
+    readKey: async () => read(file),
+    readPendingKey: async () => read(pending),
+    async createPendingKey() {
       const key = randomBytes(keyBytes);
       writeKey(pending, key, true);
-      return Promise.resolve(key);
+      return key;
     },
-    promotePendingKey() {
-      if (!fs.existsSync(pending)) return Promise.reject(new KeyStoreError("No rotation is under way: there is no new key to switch to."));
+    async promotePendingKey() {
+      if (!fs.existsSync(pending)) throw new KeyStoreError("No rotation is under way: there is no new key to switch to.");
       // One rename: the old key is replaced in a single step, never lost halfway.
       fs.renameSync(pending, file);
-      return Promise.resolve();
     },
   };
 }
