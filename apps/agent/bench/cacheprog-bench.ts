@@ -54,10 +54,8 @@ try {
     GOPROXY: "off",
     GOTOOLCHAIN: "local",
     GOTELEMETRY: "off",
-    TMPDIR: path.join(root, "tmp"),
     ...(helper ? { CACHEFLEET_CACHEPROG_LATENCY_LOG: latencyLog } : {}),
   });
-  fs.mkdirSync(path.join(root, "tmp"), { recursive: true });
 
   /** One `go build` of the command; returns its wall time in ms. */
   const buildOnce = (gocache: string, helper: boolean): number => {

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,9 @@ const (
 	trimInterval  = 24 * time.Hour
 	trimLimit     = 5 * 24 * time.Hour
 )
+
+// tmpfsMagic is Linux's TMPFS_MAGIC (statfs f_type).
+const tmpfsMagic = 0x01021994
 
 const statsFile = "cachefleet-stats.json"
 const statsLock = "cachefleet-stats.lock"
@@ -104,7 +108,7 @@ type helper struct {
 	outMu sync.Mutex
 	out   *bufio.Writer
 
-	written sync.Map // output ID hex → scratch path already written
+	written sync.Map // output ID hex → *scratchEntry
 
 	gets, hits, misses, puts, served, stored, busyNanos atomic.Int64
 
@@ -256,7 +260,9 @@ func (h *helper) open(kind byte, id []byte, blob []byte) ([]byte, error) {
 		return nil, errForeign
 	}
 	nonce := blob[headerLen : headerLen+nonceLen]
-	return h.aead.Open(nil, nonce, blob[headerLen+nonceLen:], associatedData(blob, id))
+	ciphertext := blob[headerLen+nonceLen:]
+	// Opened in place: outputs run to megabytes, and the blob is not needed afterwards.
+	return h.aead.Open(ciphertext[:0], nonce, ciphertext, associatedData(blob, id))
 }
 
 // Files --------------------------------------------------------------------------------------
@@ -299,18 +305,31 @@ func (h *helper) store(file string, data []byte) error {
 	return writeAtomic(filepath.Dir(file), filepath.Join(h.gocache, tempFolder), file, data, 0o644)
 }
 
-// scratchFile writes plaintext output for the go command to open, once per output ID.
+// scratchFile writes plaintext output for the go command to open, once per output ID. The folder
+// is this process's alone, so a plain exclusive create is enough; requests for the same output
+// wait for the one writing it.
 func (h *helper) scratchFile(outputID []byte, plain []byte) (string, error) {
 	name := hex.EncodeToString(outputID)
-	if done, ok := h.written.Load(name); ok {
-		return done.(string), nil
-	}
-	file := filepath.Join(h.scratch, name)
-	if err := writeAtomic(h.scratch, h.scratch, file, plain, 0o600); err != nil {
-		return "", err
-	}
-	h.written.Store(name, file)
-	return file, nil
+	once, _ := h.written.LoadOrStore(name, &scratchEntry{})
+	entry := once.(*scratchEntry)
+	entry.once.Do(func() {
+		file := filepath.Join(h.scratch, name)
+		f, err := os.OpenFile(file, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			_, err = f.Write(plain)
+			if closeErr := f.Close(); err == nil {
+				err = closeErr
+			}
+		}
+		entry.path, entry.err = file, err
+	})
+	return entry.path, entry.err
+}
+
+type scratchEntry struct {
+	once sync.Once
+	path string
+	err  error
 }
 
 // touch refreshes a used entry's mtime at most once an hour, as Go's disk cache does, so the trim
@@ -439,11 +458,18 @@ func (h *helper) get(req *request) *response {
 // readSealed reads and opens one entry. A damaged, truncated or misplaced entry is removed; an
 // intact entry sealed under another key is left for the rotation that wrote it.
 func (h *helper) readSealed(file string, kind byte, id []byte) ([]byte, os.FileInfo, bool) {
-	blob, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, false
 	}
-	info, err := os.Stat(file)
+	info, err := f.Stat()
+	if err != nil || info.Size() > 1<<40 {
+		f.Close()
+		return nil, nil, false
+	}
+	blob := make([]byte, info.Size())
+	_, err = io.ReadFull(f, blob)
+	f.Close()
 	if err != nil {
 		return nil, nil, false
 	}
@@ -637,7 +663,7 @@ func removeStaleTemp(dir string) {
 // run-<name>.lock, which the kernel releases when the process dies however it dies; the lock file
 // gets that name only once locked, so a lock that can be taken belongs to a dead helper.
 func makeScratch() (string, func(), error) {
-	root := filepath.Join(os.TempDir(), fmt.Sprintf("cachefleet-cacheprog-%d", os.Getuid()))
+	root := filepath.Join(scratchBase(), fmt.Sprintf("cachefleet-cacheprog-%d", os.Getuid()))
 	if err := os.Mkdir(root, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return "", nil, err
 	}
@@ -677,6 +703,27 @@ func makeScratch() (string, func(), error) {
 		lock.Close()
 	}
 	return dir, release, nil
+}
+
+// scratchBase is the user's temporary folder: $TMPDIR when set (macOS always sets it, to a
+// per-user folder). Elsewhere a memory-backed folder comes first when TMPDIR is unset, the user's
+// runtime folder or /dev/shm: decrypted outputs then never reach a disk, and writing them costs a
+// fraction (measured on Linux CI: 30 MB of outputs written in ~70 ms to tmpfs, ~300-440 ms to a
+// disk-backed /tmp).
+func scratchBase() string {
+	if os.Getenv("TMPDIR") != "" || runtime.GOOS == "darwin" {
+		return os.TempDir()
+	}
+	for _, dir := range []string{os.Getenv("XDG_RUNTIME_DIR"), "/dev/shm"} {
+		if dir == "" {
+			continue
+		}
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(dir, &fs); err == nil && fs.Type == tmpfsMagic && syscall.Access(dir, 0o2|0o1) == nil {
+			return dir
+		}
+	}
+	return os.TempDir()
 }
 
 func removeDeadScratch(root string) {
