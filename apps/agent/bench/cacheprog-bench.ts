@@ -34,6 +34,21 @@ function percentile(values: number[], p: number): number {
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
+/**
+ * CPU time (user + system) of this process's waited-for children, from /proc/self/stat (cutime,
+ * cstime in clock ticks of 10 ms); 0 where there is no /proc. It counts what a build costs, not how
+ * long it waited for CPUs the machine's other work held.
+ */
+function childrenCpuMs(): number {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 try {
   const moduleDir = path.join(root, "module");
   const expected = writeGoModule(moduleDir, { packages: 50, std: ["strings", "strconv", "sort", "encoding/json", "net/url"] });
@@ -57,12 +72,15 @@ try {
     ...(helper ? { CACHEFLEET_CACHEPROG_LATENCY_LOG: latencyLog } : {}),
   });
 
-  /** One `go build` of the command; returns its wall time in ms. */
+  /** One `go build` of the command; returns its wall time in ms and records its CPU time. */
+  const cpu = { disk: 0, helper: 0 };
   const buildOnce = (gocache: string, helper: boolean): number => {
     const app = path.join(root, "app");
+    const cpuBefore = childrenCpuMs();
     const started = performance.now();
     const result = spawnSync(go, ["build", "-o", app, "./cmd/app"], { cwd: moduleDir, env: envFor(gocache, helper), encoding: "utf8" });
     const elapsed = performance.now() - started;
+    cpu[helper ? "helper" : "disk"] += childrenCpuMs() - cpuBefore;
     if (result.status !== 0) throw new Error(`go build failed (${helper ? "helper" : "disk"}): ${result.stderr}`);
     const line = spawnSync(app, [], { encoding: "utf8" }).stderr.trim();
     if (line !== expected) throw new Error(`the built command printed ${JSON.stringify(line)}, not ${JSON.stringify(expected)}`);
@@ -106,6 +124,8 @@ try {
   const before = readCacheProgStats(warmHelper);
   fs.rmSync(latencyLog, { force: true });
   const warm = { disk: [] as number[], helper: [] as number[] };
+  cpu.disk = 0;
+  cpu.helper = 0;
   for (let run = 0; run < warmRuns; run++) {
     warm.disk.push(buildOnce(warmDisk, false));
     warm.helper.push(buildOnce(warmHelper, true));
@@ -118,10 +138,14 @@ try {
   console.log(`warm (every action a hit: ${warmHits} of ${warmGets} gets hit over ${warmRuns} builds, ${warmPuts} puts):`);
   console.log(`  disk cache   median ${ms(median(warm.disk))}  [${warm.disk.map((v) => v.toFixed(0)).join(" ")}]`);
   console.log(`  helper       median ${ms(median(warm.helper))}  [${warm.helper.map((v) => v.toFixed(0)).join(" ")}]`);
+  const warmCpu = { ...cpu };
+  if (warmCpu.disk > 0) console.log(`  CPU time (go, helper, compiler, linker; less sensitive to other load): disk ${ms(warmCpu.disk / warmRuns)}, helper ${ms(warmCpu.helper / warmRuns)} per build: ${(warmCpu.helper / warmCpu.disk).toFixed(2)}x`);
 
   // Cold: a fresh GOCACHE each run, so every action (the standard packages' too) is a miss.
   fs.rmSync(latencyLog, { force: true });
   const cold = { disk: [] as number[], helper: [] as number[] };
+  cpu.disk = 0;
+  cpu.helper = 0;
   for (let run = 0; run < coldRuns; run++) {
     cold.disk.push(buildOnce(path.join(root, `cold-disk-${run}`), false));
     cold.helper.push(buildOnce(path.join(root, `cold-helper-${run}`), true));
@@ -130,6 +154,7 @@ try {
   console.log(`cold (a fresh GOCACHE each run):`);
   console.log(`  disk cache   median ${ms(median(cold.disk))}  [${cold.disk.map((v) => v.toFixed(0)).join(" ")}]`);
   console.log(`  helper       median ${ms(median(cold.helper))}  [${cold.helper.map((v) => v.toFixed(0)).join(" ")}]`);
+  if (cpu.disk > 0) console.log(`  CPU time: disk ${ms(cpu.disk / coldRuns)}, helper ${ms(cpu.helper / coldRuns)} per build: ${(cpu.helper / cpu.disk).toFixed(2)}x`);
 
   const latency = (values: number[]) => `p50 ${percentile(values, 50)} µs, p99 ${percentile(values, 99)} µs over ${values.length} requests`;
   console.log(`helper request latency (receipt to answer): warm gets ${latency(warmLatencies)}; cold gets and puts ${latency(coldLatencies)}`);
