@@ -190,5 +190,7 @@ export function compilePackage(): string {
   }
   // "type": "module" so Node loads the .js files as ES modules, as it does dist/.
   writeFileSync(path.join(out, "package.json"), '{ "type": "module" }\n');
+  // The package's own dependencies (@cachefleet/contract's built dist/), as dist/ finds them.
+  symlinkSync(path.join(path.dirname(src), "node_modules"), path.join(out, "node_modules"), "dir");
   return pathToFileURL(path.join(out, "index.js")).href;
 }
