@@ -7,7 +7,6 @@ import { readGoEnv } from "./commands.js";
 import { describeBuilds, goBuildsOf, linuxProcesses, parsePsOutput, type ProcessInfo } from "./go-builds.js";
 import { clearJournal, interruptionMessage, readJournal, writeJournal } from "./journal.js";
 import { runPlan, type StepSink } from "./plan-runner.js";
-import { probeKeychain } from "./probes/keychain.js";
 import type { ProbeContext } from "./probes/context.js";
 import { collectReport, errorMessage } from "./report.js";
 import { createServerClient, type ServerClient } from "./server.js";
@@ -132,7 +131,7 @@ async function execute(
           updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
         },
         busyReason: () => goBuildInProgress(probes, env.GOCACHE),
-        verifyProblem: () => keychainProblem(probes),
+        cacheHelper: probes.cacheHelper,
         onProgress: (step, backupPath) => {
           if (step) journal(step, backupPath);
         },
@@ -168,15 +167,6 @@ async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise
   }
   const builds = goBuildsOf(processes, probes.uid, process.pid, gocache);
   return builds.length > 0 ? describeBuilds(builds) : null;
-}
-
-/** On macOS the rebuilt cache can only be encrypted when the Keychain item exists. */
-async function keychainProblem(probes: ProbeContext): Promise<string | null> {
-  const keychain = await probeKeychain(probes);
-  if (keychain.status === "ok" && !keychain.itemPresent) {
-    return `The Keychain has no "${keychain.service}" item, so the rebuilt cache cannot be encrypted; create it, then run verify again.`;
-  }
-  return null;
 }
 
 /** A command the agent was running when it last stopped is reported interrupted, with its step. */

@@ -8,9 +8,9 @@ export const MigrateOptions = z.object({
   backup: z.boolean().default(true),
   /**
    * Replace a GOCACHEPROG that is not Cachefleet's (a team's remote cache). Off unless an admin
-   * ticks it: by default such a machine is reported and its setting left alone.
+   * ticks it: by default (absent) such a machine is reported and its setting left alone.
    */
-  replaceOtherCacheProg: z.boolean().default(false),
+  replaceOtherCacheProg: z.boolean().optional(),
 });
 export type MigrateOptions = z.infer<typeof MigrateOptions>;
 
@@ -35,7 +35,7 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("clean"), options: CleanOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("reinit"), options: noOptions }),
   z.object({ kind: z.literal("verify"), options: noOptions }),
-  z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true, replaceOtherCacheProg: false }) }),
+  z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("prune-backups"), options: PruneBackupsOptions.strict().default({ olderThanDays: 30 }) }),
   /** Switches the machine back to Go's own disk cache: unsets GOCACHEPROG, then cleans after a backup. */
   z.object({ kind: z.literal("disable"), options: CleanOptions.strict().default({ backup: true }) }),

@@ -3,8 +3,8 @@ import { CommandSpec, DeliveredCommand, EnrollInput, GoEnv, StepProgress, planSt
 
 describe("command specs", () => {
   it("accept the allowlisted kinds with bounded options", () => {
-    expect(CommandSpec.parse({ kind: "migrate", options: {} })).toEqual({ kind: "migrate", options: { backup: true, replaceOtherCacheProg: false } });
-    expect(CommandSpec.parse({ kind: "migrate", options: { backup: false } })).toEqual({ kind: "migrate", options: { backup: false, replaceOtherCacheProg: false } });
+    expect(CommandSpec.parse({ kind: "migrate", options: {} })).toEqual({ kind: "migrate", options: { backup: true } });
+    expect(CommandSpec.parse({ kind: "migrate", options: { backup: false } })).toEqual({ kind: "migrate", options: { backup: false } });
     expect(CommandSpec.parse({ kind: "migrate", options: { replaceOtherCacheProg: true } })).toEqual({ kind: "migrate", options: { backup: true, replaceOtherCacheProg: true } });
     expect(CommandSpec.parse({ kind: "disable" })).toEqual({ kind: "disable", options: { backup: true } });
     expect(CommandSpec.parse({ kind: "rotate-key", options: {} })).toEqual({ kind: "rotate-key", options: {} });
