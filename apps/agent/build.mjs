@@ -14,6 +14,8 @@ await build({
   sourcemap: true,
   legalComments: "none",
   define: { AGENT_VERSION: JSON.stringify(version) },
+  // The cache helper's Go source travels inside the bundle as text; the agent compiles it on the Mac.
+  loader: { ".go": "text" },
   banner: {
     // Bundled CommonJS dependencies still call require(); give them one.
     js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',

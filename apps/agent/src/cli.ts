@@ -18,6 +18,8 @@ import { BuildInfoMemo } from "./probes/build-info.js";
 import { defaultToolchainLocations, type ProbeContext } from "./probes/context.js";
 import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { agentVersion, scanThreads, collectReport, errorMessage } from "./report.js";
+import { prepareCacheProg, readCacheProgStats, rotateCacheKey } from "./cacheprog/index.js";
+import { createKeyStore, currentAccount } from "./keystore.js";
 import { createServerClient } from "./server.js";
 import { policyForStatus } from "./team-policy.js";
 import { installService, uninstallService, type ServiceContext } from "./service.js";
@@ -34,6 +36,9 @@ Usage:
   cachefleet-agent install                         run the agent at login (LaunchAgent on macOS,
                                                    systemd user unit on Linux)
   cachefleet-agent uninstall                       stop running it at login and remove that file
+  cachefleet-agent cacheprog [--stats]             compile the encrypted cache helper if needed and
+                                                   print its GOCACHEPROG value (or its hit counts)
+  cachefleet-agent rotate-key                      seal the encrypted cache again under a new key
 
 Environment:
   CACHEFLEET_AGENT_HOME   where the agent keeps its config (default: the platform's config folder)
@@ -154,6 +159,27 @@ async function main(argv: string[]): Promise<number> {
       const outcome = command === "install" ? await installService(context) : await uninstallService(context);
       for (const line of outcome.lines) console.log(line);
       return outcome.ok ? 0 : 1;
+    }
+
+    case "cacheprog":
+    case "rotate-key": {
+      const { values } = parseArgs({ args: rest, options: command === "cacheprog" ? { stats: { type: "boolean" } } : {} });
+      const gocache = (await readGoEnv(runner)).GOCACHE;
+      if (values.stats) {
+        process.stdout.write(`${JSON.stringify(readCacheProgStats(gocache), null, 2)}\n`);
+        return 0;
+      }
+      const keyStore = createKeyStore({ platform: probes.platform, agentHome: agentHome(env), account: currentAccount(), commands: probes.commands, toolPath: defaultToolPath(env.PATH) });
+      if (command === "rotate-key") {
+        const { resealed, dropped } = await rotateCacheKey({ gocache, keyStore, log: (line) => console.log(line) });
+        console.log(`Rotated the cache key: ${resealed} entries re-sealed, ${dropped} dropped.`);
+        return 0;
+      }
+      const go = resolveGoBinary(runner.binary, probes.pathDirs);
+      if (!go) throw new Error(`No go binary found to compile the cache helper (${runner.binary}).`);
+      const { commandLine } = await prepareCacheProg({ go, commands: probes.commands, agentHome: agentHome(env), keyStore, log: (line) => console.error(line) });
+      console.log(commandLine);
+      return 0;
     }
 
     case undefined:

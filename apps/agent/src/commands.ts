@@ -32,6 +32,10 @@ export type GoVariableCommand =
   /** `go build -x ./...` in a module the agent wrote: -x lists every action that did not hit the cache. */
   | { action: "probe-build"; module: string };
 
+/** The two Keychain items the key store keeps: the key, and a new key while a rotation runs. */
+export const keyStoreServices = [keychainService, `${keychainService}.rotating`] as const;
+export type KeyStoreService = (typeof keyStoreServices)[number];
+
 /** System tools the agent may run, found by name on its tool search path. */
 export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps";
 
@@ -55,21 +59,38 @@ export type Command =
   | { kind: "systemctl-daemon-reload" }
   | { kind: "systemctl-enable" }
   | { kind: "systemctl-restart" }
-  | { kind: "systemctl-disable" };
+  | { kind: "systemctl-disable" }
+  /**
+   * Compiles the cache helper's Go source (written by the agent into its own folder) with the
+   * machine's toolchain: GOENV=off and a private GOCACHE, so a configured GOCACHEPROG never takes
+   * part in building the helper itself.
+   */
+  | { kind: "go-build-cacheprog"; go: string; source: string; output: string; buildCache: string; version: string }
+  /** The compiled helper's -version: proves it runs. */
+  | { kind: "cacheprog-version"; helper: string }
+  /** The key item's attributes (account, dates): never the secret. */
+  | { kind: "keychain-item-attributes"; service: KeyStoreService; account: string }
+  /** The key store reading the key: the secret is on this process's stdout, never on an argv. */
+  | { kind: "keychain-read-key"; service: KeyStoreService; account: string }
+  /** Stores a key: `security -i` reads the command, secret included, from stdin. */
+  | { kind: "keychain-write-key"; service: KeyStoreService; account: string; keyHex: string }
+  | { kind: "keychain-delete-key"; service: KeyStoreService; account: string };
 
 export type CommandKind = Command["kind"];
 
 interface Invocation {
-  /** A go binary, or a system tool resolved on the search path. */
-  program: { go: string } | { tool: SystemTool };
+  /** A go binary, a program the agent built itself, or a system tool resolved on the search path. */
+  program: { go: string } | { built: string } | { tool: SystemTool };
   args: string[];
   timeoutMs: number;
   /** Output the agent must not even hold in memory. */
   discardStdout?: true;
-  /** A folder the agent created, to run in. */
-  cwd?: string;
-  /** Settings that keep a probe build independent of the developer's workspace and flags. */
+  /** Written to the process's stdin (secrets travel here, never on argv). */
+  input?: string;
+  /** Extra environment for this kind only. */
   env?: Record<string, string>;
+  /** Working folder; the agent's own otherwise. */
+  cwd?: string;
 }
 
 const probeTimeoutMs = 15_000;
@@ -85,6 +106,23 @@ function foundPath(file: string): string {
 function cacheProgValue(value: string): string {
   if (value.length === 0 || value.length > 4096 || /[\0\r\n]/.test(value)) throw new Error("Refusing a GOCACHEPROG value that is empty, too long or spans lines.");
   return value;
+}
+
+/** A macOS short user name: the Keychain item's account. Also safe on a `security -i` line. */
+function accountArg(account: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/.test(account)) throw new Error(`Not a user name: ${JSON.stringify(account)}`);
+  return account;
+}
+
+function serviceArg(service: string): KeyStoreService {
+  const known = keyStoreServices.find((candidate) => candidate === service);
+  if (!known) throw new Error(`Not a key store item: ${JSON.stringify(service)}`);
+  return known;
+}
+
+function keyHexArg(keyHex: string): string {
+  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new Error("A cache key is 64 lowercase hex digits.");
+  return keyHex;
 }
 
 function uidArg(uid: number): string {
@@ -139,13 +177,49 @@ export function invocationOf(command: Command): Invocation {
       return { program: { tool: "systemctl" }, args: ["--user", "restart", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
     case "systemctl-disable":
       return { program: { tool: "systemctl" }, args: ["--user", "disable", "--now", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
+    case "go-build-cacheprog": {
+      if (!/^[\w.+-]{1,64}$/.test(command.version)) throw new Error(`Not a helper version: ${JSON.stringify(command.version)}`);
+      const output = foundPath(command.output);
+      return {
+        program: { go: command.go },
+        args: ["build", "-trimpath", "-ldflags", `-s -w -X main.helperVersion=${command.version}`, "-o", output, foundPath(command.source)],
+        timeoutMs: goBuildTimeoutMs,
+        cwd: path.dirname(output),
+        env: {
+          GOENV: "off",
+          GOCACHE: foundPath(command.buildCache),
+          GOCACHEPROG: "",
+          GOFLAGS: "",
+          GOOS: "",
+          GOARCH: "",
+          GOTOOLCHAIN: "local",
+          GOPROXY: "off",
+          CGO_ENABLED: "0",
+        },
+      };
+    }
+    case "cacheprog-version":
+      return { program: { built: foundPath(command.helper) }, args: ["-version"], timeoutMs: probeTimeoutMs };
+    case "keychain-item-attributes":
+      return { program: { tool: "security" }, args: ["find-generic-password", "-s", serviceArg(command.service), "-a", accountArg(command.account)], timeoutMs: probeTimeoutMs };
+    case "keychain-read-key":
+      return { program: { tool: "security" }, args: ["find-generic-password", "-s", serviceArg(command.service), "-a", accountArg(command.account), "-w"], timeoutMs: probeTimeoutMs };
+    case "keychain-write-key":
+      return {
+        program: { tool: "security" },
+        args: ["-i"],
+        input: `add-generic-password -s ${serviceArg(command.service)} -a ${accountArg(command.account)} -w ${keyHexArg(command.keyHex)}\n`,
+        timeoutMs: probeTimeoutMs,
+      };
+    case "keychain-delete-key":
+      return { program: { tool: "security" }, args: ["delete-generic-password", "-s", serviceArg(command.service), "-a", accountArg(command.account)], timeoutMs: probeTimeoutMs, discardStdout: true };
   }
 }
 
 /** The command as a user would type it, for messages ("run this yourself"). */
 export function displayCommand(command: Command): string {
   const invocation = invocationOf(command);
-  const program = "go" in invocation.program ? invocation.program.go : invocation.program.tool;
+  const program = "go" in invocation.program ? invocation.program.go : "built" in invocation.program ? invocation.program.built : invocation.program.tool;
   return [program, ...invocation.args].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replaceAll("'", "'\\''")}'`)).join(" ");
 }
 
@@ -194,6 +268,8 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       let program: string;
       if ("go" in invocation.program) {
         program = invocation.program.go;
+      } else if ("built" in invocation.program) {
+        program = invocation.program.built;
       } else {
         const resolved = resolveTool(invocation.program.tool, options.toolPath);
         if (!resolved) throw new CommandNotRun(`${invocation.program.tool} was not found (looked in ${options.toolPath.join(", ")}).`);
@@ -202,13 +278,13 @@ export function createCommandRunner(options: CommandRunnerOptions): CommandRunne
       const child = execa(program, invocation.args, {
         reject: false,
         shell: false,
-        stdin: "ignore",
+        ...(invocation.input === undefined ? { stdin: "ignore" as const } : { input: invocation.input }),
+        ...(invocation.cwd === undefined ? {} : { cwd: invocation.cwd }),
         stdout: invocation.discardStdout ? "ignore" : "pipe",
         timeout: options.timeoutMs ?? invocation.timeoutMs,
         lines: false,
         maxBuffer: 64 * 1024 * 1024,
-        env: invocation.env ? { ...options.env, ...invocation.env } : options.env,
-        ...(invocation.cwd ? { cwd: invocation.cwd } : {}),
+        env: { ...options.env, ...invocation.env },
         ...(signal ? { cancelSignal: signal } : {}),
       });
       if (onLine) {

@@ -17,6 +17,8 @@ export const entryFormats = [
   "sealed",
   "empty",
   "other",
+  // Sealed by Cachefleet's cache helper: recognised by its header, not guessed from its bytes.
+  "cachefleet",
 ] as const;
 export const EntryFormat = z.enum(entryFormats);
 export type EntryFormat = z.infer<typeof EntryFormat>;

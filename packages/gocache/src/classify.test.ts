@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { cacheVerdict, classifyEntry, isActionLine, looksSealed } from "./classify.js";
+import { cacheVerdict, classifyEntry, isActionLine, isCachefleetSealed, looksSealed } from "./classify.js";
 
 const HEX_A = "b15a0a2384f52ea3dc202a027a7d4970c4b3881dcb069c58a912ddc1d5a1485b";
 const HEX_B = "cd450c3b244e6aa1488e61b1cb5f352cd3ae6ea5cd38ebfbcb111ef0d2bfd3d6";
@@ -220,5 +220,40 @@ describe("cacheVerdict", () => {
     [0, 0, 5, "empty"],
   ] as const)("plaintext=%i encrypted=%i unknown=%i → %s", (p, e, u, verdict) => {
     expect(cacheVerdict({ plaintext: t(p), encrypted: t(e), unknown: t(u) })).toBe(verdict);
+  });
+});
+
+describe("classifyEntry: entries sealed by Cachefleet's cache helper", () => {
+  // The helper's layout: "CFLTSEAL", version 1, kind, 4-byte key id, 12-byte nonce, ciphertext + 16-byte tag.
+  function sealed(kind: "a" | "d", plaintextBytes: number, version = 1): Uint8Array {
+    return new Uint8Array(Buffer.concat([Buffer.from("CFLTSEAL"), Buffer.from([version, kind.charCodeAt(0)]), randomBytes(4 + 12 + plaintextBytes + 16)]));
+  }
+
+  it("recognises a sealed action entry and a sealed output exactly, as encrypted cachefleet", () => {
+    expect(classifyEntry(`${"ab".repeat(32)}-a`, sealed("a", 48))).toEqual({ class: "encrypted", format: "cachefleet" });
+    expect(classifyEntry(`${"cd".repeat(32)}-d`, sealed("d", 0))).toEqual({ class: "encrypted", format: "cachefleet" });
+  });
+
+  it("recognises a large sealed output from its prefix alone", () => {
+    const prefix = sealed("d", 1 << 20).subarray(0, 4096);
+    expect(classifyEntry(`${"cd".repeat(32)}-d`, prefix, true)).toEqual({ class: "encrypted", format: "cachefleet" });
+  });
+
+  it("does not take a header for another kind, another version or a cut-off blob as the helper's", () => {
+    const name = `${"ab".repeat(32)}-a`;
+    expect(isCachefleetSealed(name, sealed("d", 48))).toBe(false);
+    expect(isCachefleetSealed(name, sealed("a", 48, 2))).toBe(false);
+    expect(isCachefleetSealed(name, sealed("a", 0).subarray(0, 20))).toBe(false);
+    expect(isCachefleetSealed("README.txt", sealed("a", 48))).toBe(false);
+  });
+
+  it("keeps the statistical rule for other opaque bytes", () => {
+    expect(classifyEntry(`${"ef".repeat(32)}-d`, new Uint8Array(randomBytes(2048)))).toEqual({ class: "encrypted", format: "sealed" });
+  });
+
+  it("still reads Go's own plaintext entries as plaintext", () => {
+    const action = Buffer.from(`v1 ${"a".repeat(64)} ${"b".repeat(64)} ${"1".padStart(20)} ${"2".padStart(20)}\n`);
+    expect(classifyEntry(`${"ab".repeat(32)}-a`, new Uint8Array(action))).toEqual({ class: "plaintext", format: "action" });
+    expect(classifyEntry(`${"ab".repeat(32)}-d`, new Uint8Array(Buffer.from("!<arch>\n__.PKGDEF")))).toEqual({ class: "plaintext", format: "archive" });
   });
 });

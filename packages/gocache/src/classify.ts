@@ -1,6 +1,6 @@
 // Pure classification rules for GOCACHE entries. No I/O: callers hand in a name and the first
 // bytes of a file (at most DEFAULT_SAMPLE_BYTES), and get back a class and a format.
-import type { CacheVerdict, EntryClass, EntryFormat, ScanSummary } from "@cachefleet/contract";
+import { sealedEntryMagic, sealedEntryVersion, type CacheVerdict, type EntryClass, type EntryFormat, type ScanSummary } from "@cachefleet/contract";
 
 /** How many leading bytes of each entry the classifier looks at. */
 export const DEFAULT_SAMPLE_BYTES = 4096;
@@ -69,6 +69,23 @@ function startsWith(sample: Uint8Array, prefix: readonly number[]): boolean {
   if (sample.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (sample[i] !== prefix[i]) return false;
   return true;
+}
+
+const SEALED_MAGIC = ascii(sealedEntryMagic);
+/** Magic, version, kind, key id, nonce and tag: the smallest entry the helper writes. */
+const CACHEFLEET_OVERHEAD = SEALED_MAGIC.length + 1 + 1 + 4 + 12 + 16;
+
+/**
+ * Whether the bytes start an entry sealed by Cachefleet's cache helper: its magic, a version it
+ * writes, the kind its file name says ('a' for `-a`, 'd' for `-d`), and room for nonce and tag
+ * (checked against the file's size, since the sample may be a prefix).
+ */
+export function isCachefleetSealed(name: string, sample: Uint8Array, fileSize: number = sample.length): boolean {
+  if (!startsWith(sample, SEALED_MAGIC) || sample.length < SEALED_MAGIC.length + 2) return false;
+  if (sample[SEALED_MAGIC.length] !== sealedEntryVersion) return false;
+  const kind = sample[SEALED_MAGIC.length + 1];
+  const expected = name.endsWith("-a") ? 0x61 : name.endsWith("-d") ? 0x64 : -1;
+  return kind === expected && fileSize >= CACHEFLEET_OVERHEAD;
 }
 
 /** The format named by the entry's leading magic bytes, or null. */
@@ -206,6 +223,10 @@ export function classifyEntry(
   truncated: boolean = sample.length >= DEFAULT_SAMPLE_BYTES,
 ): Classification {
   if (sample.length === 0) return { class: "unknown", format: "empty" };
+  // A truncated sample is a prefix of a longer file, which then has room for nonce and tag.
+  if (isCachefleetSealed(name, sample, truncated ? Number.MAX_SAFE_INTEGER : sample.length)) {
+    return { class: "encrypted", format: "cachefleet" };
+  }
 
   if (name.endsWith("-a")) {
     if (isActionLine(sample)) return { class: "plaintext", format: "action" };

@@ -4,6 +4,7 @@ export {
   cacheVerdict,
   classifyEntry,
   isActionLine,
+  isCachefleetSealed,
   isSealedBase64,
   isUtf8Text,
   looksSealed,

@@ -9,7 +9,7 @@ import { runOnWorkers } from "./scan-workers.js";
 import { addTotals, checkRoot, checkSampleBytes, createWalker, packRecords, rootFolder, summarize, unpackRecords } from "./walk.js";
 
 /** Bump when the state's layout or the classification rules change: older states are ignored. */
-export const SCAN_STATE_VERSION = 1;
+export const SCAN_STATE_VERSION = 2;
 
 /**
  * Entries whose ctime is this close to (or after) the start of the scan that saw them are not

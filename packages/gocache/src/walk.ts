@@ -4,11 +4,11 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import type { Dirent, Stats } from "node:fs";
 import path from "node:path";
-import type { EntryClass, EntryFormat, ScanSummary, Tally } from "@cachefleet/contract";
+import { cacheProgStatsFile, cacheProgStatsLock, type EntryClass, type EntryFormat, type ScanSummary, type Tally } from "@cachefleet/contract";
 import { DEFAULT_SAMPLE_BYTES, cacheVerdict, classifyEntry } from "./classify.js";
 
-/** Top-level files Go keeps for its own bookkeeping; they are not cache entries. */
-export const BOOKKEEPING_FILES: readonly string[] = ["README", "trim.txt", "testexpire.txt"];
+/** Top-level files Go and Cachefleet's cache helper keep for their bookkeeping; they are not cache entries. */
+export const BOOKKEEPING_FILES: readonly string[] = ["README", "trim.txt", "testexpire.txt", cacheProgStatsFile, cacheProgStatsLock];
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 const SEP = path.sep;
@@ -34,6 +34,7 @@ const FORMATS = [
   "sealed",
   "empty",
   "other",
+  "cachefleet",
 ] as const satisfies readonly EntryFormat[];
 type Unlisted = Exclude<EntryClass, (typeof CLASSES)[number]> | Exclude<EntryFormat, (typeof FORMATS)[number]>;
 // Fails to compile when the contract gains a class or format these lists do not name.

@@ -16,6 +16,17 @@ export const go121 = "/usr/lib/go-1.21/bin/go";
 export const go122 = "/usr/lib/go-1.22/bin/go";
 export const haveRealGo = fs.existsSync(go121) && fs.existsSync(go122);
 
+/** Debian trixie's golang-1.24-go: the first release that runs GOCACHEPROG helpers. */
+export const go124 = process.env.GOROOT_1_24 ? path.join(process.env.GOROOT_1_24, "bin", "go") : "/usr/lib/go-1.24/bin/go";
+
+/** Go 1.24, or a clear failure: CI installs it (.ci/run), so its absence is a broken machine, not a skip. */
+export function requireGo124(): string {
+  if (!fs.existsSync(go124)) {
+    throw new Error(`These tests need Go 1.24 at ${go124} (Debian trixie's golang-1.24-go; set GOROOT_1_24 to use another install).`);
+  }
+  return go124;
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `cachefleet-${prefix}-`));
 }
@@ -23,6 +34,8 @@ export function tempDir(prefix: string): string {
 export interface StandinOptions {
   profile?: "apple-silicon" | "rosetta" | "intel";
   keychain?: "present" | "absent" | "broken";
+  /** Lets `security` print the secret (-w/-g): only for the key store and the cache helper. */
+  keychainSecrets?: "readable";
   systemctl?: "ok" | "no-bus";
   /** Folder for the call log and launchctl/systemctl state. */
   dir: string;
@@ -53,6 +66,7 @@ export function standinRunner(options: StandinOptions): CommandRunner {
       CACHEFLEET_STANDIN_SYSTEMCTL: options.systemctl ?? "ok",
       CACHEFLEET_STANDIN_LOG: standinLog(options.dir),
       CACHEFLEET_STANDIN_STATE: path.join(options.dir, "standin-state"),
+      ...(options.keychainSecrets ? { CACHEFLEET_STANDIN_KEYCHAIN_SECRETS: options.keychainSecrets } : {}),
       ...options.goEnv,
     },
   });
