@@ -1,8 +1,12 @@
 // What the plan steps, the probes and the CLI need from the encrypted cache helper and its key
 // store: the exact GOCACHEPROG value, how to read one back, the key's presence and age, the hit
-// counters and a key rotation. One small interface, so the steps are written (and read) without
-// the helper's internals, and a machine whose agent has no helper wired says so plainly.
-import type { CacheBackend, CacheHitFigures, KeyLocation } from "@cachefleet/contract";
+// counters and a key rotation. One small interface (wired to cacheprog/ and keystore.ts by
+// createCacheHelper), so the steps read without the helper's internals and tests can point it at
+// their own folders.
+import type { CacheBackend, CacheHitFigures, CacheProgStats, KeyLocation } from "@cachefleet/contract";
+import { describeCacheProg, prepareCacheProg, readCacheProgStats, rotateCacheKey } from "./cacheprog/index.js";
+import type { CommandRunner } from "./commands.js";
+import type { KeyStore } from "./keystore.js";
 
 export interface CacheKeyStore {
   /** Where the key lives on this machine: the macOS Keychain, or a 0600 file elsewhere. */
@@ -28,4 +32,55 @@ export interface CacheHelper {
   readHits(gocache: string): CacheHitFigures | null;
   /** Re-seals every entry under a new key; the old key is deleted only once all of them open with the new one. */
   rotateKey(options: { gocache: string; log: (line: string) => void; signal: AbortSignal }): Promise<KeyRotation>;
+}
+
+/** The helper's stats file as a report carries it: whole milliseconds, UTC times. */
+export function hitFiguresOf(stats: CacheProgStats): CacheHitFigures {
+  return {
+    gets: stats.gets,
+    hits: stats.hits,
+    misses: stats.misses,
+    puts: stats.puts,
+    bytesServed: stats.bytesServed,
+    bytesWritten: stats.bytesWritten,
+    busyMs: Math.round(stats.busyMs),
+    since: new Date(stats.since).toISOString(),
+  };
+}
+
+export interface CacheHelperOptions {
+  /** The absolute go binary the agent runs (it compiles the helper); null when none was found. */
+  go: string | null;
+  commands: CommandRunner;
+  agentHome: string;
+  keyStore: KeyStore;
+  /** Where compiled helpers are kept, instead of `<agentHome>/cacheprog` (tests share one). */
+  helperDir?: string;
+  /** Lines from compiling the helper. */
+  log?: (line: string) => void;
+}
+
+export function createCacheHelper(options: CacheHelperOptions): CacheHelper {
+  const { keyStore } = options;
+  return {
+    keyStore,
+    async prepare(signal) {
+      if (!options.go) throw new Error("No go binary was found to compile the encrypted cache helper with.");
+      return prepareCacheProg({
+        go: options.go,
+        commands: options.commands,
+        agentHome: options.agentHome,
+        keyStore,
+        ...(options.helperDir ? { helperDir: options.helperDir } : {}),
+        ...(options.log ? { log: options.log } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    },
+    describe: (value) => describeCacheProg(value),
+    readHits(gocache) {
+      const stats = readCacheProgStats(gocache);
+      return stats ? hitFiguresOf(stats) : null;
+    },
+    rotateKey: ({ gocache, log, signal }) => rotateCacheKey({ gocache, keyStore, log, signal }),
+  };
 }

@@ -157,7 +157,7 @@ async function execute(
 }
 
 /** A Go build of this user running now, as a retriable reason to wait; null when none. */
-async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise<string | null> {
+export async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise<string | null> {
   if (probes.uid === null) return null;
   let processes: ProcessInfo[];
   if (probes.platform === "linux") processes = linuxProcesses();
