@@ -26,7 +26,7 @@ test("the machine page shows probe groups, findings, charts from several reports
     takenAt: new Date(now),
     cache: { plaintext: 200, encrypted: 80 },
     probes: {
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false },
+      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false, store: "keychain", keyCreatedAt: null },
       persistence: { status: "not-applicable", message: "LaunchAgents exist on macOS only" },
       versionDrift: { status: "error", message: "the scan history file is unreadable" },
       tools: {
