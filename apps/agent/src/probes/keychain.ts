@@ -14,6 +14,10 @@ export async function probeKeychain(context: ProbeContext): Promise<KeychainProb
   if (keyStore) {
     try {
       const itemPresent = await keyStore.exists();
+      // Off macOS there is no Keychain to be missing from: only an existing key file is a fact worth reporting.
+      if (!itemPresent && keyStore.location === "file" && context.platform !== "darwin") {
+        return notApplicable("There is no Keychain on this system and no key file yet; a migration creates one.");
+      }
       const createdAt = itemPresent ? await keyStore.createdAt() : null;
       return { status: "ok", service: keychainService, itemPresent, store: keyStore.location, keyCreatedAt: createdAt ? createdAt.toISOString() : null };
     } catch (error) {
