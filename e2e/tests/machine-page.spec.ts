@@ -102,7 +102,7 @@ test("the machine page shows probe groups, findings, charts from several reports
   await mac.client.agent.progress.mutate({ commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
   await expect(command.getByTestId("command-status")).toHaveText("running");
   await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
-  for (const step of ["backup", "clean", "reinit", "verify"] as const) {
+  for (const step of ["backup", "clean", "enable", "reinit", "verify"] as const) {
     await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log: `${step} done\n` });
   }
   await mac.client.agent.result.mutate({
