@@ -291,7 +291,8 @@ function driftRules(probes: AgentProbes): Finding[] {
       rule: "shared-across-versions",
       severity: "warning",
       title: `The cache still holds entries from ${drift.previousVersion ?? "an earlier Go"} while ${drift.currentVersion} uses it`,
-      action: "Migrate (clean) the cache once so it is rebuilt by the current Go version; caches shared across versions cause rebuild loops.",
+      action:
+        "Push a clean (it keeps a backup) — or, on Go 1.24 or later, a migration, which also encrypts the cache — so it is rebuilt by the current Go version; caches shared across versions cause rebuild loops.",
     },
   ];
 }
