@@ -65,7 +65,12 @@ export async function refusalBeforePlan(spec: CommandSpec, runner: GoRunner, hel
   return null;
 }
 
-/** Creates the key when missing, then points GOCACHEPROG at the helper in the GOENV file. */
+/**
+ * Creates the key when missing, points GOCACHEPROG at the helper in the GOENV file, then cleans
+ * once more: any go command that ran between the clean and the switch (an IDE's `go list`, the
+ * agent's own `go env` for a report) wrote plaintext entries, and only a clean after the switch
+ * leaves none behind.
+ */
 export async function enableHelper({ runner, helper: maybeHelper, log, signal }: CacheStepContext): Promise<void> {
   const helper = requireHelper(maybeHelper);
   const key = await helper.keyStore.ensure();
@@ -80,6 +85,9 @@ export async function enableHelper({ runner, helper: maybeHelper, log, signal }:
     );
   }
   log(`GOCACHEPROG=${commandLine}`);
+  const cleaned = await runner.run("cleanCache", log, signal);
+  if (cleaned.exitCode !== 0) throw new GoCommandError("cleanCache", cleaned);
+  log("cleaned again now that the helper is on, so no entry written since the first clean stays plaintext");
 }
 
 /** Removes GOCACHEPROG from the GOENV file, so the go command uses its own disk cache again. */
