@@ -79,9 +79,9 @@ export class AgentProcess {
 }
 
 /** A go that waits before `go list std`, so a test can act while a migration is in that step. */
-export function slowReinitGo(dir: string, seconds: number): string {
-  const file = path.join(dir, "go-slow-list");
-  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = "list" ]; then sleep ${seconds}; fi\nexec ${go122} "$@"\n`, { mode: 0o755 });
+export function slowReinitGo(dir: string, seconds: number, goBinary: string = go122): string {
+  const file = path.join(dir, `go-slow-list-${path.basename(path.dirname(path.dirname(goBinary)))}`);
+  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = "list" ]; then sleep ${seconds}; fi\nexec ${goBinary} "$@"\n`, { mode: 0o755 });
   return file;
 }
 

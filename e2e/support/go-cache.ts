@@ -1,14 +1,19 @@
-// A real GOCACHE, filled by a real `go build` of a small program using net/http and encoding/json.
+// A real GOCACHE, filled by a real `go build` of a small program using net/http and encoding/json,
+// and the go settings that keep a test's toolchain (its cache, GOPATH and GOENV file) in its folder.
 import fs from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 
 export const go122 = "/usr/lib/go-1.22/bin/go";
+/** Debian trixie's golang-1.24-go: the first Go that runs a GOCACHEPROG helper (GOROOT_1_24 to use another). */
+export const go124 = process.env.GOROOT_1_24 ? path.join(process.env.GOROOT_1_24, "bin", "go") : "/usr/lib/go-1.24/bin/go";
 
-export function goEnvironment(root: string): { GOCACHE: string; GOPATH: string; GOFLAGS: string; GOTOOLCHAIN: string; GOTELEMETRY: string } {
+export function goEnvironment(root: string): { GOCACHE: string; GOPATH: string; GOENV: string; GOFLAGS: string; GOTOOLCHAIN: string; GOTELEMETRY: string } {
   return {
     GOCACHE: path.join(root, "go-build"),
     GOPATH: path.join(root, "gopath"),
+    // `go env -w` (the migration's enable step) writes here, never to the developer's own go env file.
+    GOENV: path.join(root, "go-env"),
     GOFLAGS: "-modcacherw",
     GOTOOLCHAIN: "local",
     GOTELEMETRY: "off",

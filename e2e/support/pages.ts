@@ -65,6 +65,18 @@ export class MachinePage {
   }
 
   async migrate(): Promise<void> {
-    await this.page.getByRole("button", { name: "Migrate" }).click();
+    await this.page.getByRole("button", { name: "Migrate", exact: true }).click();
+  }
+
+  finding(rule: string) {
+    return this.page.locator(`[data-testid="finding"][data-rule="${rule}"]`);
+  }
+
+  noFindings() {
+    return this.page.getByText("No findings", { exact: true });
+  }
+
+  hitRateChart() {
+    return this.page.getByTestId("chart-hit-rate");
   }
 }

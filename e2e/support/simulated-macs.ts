@@ -8,7 +8,8 @@ import { createAgentClient, type ApiClient } from "./simulated-agent.js";
 
 export type AgentReport = RouterInputs["agent"]["report"];
 export type CacheVerdict = "plaintext" | "encrypted" | "mixed" | "empty";
-type Probes = AgentReport["probes"];
+/** The probes as the report builder takes them (defaults filled in, unlike the wire input). */
+type Probes = NonNullable<NonNullable<Parameters<typeof agentReport>[0]>["probes"]>;
 
 const day = 86_400_000;
 
@@ -59,7 +60,7 @@ export interface SimulatedReport {
   cache: CacheFigures;
   goVersion?: string;
   /** Probes to replace in the otherwise healthy Mac's set. */
-  probes?: Partial<Probes>;
+  probes?: Probes;
 }
 
 /** A healthy Homebrew-Go Mac's report with the cache and probes a spec chooses. */

@@ -119,9 +119,9 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
-export async function startAgent(workDir: string, dashboard: Dashboard): Promise<Agent> {
+export async function startAgent(workDir: string, dashboard: Dashboard, goBinary: string = go122): Promise<Agent> {
   const home = path.join(workDir, "agent-home");
-  const env = { ...goEnvironment(workDir), CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: go122 };
+  const env = { ...goEnvironment(workDir), CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: goBinary };
   await execa(process.execPath, [agentCli, "enroll", "--server", dashboard.url, "--secret", dashboard.enrollmentSecret], { env });
   const agent = execa(process.execPath, [agentCli, "run", "--interval", "5"], { env, reject: false, all: true, buffer: { all: true } });
   let output = "";

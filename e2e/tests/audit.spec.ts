@@ -71,7 +71,7 @@ test("the audit counts machines per check, downloads them as CSV and pushes a mi
   expect(lines[0]).toBe("hostname,user,go_version,cache_verdict,keychain_key,rosetta,failing_rules,last_seen,machine_id");
   // The Keychain and Rosetta cells are empty until reports fill those machine columns.
   const row = (hostname: string, machineId: string) =>
-    expect.stringMatching(new RegExp(`^${escapeRegExp(hostname)},dev,go1\\.22\\.2,plaintext,(present)?,(false)?,plaintext-cache,\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z,${machineId}$`));
+    expect.stringMatching(new RegExp(`^${escapeRegExp(hostname)},dev,go1\\.22\\.2,plaintext,(present)?,(false)?,plaintext-cache go-too-old-for-encryption,\\d{4}-\\d{2}-\\d{2}T[\\d:.]+Z,${machineId}$`));
   expect(lines.slice(1, -1).sort()).toEqual([row(`"'=HYPERLINK(""x""),mac"`, hostile.machineId), row("plain-mac", plain.machineId)]);
   expect(lines.at(-1)).toBe("");
 

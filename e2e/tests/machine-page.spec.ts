@@ -26,7 +26,7 @@ test("the machine page shows probe groups, findings, charts from several reports
     takenAt: new Date(now),
     cache: { plaintext: 200, encrypted: 80 },
     probes: {
-      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false },
+      keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false, store: "keychain", keyCreatedAt: null },
       persistence: { status: "not-applicable", message: "LaunchAgents exist on macOS only" },
       versionDrift: { status: "error", message: "the scan history file is unreadable" },
       tools: {
@@ -62,13 +62,16 @@ test("the machine page shows probe groups, findings, charts from several reports
 
   // Findings under the default policy, most severe first, each with what to do.
   const findings = page.getByTestId("finding");
-  await expect(findings).toHaveCount(3);
+  await expect(findings).toHaveCount(4);
   await expect(findings.nth(0)).toHaveAttribute("data-rule", "mixed-cache");
   await expect(findings.nth(0).getByTestId("finding-severity")).toHaveText("critical");
-  await expect(findings.nth(0).getByTestId("finding-action")).toContainText("Migrate the cache");
+  // Go 1.22 cannot run the encrypted cache helper: clean now, upgrade Go to encrypt.
+  await expect(findings.nth(0).getByTestId("finding-action")).toContainText("Clean the cache");
   await expect(findings.nth(1)).toHaveAttribute("data-rule", "keychain-missing");
-  await expect(findings.nth(2)).toHaveAttribute("data-rule", "probe-failed");
-  await expect(findings.nth(2).getByTestId("finding-severity")).toHaveText("info");
+  await expect(findings.nth(2)).toHaveAttribute("data-rule", "go-too-old-for-encryption");
+  await expect(findings.nth(2).getByTestId("finding-action")).toContainText("Upgrade Go to 1.24 or later");
+  await expect(findings.nth(3)).toHaveAttribute("data-rule", "probe-failed");
+  await expect(findings.nth(3).getByTestId("finding-severity")).toHaveText("info");
 
   // Composition of the latest scan.
   await expect(page.getByTestId("class-plaintext")).toContainText("200");
@@ -99,7 +102,7 @@ test("the machine page shows probe groups, findings, charts from several reports
   await mac.client.agent.progress.mutate({ commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
   await expect(command.getByTestId("command-status")).toHaveText("running");
   await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
-  for (const step of ["backup", "clean", "reinit", "verify"] as const) {
+  for (const step of ["backup", "clean", "enable", "reinit", "verify"] as const) {
     await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log: `${step} done\n` });
   }
   await mac.client.agent.result.mutate({

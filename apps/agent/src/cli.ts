@@ -1,4 +1,5 @@
-// cachefleet-agent: the command line. `scan`, `enroll`, `run`, `status`, `install`, `uninstall`.
+// cachefleet-agent: the command line. `scan`, `enroll`, `run`, `status`, `migrate`, `disable`,
+// `install`, `uninstall`, `cacheprog`, `rotate-key`.
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +21,8 @@ import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { agentVersion, scanThreads, collectReport, errorMessage } from "./report.js";
 import { prepareCacheProg, readCacheProgStats, rotateCacheKey } from "./cacheprog/index.js";
 import { createKeyStore, currentAccount } from "./keystore.js";
+import { createCacheHelper } from "./cache-helper.js";
+import { confirm, confirmationProblem, describePlan, runLocalPlan, type LocalPlanSpec } from "./local-plan.js";
 import { createServerClient } from "./server.js";
 import { policyForStatus } from "./team-policy.js";
 import { installService, uninstallService, type ServiceContext } from "./service.js";
@@ -32,7 +35,11 @@ Usage:
   cachefleet-agent enroll --server URL --secret S  trade an enrollment secret for this agent's token
                                                    (or set CACHEFLEET_ENROLL_SECRET instead of --secret)
   cachefleet-agent run [--interval SECONDS]        report now and every interval; run pushed commands
-  cachefleet-agent status [--json]                 this machine's facts and health verdict
+  cachefleet-agent status [--json]                 this machine's facts and health verdict, the cache
+                                                   backend and its hit rate
+  cachefleet-agent migrate [--no-backup] [--yes]   back up, clean, switch to Cachefleet's encrypted
+                                                   cache (Go 1.24+), rebuild and verify, step by step
+  cachefleet-agent disable [--no-backup] [--yes]   switch back to Go's own disk cache and clean it
   cachefleet-agent install                         run the agent at login (LaunchAgent on macOS,
                                                    systemd user unit on Linux)
   cachefleet-agent uninstall                       stop running it at login and remove that file
@@ -60,10 +67,13 @@ function pathDirs(env: AgentEnv): string[] {
 function probeContext(env: AgentEnv): ProbeContext {
   const commands = createCommandRunner({ toolPath: defaultToolPath(env.PATH) });
   const home = homeDir(env);
+  const goBinary = findGoBinary(env.CACHEFLEET_GO, env.PATH);
+  const keyStore = createKeyStore({ platform: process.platform, agentHome: agentHome(env), account: currentAccount(), commands, toolPath: defaultToolPath(env.PATH) });
   return {
     machineName: env.CACHEFLEET_MACHINE_NAME,
     commands,
-    go: createGoRunner(findGoBinary(env.CACHEFLEET_GO, env.PATH), commands),
+    go: createGoRunner(goBinary, commands),
+    cacheHelper: createCacheHelper({ go: resolveGoBinary(goBinary, pathDirs(env)), commands, agentHome: agentHome(env), keyStore }),
     platform: process.platform,
     home,
     stateFile: statePath(agentHome(env)),
@@ -149,6 +159,31 @@ async function main(argv: string[]): Promise<number> {
       if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings, policy: judgedBy.policy, policySource: judgedBy.source }, null, 2)}\n`);
       else process.stdout.write(`${renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR))}Judged by the ${judgedBy.source}.\n`);
       return 0;
+    }
+
+    case "migrate":
+    case "disable": {
+      const { values } = parseArgs({ args: rest, options: { "no-backup": { type: "boolean" }, yes: { type: "boolean" } } });
+      const spec: LocalPlanSpec = command === "migrate" ? { kind: "migrate", options: { backup: !values["no-backup"] } } : { kind: "disable", options: { backup: !values["no-backup"] } };
+      const refusal = confirmationProblem(spec.kind, values.yes === true, process.stdin.isTTY === true && process.stdout.isTTY === true);
+      if (refusal) throw new UsageError(refusal);
+      if (!values.yes) {
+        const gocache = (await readGoEnv(runner)).GOCACHE;
+        console.log(`${command === "migrate" ? "Migrating" : "Disabling the encrypted cache on"} ${gocache} will:`);
+        for (const line of describePlan(spec, gocache)) console.log(line);
+        if (!(await confirm("Continue? [y/N] "))) {
+          console.log("Nothing was changed.");
+          return 1;
+        }
+      }
+      const result = await runLocalPlan(probes, spec, (line) => console.log(line));
+      if (result.backupPath) console.log(`Backup kept at ${result.backupPath}`);
+      if (result.status === "succeeded") {
+        console.log(command === "migrate" ? "Done: this machine now uses Cachefleet's encrypted build cache." : "Done: this machine uses Go's own disk cache again.");
+        return 0;
+      }
+      console.error(`${command} ${result.status}${result.failedStep ? ` at ${result.failedStep}` : ""}: ${result.error ?? "no reason given"}`);
+      return 1;
     }
 
     case "install":

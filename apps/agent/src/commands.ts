@@ -15,9 +15,22 @@ export const goCommands = {
   env: ["env", "-json"],
   cleanCache: ["clean", "-cache"],
   listStd: ["list", "std"],
+  /** The GOCACHEPROG the go command will use (GOENV file or environment). */
+  cacheProgSetting: ["env", "GOCACHEPROG"],
+  /** Removes GOCACHEPROG from the GOENV file only; an environment variable stays the user's. */
+  unsetCacheProg: ["env", "-u", "GOCACHEPROG"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type GoCommandKind = keyof typeof goCommands;
+
+/**
+ * `go` invocations with one part the agent computed itself: the helper's command line (from its own
+ * install path, never from the server) and the temp module of the verify step's probe build.
+ */
+export type GoVariableCommand =
+  | { action: "set-cacheprog"; value: string }
+  /** `go build -x ./...` in a module the agent wrote: -x lists every action that did not hit the cache. */
+  | { action: "probe-build"; module: string };
 
 /** The two Keychain items the key store keeps: the key, and a new key while a rotation runs. */
 export const keyStoreServices = [keychainService, `${keychainService}.rotating`] as const;
@@ -29,6 +42,7 @@ export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchct
 /** Every process the agent may start. */
 export type Command =
   | { kind: "go"; go: string; action: GoCommandKind }
+  | ({ kind: "go-variable"; go: string } & GoVariableCommand)
   | { kind: "go-version"; go: string }
   | { kind: "go-version-m"; go: string; file: string }
   | { kind: "uname-machine" }
@@ -88,6 +102,12 @@ function foundPath(file: string): string {
   return file;
 }
 
+/** A GOCACHEPROG value: one line the go command splits into quoted fields. */
+function cacheProgValue(value: string): string {
+  if (value.length === 0 || value.length > 4096 || /[\0\r\n]/.test(value)) throw new Error("Refusing a GOCACHEPROG value that is empty, too long or spans lines.");
+  return value;
+}
+
 /** A macOS short user name: the Keychain item's account. Also safe on a `security -i` line. */
 function accountArg(account: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$/.test(account)) throw new Error(`Not a user name: ${JSON.stringify(account)}`);
@@ -115,6 +135,17 @@ export function invocationOf(command: Command): Invocation {
   switch (command.kind) {
     case "go":
       return { program: { go: command.go }, args: [...goCommands[command.action]], timeoutMs: command.action === "env" ? probeTimeoutMs * 4 : goBuildTimeoutMs };
+    case "go-variable":
+      if (command.action === "set-cacheprog") {
+        return { program: { go: command.go }, args: ["env", "-w", `GOCACHEPROG=${cacheProgValue(command.value)}`], timeoutMs: probeTimeoutMs * 4 };
+      }
+      return {
+        program: { go: command.go },
+        args: ["build", "-x", "./..."],
+        timeoutMs: goBuildTimeoutMs,
+        cwd: foundPath(command.module),
+        env: { GOWORK: "off", GOFLAGS: "" },
+      };
     case "go-version":
       return { program: { go: command.go }, args: ["version"], timeoutMs: probeTimeoutMs * 4 };
     case "go-version-m":
@@ -285,14 +316,17 @@ export interface GoRunner {
   /** The go binary: a path the agent found, or "go" when it found none. */
   readonly binary: string;
   run(kind: GoCommandKind, onLine?: (line: string) => void, signal?: AbortSignal): Promise<RunResult>;
+  /** The invocations with an agent-computed part (see GoVariableCommand). */
+  runVariable(command: GoVariableCommand, onLine?: (line: string) => void, signal?: AbortSignal): Promise<RunResult>;
 }
 
 export class GoCommandError extends Error {
   constructor(
-    readonly kind: GoCommandKind,
+    readonly kind: GoCommandKind | GoVariableCommand["action"],
     readonly result: RunResult,
   ) {
-    super(`go ${goCommands[kind].join(" ")} exited ${result.exitCode}: ${tail(result.stderr || result.stdout, 2000)}`);
+    const shown = kind === "set-cacheprog" ? "env -w GOCACHEPROG=…" : kind === "probe-build" ? "build -x ./..." : goCommands[kind].join(" ");
+    super(`go ${shown} exited ${result.exitCode}: ${tail(result.stderr || result.stdout, 2000)}`);
   }
 }
 
@@ -305,7 +339,15 @@ export function createGoRunner(goBinary: string, runner: CommandRunner = createC
   return {
     binary: goBinary,
     run: (action, onLine, signal) => runner.run({ kind: "go", go: goBinary, action }, onLine, signal),
+    runVariable: (command, onLine, signal) => runner.run({ kind: "go-variable", go: goBinary, ...command }, onLine, signal),
   };
+}
+
+/** `go env GOCACHEPROG`: the helper command line the go command will run, "" for Go's disk cache. */
+export async function readCacheProgSetting(runner: GoRunner, signal?: AbortSignal): Promise<string> {
+  const result = await runner.run("cacheProgSetting", undefined, signal);
+  if (result.exitCode !== 0) throw new GoCommandError("cacheProgSetting", result);
+  return result.stdout.trim();
 }
 
 /** `go env -json`, validated. */

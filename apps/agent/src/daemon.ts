@@ -10,7 +10,6 @@ import { readGoEnv } from "./commands.js";
 import { describeBuilds, goBuildsOf, linuxProcesses, parsePsOutput, type ProcessInfo } from "./go-builds.js";
 import { clearJournal, interruptionMessage, readJournal, writeJournal } from "./journal.js";
 import { runPlan, type StepSink } from "./plan-runner.js";
-import { probeKeychain } from "./probes/keychain.js";
 import type { ProbeContext } from "./probes/context.js";
 import { collectReport, errorMessage } from "./report.js";
 import { Outbox, outboxPath } from "./outbox.js";
@@ -172,7 +171,7 @@ async function execute(
           updateState(probes.stateFile, (state) => recordClean(state, env.GOCACHE, at));
         },
         busyReason: () => goBuildInProgress(probes, env.GOCACHE),
-        verifyProblem: () => keychainProblem(probes),
+        cacheHelper: probes.cacheHelper,
         onProgress: (step, backupPath, done) => {
           if (step) journal(step, backupPath, done);
         },
@@ -201,7 +200,7 @@ async function execute(
 }
 
 /** A Go build of this user running now, as a retriable reason to wait; null when none. */
-async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise<string | null> {
+export async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise<string | null> {
   if (probes.uid === null) return null;
   let processes: ProcessInfo[];
   if (probes.platform === "linux") processes = linuxProcesses();
@@ -211,15 +210,6 @@ async function goBuildInProgress(probes: ProbeContext, gocache: string): Promise
   }
   const builds = goBuildsOf(processes, probes.uid, process.pid, gocache);
   return builds.length > 0 ? describeBuilds(builds) : null;
-}
-
-/** On macOS the rebuilt cache can only be encrypted when the Keychain item exists. */
-async function keychainProblem(probes: ProbeContext): Promise<string | null> {
-  const keychain = await probeKeychain(probes);
-  if (keychain.status === "ok" && !keychain.itemPresent) {
-    return `The Keychain has no "${keychain.service}" item, so the rebuilt cache cannot be encrypted; create it, then run verify again.`;
-  }
-  return null;
 }
 
 /**

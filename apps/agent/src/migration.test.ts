@@ -1,4 +1,5 @@
-// The migration plan against a real Go 1.22 toolchain and a cache it really built.
+// Command plans against a real Go 1.22 toolchain and a cache it really built: backup, clean,
+// reinit, their refusals, cancel and timeout, and the migration refusing a Go without GOCACHEPROG.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -9,6 +10,8 @@ import { scanCache } from "@cachefleet/gocache";
 import { createGoRunner } from "./commands.js";
 import { describeBuilds, goBuildsOf, linuxProcesses } from "./go-builds.js";
 import { runMigration, runPlan, type StepSink } from "./plan-runner.js";
+
+const cleanWithBackup = { kind: "clean", options: { backup: true } } as const;
 
 const go = "/usr/lib/go-1.22/bin/go";
 let workDir: string;
@@ -59,7 +62,7 @@ afterAll(() => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
+describe.skipIf(!fs.existsSync(go))("cache plans on a real Go 1.22 cache", () => {
   beforeAll(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "cachefleet-migration-"));
     builtCache = path.join(workDir, "built", "go-build");
@@ -71,23 +74,38 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
   });
 
 
-  it("backs up, cleans, re-initialises and verifies", async () => {
+  it("backs up, cleans and re-initialises", async () => {
     const gocache = cacheCopy("full");
     const before = scanCache(gocache);
     const sink = new RecordingSink();
     const result = await withGoCache(gocache, () =>
-      runMigration({ gocache, runner: createGoRunner(go), sink, now: () => new Date(2026, 10, 23, 9, 5, 7) }, { backup: true }, "cmd-1"),
+      runPlan({ gocache, runner: createGoRunner(go), sink, now: () => new Date(2026, 10, 23, 9, 5, 7) }, { id: "cmd-1", spec: cleanWithBackup, timeoutSeconds: 600 }),
     );
     expect(result).toMatchObject({ status: "succeeded", error: null, failedStep: null, before: before.entries });
     expect(result.backupPath).toBe(`${gocache}.backup-20261123-090507`);
-    for (const step of ["backup", "clean", "reinit", "verify"] as const) expect(sink.finalStatus(step)).toBe("succeeded");
+    for (const step of ["backup", "clean"] as const) expect(sink.finalStatus(step)).toBe("succeeded");
     expect(scanCache(result.backupPath ?? "").entries).toEqual(before.entries);
+    const reinit = await withGoCache(gocache, () => runPlan({ gocache, runner: createGoRunner(go), sink }, { id: "cmd-1b", spec: { kind: "reinit", options: {} }, timeoutSeconds: 600 }));
+    expect(reinit.status).toBe("succeeded");
     const after = scanCache(gocache);
-    expect(result.after).toEqual(after.entries);
     expect(after.entries.count).toBeLessThan(before.entries.count);
     // `go list std` re-initialised the cache with the standard library's index entries.
     expect(after.formats.goindex?.count ?? 0).toBeGreaterThan(0);
     expect(sink.log("reinit")).toContain("net/http");
+  });
+
+  it("refuses to migrate on Go 1.22 with a clear reason, before any backup or clean", async () => {
+    const gocache = cacheCopy("old-go");
+    const before = scanCache(gocache);
+    const sink = new RecordingSink();
+    const result = await withGoCache(gocache, () =>
+      runMigration({ gocache, runner: createGoRunner(go), sink }, { backup: true }, "cmd-old"),
+    );
+    expect(result).toMatchObject({ status: "failed", failedStep: null, backupPath: null });
+    expect(result.error).toMatch(/^Refusing to migrate: go1\.22\.\d+ cannot keep an encrypted cache, because the GOCACHEPROG helper it needs arrived in Go 1\.24\. Upgrade Go/);
+    expect(sink.updates).toEqual([]);
+    expect(scanCache(gocache).entries).toEqual(before.entries);
+    expect(fs.readdirSync(path.dirname(gocache))).toEqual(["go-build"]);
   });
 
   it("refuses to clean when the disk cannot hold a backup, leaving the cache untouched", async () => {
@@ -95,7 +113,7 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
     const before = scanCache(gocache);
     const sink = new RecordingSink();
     const result = await withGoCache(gocache, () =>
-      runMigration({ gocache, runner: createGoRunner(go), sink, freeBytes: () => before.entries.bytes }, { backup: true }, "cmd-2"),
+      runPlan({ gocache, runner: createGoRunner(go), sink, freeBytes: () => before.entries.bytes }, { id: "cmd-2", spec: cleanWithBackup, timeoutSeconds: 600 }),
     );
     expect(result.status).toBe("failed");
     expect(result.failedStep).toBe("backup");
@@ -110,7 +128,7 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
     const sink = new RecordingSink();
     const cleanedAt: Date[] = [];
     const result = await withGoCache(gocache, () =>
-      runMigration({ gocache, runner: createGoRunner(go), sink, onCleaned: (at) => cleanedAt.push(at) }, { backup: false }, "cmd-3"),
+      runPlan({ gocache, runner: createGoRunner(go), sink, onCleaned: (at) => cleanedAt.push(at) }, { id: "cmd-3", spec: { kind: "clean", options: { backup: false } }, timeoutSeconds: 600 }),
     );
     expect(result.status).toBe("succeeded");
     // The clean is handed to the agent's state, so the version drift probe knows the cache was emptied.
@@ -119,10 +137,9 @@ describe.skipIf(!fs.existsSync(go))("migration on a real Go 1.22 cache", () => {
     expect(sink.updates.some((u) => u.step === "backup")).toBe(false);
 
     const broken = await withGoCache(gocache, () =>
-      runMigration(
+      runPlan(
         { gocache, runner: createGoRunner(path.join(workDir, "no-such-go")), sink: new RecordingSink(), onCleaned: (at) => cleanedAt.push(at) },
-        { backup: false },
-        "cmd-4",
+        { id: "cmd-4", spec: { kind: "clean", options: { backup: false } }, timeoutSeconds: 600 },
       ),
     );
     expect(broken).toMatchObject({ status: "failed", failedStep: "clean" });
@@ -153,7 +170,7 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
             fs.rmSync(path.join(destination, bucket, victim));
           },
         },
-        { id: "bad-backup", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 },
+        { id: "bad-backup", spec: cleanWithBackup, timeoutSeconds: 600 },
       ),
     );
     expect(result).toMatchObject({ status: "failed", failedStep: "backup" });
@@ -168,7 +185,7 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
     const sink = new RecordingSink();
     sink.cancelAfter = { step: "backup", status: "running" };
     const result = await withGoCache(gocache, () =>
-      runPlan({ gocache, runner: createGoRunner(go), sink }, { id: "cancel", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 }),
+      runPlan({ gocache, runner: createGoRunner(go), sink }, { id: "cancel", spec: cleanWithBackup, timeoutSeconds: 600 }),
     );
     expect(result.status).toBe("cancelled");
     expect(sink.finalStatus("backup")).toBe("succeeded");
@@ -215,7 +232,7 @@ describe.skipIf(!fs.existsSync(go))("command plans on a real Go 1.22 cache", () 
         return builds.length > 0 ? describeBuilds(builds) : null;
       };
       const sink = new RecordingSink();
-      const result = await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "busy", spec: { kind: "migrate", options: { backup: true } }, timeoutSeconds: 600 });
+      const result = await runPlan({ gocache, runner: createGoRunner(go), sink, busyReason }, { id: "busy", spec: cleanWithBackup, timeoutSeconds: 600 });
       expect(result.status).toBe("failed");
       expect(result.error).toMatch(/A Go build is using the cache right now: compile \(pid \d+\)\. Retry/);
       expect(sink.updates).toEqual([]);

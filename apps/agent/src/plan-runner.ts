@@ -1,10 +1,13 @@
 // Runs one command's plan (see plan-state.ts) for real: each step's work, its live log, a heartbeat
 // that keeps the server's lease and brings back cancel requests, the command's time limit, and the
-// journal that lets a restarted agent report an interruption. Any backup is always kept.
+// journal that lets a restarted agent report an interruption. Any backup is always kept. The
+// encrypted cache steps (enable, verify, disable, rotate-key) live in cache-steps.ts.
 import fs from "node:fs";
 import type { CommandResult, CommandSpec, MigrateOptions, StepName, StepStatus, Tally } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
 import { backupCache, listPartialCopies } from "./backup.js";
+import type { CacheHelper } from "./cache-helper.js";
+import { disableHelper, enableHelper, refusalBeforePlan, verifyEncryptedCache } from "./cache-steps.js";
 import { GoCommandError, tail, type GoRunner } from "./commands.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
@@ -26,8 +29,8 @@ export interface PlanContext {
   onCleaned?: (at: Date) => void;
   /** A reason not to touch the cache now (a Go build running), or null. Checked before starting. */
   busyReason?: () => Promise<string | null>;
-  /** Why the verified cache is still not usable (e.g. the Keychain item is missing), or null. */
-  verifyProblem?: () => Promise<string | null>;
+  /** The encrypted cache helper and its key store; without it, enable, verify, disable and rotate-key refuse. */
+  cacheHelper?: CacheHelper;
   /**
    * Where the command is, for the journal (see journal.ts): a step whose work starts (`done`
    * false) or that succeeded (`done` true). Never called once runPlan has returned.
@@ -46,7 +49,7 @@ export interface PlannedCommand {
 }
 
 /** Kinds that change the cache and so must not race a running Go build. */
-const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate"]);
+const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate", "disable", "rotate-key"]);
 
 class TimedOut extends Error {}
 
@@ -86,6 +89,12 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
     const busy = changesCache.has(command.spec.kind) ? await context.busyReason?.() : null;
     if (busy) {
       state = { ...state, outcome: "failed", error: busy };
+      return result();
+    }
+    // Refusals that need no step to run (Go too old, another helper configured) come before any backup or clean.
+    const refusal = await refusalBeforePlan(command.spec, context.runner, context.cacheHelper, deadline.signal);
+    if (refusal) {
+      state = { ...state, outcome: "failed", error: refusal };
       return result();
     }
     if (fs.existsSync(context.gocache)) figures.before = scanCache(context.gocache).entries;
@@ -191,13 +200,23 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
       case "reinit":
         await runGo("listStd", log);
         return;
+      case "enable":
+        await enableHelper({ runner: context.runner, helper: context.cacheHelper, log, signal: deadline.signal });
+        return;
       case "verify": {
+        const summary = await verifyEncryptedCache({ gocache: context.gocache, runner: context.runner, helper: context.cacheHelper, log, signal: deadline.signal });
+        figures.after = summary.entries;
+        return;
+      }
+      case "disable":
+        await disableHelper({ runner: context.runner, helper: context.cacheHelper, log, signal: deadline.signal });
+        return;
+      case "rotate-key": {
+        if (!context.cacheHelper) throw new Error("This agent has no cache helper, so there is no key to rotate.");
+        const rotation = await context.cacheHelper.rotateKey({ gocache: context.gocache, log, signal: deadline.signal });
+        log(`re-sealed ${rotation.resealed} entries under the new key; dropped ${rotation.dropped} that could not be opened`);
         const summary = scanCache(context.gocache);
         figures.after = summary.entries;
-        log(`${summary.entries.count} entries, ${summary.entries.bytes} bytes; verdict ${summary.verdict}`);
-        if (summary.verdict === "mixed") throw new Error("The cache still mixes plaintext and encrypted entries.");
-        const problem = await context.verifyProblem?.();
-        if (problem) throw new Error(problem);
         return;
       }
       case "prune": {

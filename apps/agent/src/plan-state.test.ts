@@ -23,19 +23,19 @@ describe("plan state machine", () => {
       expect(state.steps.filter((s) => s.status === "running")).toHaveLength(1);
       state = reduce(state, { type: "step-succeeded", step: next });
     }
-    expect(order).toEqual(["backup", "clean", "reinit", "verify"]);
+    expect(order).toEqual(["backup", "clean", "enable", "reinit", "verify"]);
     expect(state.outcome).toBe("succeeded");
   });
 
   it("skips the backup only when the admin chose no backup", () => {
     const state = runToEnd(initialPlan({ kind: "migrate", options: { backup: false } }));
-    expect(state.steps.map((s) => [s.step, s.status])).toEqual([["backup", "skipped"], ["clean", "succeeded"], ["reinit", "succeeded"], ["verify", "succeeded"]]);
+    expect(state.steps.map((s) => [s.step, s.status])).toEqual([["backup", "skipped"], ["clean", "succeeded"], ["enable", "succeeded"], ["reinit", "succeeded"], ["verify", "succeeded"]]);
   });
 
   it("stops at a failed step and never cleans after a failed backup", () => {
     const state = runToEnd(initialPlan({ kind: "migrate", options: { backup: true } }), { step: "backup", error: "Not enough free disk" });
     expect(state).toMatchObject({ outcome: "failed", failedStep: "backup", error: "Not enough free disk" });
-    expect(state.steps.map((s) => s.status)).toEqual(["failed", "pending", "pending", "pending"]);
+    expect(state.steps.map((s) => s.status)).toEqual(["failed", "pending", "pending", "pending", "pending"]);
   });
 
   it("refuses to start clean unless the backup succeeded or was skipped", () => {
@@ -57,7 +57,7 @@ describe("plan state machine", () => {
     ({ state, next } = advance(state));
     expect(next).toBeNull();
     expect(state.outcome).toBe("cancelled");
-    expect(state.steps.map((s) => s.status)).toEqual(["succeeded", "cancelled", "cancelled", "cancelled"]);
+    expect(state.steps.map((s) => s.status)).toEqual(["succeeded", "cancelled", "cancelled", "cancelled", "cancelled"]);
   });
 
   it("fails the running step on a timeout", () => {
@@ -71,5 +71,12 @@ describe("plan state machine", () => {
     expect(initialPlan({ kind: "rescan", options: {} }).steps.map((s) => s.step)).toEqual(["scan"]);
     expect(initialPlan({ kind: "prune-backups", options: { olderThanDays: 3 } }).steps.map((s) => s.step)).toEqual(["prune"]);
     expect(initialPlan({ kind: "clean", options: { backup: true } }).steps.map((s) => s.step)).toEqual(["backup", "clean"]);
+    expect(initialPlan({ kind: "disable", options: { backup: true } }).steps.map((s) => s.step)).toEqual(["backup", "disable", "clean"]);
+    expect(initialPlan({ kind: "rotate-key", options: {} }).steps.map((s) => s.step)).toEqual(["rotate-key"]);
+  });
+
+  it("never cleans after switching the helper off unless the backup before it verified", () => {
+    const state = runToEnd(initialPlan({ kind: "disable", options: { backup: true } }), { step: "backup", error: "Not enough free disk" });
+    expect(state.steps.map((s) => [s.step, s.status])).toEqual([["backup", "failed"], ["disable", "pending"], ["clean", "pending"]]);
   });
 });

@@ -1,6 +1,6 @@
 // Gathers one report: every probe answers on its own, so one failure never hides the rest.
 import { randomUUID } from "node:crypto";
-import type { AgentProbes, AgentReport, GoEnv, GoProbe, ScanProbe } from "@cachefleet/contract";
+import type { AgentProbes, AgentReport, CacheHitFigures, GoEnv, GoProbe, ScanProbe } from "@cachefleet/contract";
 import { scanCacheIncremental } from "@cachefleet/gocache";
 import { loadScanState, saveScanState } from "./scan-state.js";
 import { readGoEnv, type GoRunner } from "./commands.js";
@@ -84,6 +84,16 @@ export async function collectProbes(context: ProbeContext, env: GoEnv | null, sc
   };
 }
 
+/** The helper's counters for this GOCACHE; a stats file that cannot be read is no figures, not a failed report. */
+export function readCacheHits(context: ProbeContext, gocache: string | null): CacheHitFigures | null {
+  if (!gocache || !context.cacheHelper) return null;
+  try {
+    return context.cacheHelper.readHits(gocache);
+  } catch {
+    return null;
+  }
+}
+
 export async function collectReport(context: ProbeContext): Promise<AgentReport> {
   const takenAt = context.now();
   const go = await probeGo(context.go);
@@ -97,5 +107,6 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     go,
     scan,
     probes: await collectProbes(context, env, scan),
+    cacheHits: readCacheHits(context, env ? env.GOCACHE : null),
   };
 }

@@ -42,21 +42,23 @@ describe.skipIf(!haveRealGo)("status of a real machine", () => {
     expect(linux.probes.hardware.status).toBe("not-applicable");
     expect(linux.probes.keychain.status).toBe("not-applicable");
     expect(linux.probes.persistence).toMatchObject({ status: "ok", launchAgents: { status: "not-applicable" } });
-    // `go env` itself wrote a few plaintext entries, and Go 1.22 falls under the default policy.
-    expect(findings.map((f) => f.rule)).toEqual(["plaintext-cache"]);
+    // `go env` itself wrote a few plaintext entries, and Go 1.22 falls under the default policy
+    // but cannot run the encrypted cache helper.
+    expect(findings.map((f) => f.rule)).toEqual(["plaintext-cache", "go-too-old-for-encryption"]);
     const text = renderStatus(linux, findings, health, false);
     expect(text).not.toContain("\u001b[");
-    expect(text).toContain("WARNING, 1 finding");
+    expect(text).toContain("WARNING, 2 findings");
     expect(text).toContain("go1.22.12 linux/amd64");
-    expect(text).toContain("not applicable: The Keychain exists only on macOS.");
+    expect(text).toContain("not applicable: The Keychain exists only on macOS");
     expect(text).toContain("owned by you, writable, hard links work");
-    expect(text).toMatch(/! warning {3}The cache holds \d+ plaintext entries.*\n {14}→ Migrate the cache/);
+    expect(text).toMatch(/! warning {3}The cache holds \d+ plaintext entries.*\n {14}→ Upgrade Go to 1\.24 or later/);
+    expect(text).toMatch(/ {2}Cache {9}Go's own disk cache \(plaintext\)/);
   });
 
   it("on a Mac under Rosetta without the Keychain item: critical first, in color", async () => {
     const { report: mac, findings, health } = await report("darwin");
     // Debian's go is an amd64 build; on the stand-in Apple Silicon it runs under Rosetta.
-    expect(findings.map((f) => f.rule)).toEqual(["keychain-missing", "plaintext-cache", "rosetta-toolchain", "env-not-persisted"]);
+    expect(findings.map((f) => f.rule)).toEqual(["keychain-missing", "plaintext-cache", "go-too-old-for-encryption", "rosetta-toolchain", "env-not-persisted"]);
     expect(health).toBe("critical");
     const text = renderStatus(mac, findings, health, true);
     expect(text).toContain("\u001b[31mCRITICAL\u001b[39m");

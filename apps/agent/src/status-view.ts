@@ -1,6 +1,6 @@
 // `cachefleet-agent status` for a person: the facts and the verdict in plain words, each finding
 // with what to do next. Color is ANSI and only when the caller says the terminal wants it.
-import type { AgentReport, ProbeStatus } from "@cachefleet/contract";
+import { hitRateOf, type AgentReport, type ProbeStatus } from "@cachefleet/contract";
 import type { Finding, Health } from "@cachefleet/health";
 
 export interface Palette {
@@ -85,8 +85,20 @@ export function renderStatus(report: AgentReport, findings: readonly Finding[], 
   } else row("Hardware", unavailable(hardware.status, hardware.message));
 
   const keychain = probes.keychain;
-  if (keychain.status === "ok") row("Keychain", yes(keychain.itemPresent, `“${keychain.service}” item present`, `no “${keychain.service}” item`));
+  if (keychain.status === "ok" && keychain.store === "file") row("Cache key", yes(keychain.itemPresent, "in the agent's key file", "no key file yet"));
+  else if (keychain.status === "ok") row("Keychain", yes(keychain.itemPresent, `“${keychain.service}” item present`, `no “${keychain.service}” item`));
   else row("Keychain", unavailable(keychain.status, keychain.message));
+  if (keychain.status === "ok" && keychain.keyCreatedAt) more(p.dim(`key created ${day(keychain.keyCreatedAt)}`));
+
+  const backend = toolchain.status === "ok" ? toolchain.cacheBackend : null;
+  if (backend?.kind === "cachefleet") row("Cache", p.green(`Cachefleet's encrypted cache (helper ${backend.version})`));
+  else if (backend?.kind === "other") row("Cache", p.yellow(`another GOCACHEPROG: ${backend.commandLine}`));
+  else if (backend?.kind === "disk") row("Cache", "Go's own disk cache (plaintext)");
+  const hits = report.cacheHits;
+  if (hits) {
+    const rate = hitRateOf(hits);
+    row("Hit rate", rate === null ? p.dim("no lookups yet") : `${(rate * 100).toFixed(1)}% of ${hits.gets} lookups (${hits.hits} hits, ${hits.puts} stored, ${formatBytes(hits.bytesServed)} served)`);
+  }
 
   if (scan.status === "ok") {
     const summary = scan.summary;

@@ -18,6 +18,11 @@ export function formatCount(count: number | null | undefined): string {
   return count === null || count === undefined ? "—" : count.toLocaleString("en-US");
 }
 
+/** 0.873 → "87%": a share of 0–1, as hit rates are kept. */
+export function formatPercent(share: number | null | undefined): string {
+  return share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`;
+}
+
 const relativeSteps: [limitSeconds: number, unitSeconds: number, unit: Intl.RelativeTimeFormatUnit][] = [
   [60, 1, "second"],
   [3600, 60, "minute"],

@@ -59,7 +59,7 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
     const viewer = createCaller(viewerContext).machines;
     const detail = await viewer.detail({ machineId });
     expect(detail).toMatchObject({ hostname: "detail-mac", cacheVerdict: "mixed", online: true, policy: { requireEncryption: true, requireEncryptedFromGo: "1.22" } });
-    expect(detail.findings.map((finding) => [finding.rule, finding.severity])).toEqual([["mixed-cache", "critical"], ["keychain-missing", "critical"]]);
+    expect(detail.findings.map((finding) => [finding.rule, finding.severity])).toEqual([["mixed-cache", "critical"], ["keychain-missing", "critical"], ["go-too-old-for-encryption", "warning"]]);
     expect(detail.findings.every((finding) => finding.action.length > 0)).toBe(true);
     expect(detail.latestReport?.scan.status).toBe("ok");
 
@@ -79,7 +79,7 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
   it("evaluates findings with the team's current policy", async () => {
     const machineId = await enrollAndReport("policy-mac", [report("plaintext", 10, new Date())]);
     const viewer = createCaller(viewerContext).machines;
-    expect((await viewer.detail({ machineId })).findings.map((finding) => finding.rule)).toEqual(["keychain-missing", "plaintext-cache"]);
+    expect((await viewer.detail({ machineId })).findings.map((finding) => finding.rule)).toEqual(["keychain-missing", "plaintext-cache", "go-too-old-for-encryption"]);
     await database.db.policy.update({ where: { id: "team" }, data: { requireEncryption: false } });
     try {
       expect((await viewer.detail({ machineId })).findings).toEqual([]);
@@ -94,7 +94,7 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
     const audit = createCaller(viewerContext).audit;
     const summary = await audit.summary();
     const count = (check: string) => summary.find((row) => row.check === check)?.count;
-    expect(summary.map((row) => row.check)).toEqual(["plaintext", "mixed", "keychain-missing", "shared-across-versions", "rosetta", "permissions", "env-not-persisted"]);
+    expect(summary.map((row) => row.check)).toEqual(["plaintext", "mixed", "keychain-missing", "shared-across-versions", "rosetta", "permissions", "env-not-persisted", "key-rotation-due", "low-hit-rate"]);
     expect(count("mixed")).toBeGreaterThanOrEqual(2);
     expect(count("rosetta")).toBe(0);
 

@@ -130,7 +130,7 @@ describe.each(providers)("api routers on %s", (provider) => {
     const view = await createCaller(viewerContext).machines.detail({ machineId });
     expect(view.commands[0]).toMatchObject({ id: commandId, status: "succeeded", createdBy: "admin@example.com" });
     expect(view.commands[0]?.steps.map((s) => [s.step, s.status])).toEqual([
-      ["backup", "skipped"], ["clean", "succeeded"], ["reinit", "pending"], ["verify", "pending"],
+      ["backup", "skipped"], ["clean", "succeeded"], ["enable", "pending"], ["reinit", "pending"], ["verify", "pending"],
     ]);
   });
 

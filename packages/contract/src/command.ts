@@ -6,8 +6,19 @@ import { Tally } from "./scan.js";
 export const MigrateOptions = z.object({
   /** Copy GOCACHE to a dated sibling before cleaning. Off only when an admin says so. */
   backup: z.boolean().default(true),
+  /**
+   * Replace a GOCACHEPROG that is not Cachefleet's (a team's remote cache). Off unless an admin
+   * ticks it: by default (absent) such a machine is reported and its setting left alone.
+   */
+  replaceOtherCacheProg: z.boolean().optional(),
 });
 export type MigrateOptions = z.infer<typeof MigrateOptions>;
+
+/** Options of the kinds that only clean: whether to keep a backup first. */
+export const CleanOptions = z.object({
+  backup: z.boolean().default(true),
+});
+export type CleanOptions = z.infer<typeof CleanOptions>;
 
 export const PruneBackupsOptions = z.object({
   /** Remove the agent's GOCACHE backups older than this many days. */
@@ -21,22 +32,26 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("rescan"), options: noOptions }),
   z.object({ kind: z.literal("backup"), options: noOptions }),
   /** Cleaning backs up first unless the admin explicitly chose no backup. */
-  z.object({ kind: z.literal("clean"), options: MigrateOptions.strict().default({ backup: true }) }),
+  z.object({ kind: z.literal("clean"), options: CleanOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("reinit"), options: noOptions }),
   z.object({ kind: z.literal("verify"), options: noOptions }),
   z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("prune-backups"), options: PruneBackupsOptions.strict().default({ olderThanDays: 30 }) }),
+  /** Switches the machine back to Go's own disk cache: unsets GOCACHEPROG, then cleans after a backup. */
+  z.object({ kind: z.literal("disable"), options: CleanOptions.strict().default({ backup: true }) }),
+  /** A new key; every sealed entry re-sealed under it; the old key deleted last. */
+  z.object({ kind: z.literal("rotate-key"), options: noOptions }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "disable", "rotate-key"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
-export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune"] as const;
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "enable", "disable", "rotate-key"] as const;
 export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
-export const migrationSteps = ["backup", "clean", "reinit", "verify"] as const satisfies readonly StepName[];
+export const migrationSteps = ["backup", "clean", "enable", "reinit", "verify"] as const satisfies readonly StepName[];
 export type MigrationStep = (typeof migrationSteps)[number];
 
 /** The steps a command runs, in order; a step the options turn off is listed as skipped. */
@@ -59,11 +74,21 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       return [
         { step: "backup", skipped: !spec.options.backup },
         { step: "clean", skipped: false },
+        { step: "enable", skipped: false },
         { step: "reinit", skipped: false },
         { step: "verify", skipped: false },
       ];
     case "prune-backups":
       return [{ step: "prune", skipped: false }];
+    case "disable":
+      // The helper is switched off first, so the clean empties the sealed entries Go can no longer read.
+      return [
+        { step: "backup", skipped: !spec.options.backup },
+        { step: "disable", skipped: false },
+        { step: "clean", skipped: false },
+      ];
+    case "rotate-key":
+      return [{ step: "rotate-key", skipped: false }];
   }
 }
 
@@ -76,6 +101,9 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   verify: 600,
   migrate: 600,
   "prune-backups": 600,
+  disable: 600,
+  // Re-sealing reads and writes every entry once.
+  "rotate-key": 1800,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { CommandSpec, DeliveredCommand, EnrollInput, GoEnv, StepProgress } from "./index.js";
+import { CommandSpec, DeliveredCommand, EnrollInput, GoEnv, StepProgress, planSteps } from "./index.js";
 
 describe("command specs", () => {
   it("accept the allowlisted kinds with bounded options", () => {
     expect(CommandSpec.parse({ kind: "migrate", options: {} })).toEqual({ kind: "migrate", options: { backup: true } });
     expect(CommandSpec.parse({ kind: "migrate", options: { backup: false } })).toEqual({ kind: "migrate", options: { backup: false } });
+    expect(CommandSpec.parse({ kind: "migrate", options: { replaceOtherCacheProg: true } })).toEqual({ kind: "migrate", options: { backup: true, replaceOtherCacheProg: true } });
+    expect(CommandSpec.parse({ kind: "disable" })).toEqual({ kind: "disable", options: { backup: true } });
+    expect(CommandSpec.parse({ kind: "rotate-key", options: {} })).toEqual({ kind: "rotate-key", options: {} });
     expect(CommandSpec.parse({ kind: "rescan" })).toEqual({ kind: "rescan", options: {} });
   });
 
@@ -13,6 +16,22 @@ describe("command specs", () => {
     expect(CommandSpec.safeParse({ kind: "migrate", options: { backup: true, path: "/etc" } }).success).toBe(false);
     expect(CommandSpec.safeParse({ kind: "rescan", options: { gocache: "/tmp" } }).success).toBe(false);
     expect(CommandSpec.safeParse({ kind: "migrate", options: { backup: "yes" } }).success).toBe(false);
+    // Only a migration may replace another helper; the other kinds take no such option.
+    expect(CommandSpec.safeParse({ kind: "clean", options: { backup: true, replaceOtherCacheProg: true } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "disable", options: { backup: true, replaceOtherCacheProg: true } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "rotate-key", options: { concurrency: 64 } }).success).toBe(false);
+  });
+
+  it("plan a migration as backup, clean, enable, reinit, verify and a disable as backup, disable, clean", () => {
+    expect(planSteps(CommandSpec.parse({ kind: "migrate", options: { backup: false } }))).toEqual([
+      { step: "backup", skipped: true },
+      { step: "clean", skipped: false },
+      { step: "enable", skipped: false },
+      { step: "reinit", skipped: false },
+      { step: "verify", skipped: false },
+    ]);
+    expect(planSteps(CommandSpec.parse({ kind: "disable" })).map((entry) => entry.step)).toEqual(["backup", "disable", "clean"]);
+    expect(planSteps(CommandSpec.parse({ kind: "rotate-key" })).map((entry) => entry.step)).toEqual(["rotate-key"]);
   });
 
   it("validate delivered commands and progress messages", () => {

@@ -8,5 +8,7 @@ export const AgentPolicy = z.object({
   requireEncryptedFromGo: z.string().regex(/^1\.\d{1,3}(\.\d{1,3})?$/),
   cacheSizeWarningBytes: z.number().positive(),
   offlineAfterMinutes: z.number().int().positive(),
+  /** Rotate the cache key at least every this many days; null when the team sets no age. */
+  rotateKeyEveryDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
 export type AgentPolicy = z.infer<typeof AgentPolicy>;

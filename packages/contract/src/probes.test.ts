@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AgentProbes, AgentReport, KeychainProbe, probeLimits, StoredAgentReport, ToolsProbe } from "./index.js";
+import { AgentProbes, AgentReport, CacheBackend, KeychainProbe, probeLimits, StoredAgentReport, ToolsProbe } from "./index.js";
 
 const notApplicable = (message: string) => ({ status: "not-applicable" as const, message });
 
 /** What a Linux agent sends when Go is missing: every probe answers, none is ok. */
 const linuxWithoutGo = {
-  goToolchain: { status: "ok", binary: "go", buildInfo: { status: "error", message: "not found" }, toolchains: [] },
+  goToolchain: { status: "ok", binary: "go", buildInfo: { status: "error", message: "not found" }, toolchains: [], cacheBackend: null },
   hardware: notApplicable("macOS only"),
   keychain: notApplicable("macOS only"),
   permissions: { status: "error", message: "GOCACHE unknown" },
@@ -37,6 +37,20 @@ describe("machine probes", () => {
     expect(KeychainProbe.safeParse({ status: "ok", itemPresent: true }).success).toBe(false);
     expect(KeychainProbe.safeParse({ status: "ok", service: "login", itemPresent: true }).success).toBe(false);
     expect(KeychainProbe.safeParse({ status: "maybe", message: "x" }).success).toBe(false);
+    expect(KeychainProbe.safeParse({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "disk" }).success).toBe(false);
+  });
+
+  it("read a Keychain answer of an agent that predates the key file as a Keychain store", () => {
+    expect(KeychainProbe.parse({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: true })).toEqual({
+      status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "keychain", keyCreatedAt: null,
+    });
+  });
+
+  it("name the cache backend: Go's disk cache, Cachefleet's helper with its version, or another helper's command line", () => {
+    expect(CacheBackend.parse({ kind: "cachefleet", version: "0.2.0" })).toEqual({ kind: "cachefleet", version: "0.2.0" });
+    expect(CacheBackend.safeParse({ kind: "other" }).success).toBe(false);
+    expect(CacheBackend.safeParse({ kind: "other", commandLine: "x".repeat(4097) }).success).toBe(false);
+    expect(CacheBackend.safeParse({ kind: "remote" }).success).toBe(false);
   });
 
   it("bound what an agent may send", () => {

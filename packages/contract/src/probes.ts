@@ -8,7 +8,7 @@ const message = z.string().max(4000);
 const shortText = z.string().max(256);
 const isoTime = z.iso.datetime();
 
-/** The Keychain item that holds the cache encryption key. Only its presence is ever read. */
+/** The Keychain item that holds the cache encryption key. Only the cache helper reads its secret. */
 export const keychainService = "go-build-cache-encryption-key";
 
 /** The LaunchAgent label cachefleet itself installs. */
@@ -73,12 +73,28 @@ export type GoToolchain = z.infer<typeof GoToolchain>;
 export const BuildInfoProbe = probeOf({ info: GoBuildInfo });
 export type BuildInfoProbe = z.infer<typeof BuildInfoProbe>;
 
+/**
+ * Where the go command keeps its build cache: Go's own disk cache (plaintext), Cachefleet's
+ * encrypted helper, or another GOCACHEPROG (a team's remote cache), named by its command line.
+ */
+export const CacheBackend = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("disk") }),
+  z.object({ kind: z.literal("cachefleet"), version: shortText }),
+  z.object({ kind: z.literal("other"), commandLine: z.string().max(4096) }),
+]);
+export type CacheBackend = z.infer<typeof CacheBackend>;
+
+/** The first Go release whose go command runs a GOCACHEPROG helper as shipped. */
+export const cacheProgMinimumGo = "1.24";
+
 export const GoToolchainProbe = probeOf({
   /** The go binary the agent runs. */
   binary: filePath,
   /** Build info of that binary: its GOARCH tells whether it is an amd64 build. */
   buildInfo: BuildInfoProbe,
   toolchains: z.array(GoToolchain).max(probeLimits.toolchains),
+  /** `go env GOCACHEPROG`, described; null from agents that predate the helper or when it could not be read. */
+  cacheBackend: CacheBackend.nullable().default(null),
 });
 export type GoToolchainProbe = z.infer<typeof GoToolchainProbe>;
 
@@ -111,9 +127,17 @@ export type HardwareProbe = z.infer<typeof HardwareProbe>;
 
 // Keychain -------------------------------------------------------------------------------------
 
+/** Where the key lives: the macOS Keychain, or a 0600 key file in the agent's folder where there is none. */
+export const KeyLocation = z.enum(["keychain", "file"]);
+export type KeyLocation = z.infer<typeof KeyLocation>;
+
 export const KeychainProbe = probeOf({
   service: z.literal(keychainService),
   itemPresent: z.boolean(),
+  /** Agents before the file store only ever looked in the Keychain. */
+  store: KeyLocation.default("keychain"),
+  /** When the key was created, for the team's rotation age; null when unknown or absent. */
+  keyCreatedAt: isoTime.nullable().default(null),
 });
 export type KeychainProbe = z.infer<typeof KeychainProbe>;
 

@@ -47,6 +47,31 @@ export const MachineIdentity = z.object({
 });
 export type MachineIdentity = z.infer<typeof MachineIdentity>;
 
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The encrypted cache helper's counters for this GOCACHE since they were last reset, as the report
+ * carries them: enough for a hit rate and its cost, nothing about what was built.
+ */
+export const CacheHitFigures = z.object({
+  gets: count,
+  hits: count,
+  misses: count,
+  puts: count,
+  bytesServed: count,
+  bytesWritten: count,
+  /** Time the helper spent answering, in milliseconds. */
+  busyMs: count,
+  /** Since when these counters run. */
+  since: z.iso.datetime().nullable(),
+});
+export type CacheHitFigures = z.infer<typeof CacheHitFigures>;
+
+/** Hits as a share of gets, 0–1; null before the first get. */
+export function hitRateOf(figures: Pick<CacheHitFigures, "gets" | "hits">): number | null {
+  return figures.gets > 0 ? Math.min(1, figures.hits / figures.gets) : null;
+}
+
 export const AgentReport = z.object({
   id: z.uuid(),
   agentVersion: z.string().max(64),
@@ -55,6 +80,8 @@ export const AgentReport = z.object({
   go: GoProbe,
   scan: ScanProbe,
   probes: AgentProbes,
+  /** The helper's counters; null when it has none (no helper, or an agent that predates it). */
+  cacheHits: CacheHitFigures.nullable().default(null),
 });
 export type AgentReport = z.infer<typeof AgentReport>;
 

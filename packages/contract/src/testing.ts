@@ -1,9 +1,9 @@
 // Agent reports for tests: one builder of the report a real agent on a Mac sends (every probe
 // answered, scan and go env consistent with each other), from the few facts tests vary. Probes a
 // test leaves out of its question are replaced with `notProbed(...)`.
-import type { AgentProbes, ProbeName } from "./probes.js";
+import type { AgentProbes, CacheBackend, ProbeName } from "./probes.js";
 import { keychainService } from "./probes.js";
-import type { AgentReport } from "./report.js";
+import type { AgentReport, CacheHitFigures } from "./report.js";
 import type { CacheVerdict, Tally } from "./scan.js";
 
 export interface ReportFacts {
@@ -39,6 +39,10 @@ export interface ReportFacts {
   verdict?: CacheVerdict;
   /** The Keychain holds the cache encryption key. */
   keychain?: boolean;
+  /** Where the build cache lives: Cachefleet's helper unless given (an encrypted cache needs it). */
+  cacheBackend?: CacheBackend | null;
+  /** The helper's counters; none unless given. */
+  cacheHits?: CacheHitFigures | null;
   /** Probes that replace the healthy Mac's. */
   probes?: Partial<AgentProbes>;
 }
@@ -110,6 +114,7 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
         sources: position === 0 ? ["path" as const, goroot.startsWith("/opt/homebrew/") ? ("homebrew" as const) : ("usr-local" as const)] : ["sdk" as const],
         active: position === 0,
       })),
+      cacheBackend: facts.cacheBackend === undefined ? { kind: "cachefleet", version: "0.1.0" } : facts.cacheBackend,
     },
     hardware: {
       status: "ok",
@@ -121,7 +126,7 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
       goUnderRosetta,
       notes: [],
     },
-    keychain: { status: "ok", service: keychainService, itemPresent: facts.keychain ?? true },
+    keychain: { status: "ok", service: keychainService, itemPresent: facts.keychain ?? true, store: "keychain", keyCreatedAt: null },
     permissions: {
       status: "ok", gocache, exists: true, isDirectory: true, ownerUid: 501, userUid: 501, ownedByUser: true, writable: true, hardLinks: true, hardLinkError: null,
       disk: { path: gocache, freeBytes: 200 * 1024 ** 3, totalBytes: 494 * 1024 ** 3 },
@@ -180,5 +185,6 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
       },
     },
     probes,
+    cacheHits: facts.cacheHits ?? null,
   };
 }

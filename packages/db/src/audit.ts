@@ -14,7 +14,16 @@ export const auditChecks = {
   "rosetta": ["rosetta-toolchain"],
   "permissions": ["gocache-missing", "gocache-not-directory", "gocache-not-owned", "gocache-not-writable", "gocache-no-hard-links", "gocache-low-disk"],
   "env-not-persisted": ["env-not-persisted"],
+  "key-rotation-due": ["key-rotation-due"],
+  /** Not a rule: machines whose encrypted cache serves few lookups (see lowHitRate). */
+  "low-hit-rate": [],
 } as const satisfies Record<string, readonly string[]>;
+
+/**
+ * A hit rate below this, over at least `minGets` lookups, lists a machine as low: a cache that
+ * rarely serves builds (a GOCACHE per checkout, caches cleaned by scripts) costs more than it saves.
+ */
+export const lowHitRate = { below: 0.5, minGets: 200 } as const;
 
 export type AuditCheck = keyof typeof auditChecks;
 export const auditCheckNames = Object.keys(auditChecks) as AuditCheck[];
@@ -27,13 +36,16 @@ export interface AuditRow {
   cacheVerdict: string | null;
   keychainKey: string | null;
   rosetta: boolean | null;
+  hitRate: number | null;
+  keyCreatedAt: Date | null;
   /** The rules this machine fails, all of them, not only the check's. */
   findingRules: string[];
   lastSeenAt: Date | null;
 }
 
 function checkWhere(check: AuditCheck | null) {
-  const rules = check === null ? [] : auditChecks[check];
+  if (check === "low-hit-rate") return { revokedAt: null, hitRate: { lt: lowHitRate.below }, cacheGets: { gte: lowHitRate.minGets } };
+  const rules: readonly string[] = check === null ? [] : auditChecks[check];
   return {
     revokedAt: null,
     ...(check === null
@@ -64,7 +76,7 @@ export async function listAudit(db: Db, check: AuditCheck | null, options: Audit
     db.machine.count({ where }),
     db.machine.findMany({
       where,
-      select: { id: true, hostname: true, username: true, goVersion: true, cacheVerdict: true, keychainKey: true, rosetta: true, findingRules: true, lastSeenAt: true },
+      select: { id: true, hostname: true, username: true, goVersion: true, cacheVerdict: true, keychainKey: true, rosetta: true, hitRate: true, keyCreatedAt: true, findingRules: true, lastSeenAt: true },
       orderBy: [{ hostname: "asc" }, { id: "asc" }],
       take,
       skip: Math.max(options.skip ?? 0, 0),

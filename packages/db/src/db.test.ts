@@ -157,7 +157,7 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(finished).toBe(true);
     const [view] = await listCommands(database.db, machineId);
     expect(view?.status).toBe("succeeded");
-    expect(view?.steps.map((s) => [s.step, s.status])).toEqual([["backup", "succeeded"], ["clean", "pending"], ["reinit", "pending"], ["verify", "pending"]]);
+    expect(view?.steps.map((s) => [s.step, s.status])).toEqual([["backup", "succeeded"], ["clean", "pending"], ["enable", "pending"], ["reinit", "pending"], ["verify", "pending"]]);
     expect(view?.steps[0]?.log).toBe("copying\ncopied 3 files\n");
     expect(view?.result?.backupPath).toBe("/tmp/x.backup");
   });
@@ -246,7 +246,7 @@ describe.each(providers)("database queries on %s", (provider) => {
     });
     expect(chunksQueued).toEqual([500, 500, 101]);
     expect(new Set(commandIds).size).toBe(count);
-    expect(await database.db.commandStep.count({ where: { command: { batchId } } })).toBe(4 * count);
+    expect(await database.db.commandStep.count({ where: { command: { batchId } } })).toBe(5 * count);
     expect((await machinesWithPendingCommands(database.db, ids)).sort()).toEqual([...ids].sort());
     const since = await pendingCommandsSince(database.db, ids, before);
     expect(since.map((command) => command.id).sort()).toEqual([...commandIds].sort());
@@ -286,7 +286,7 @@ describe.each(providers)("database queries on %s", (provider) => {
     for (const machineId of machineIds) {
       const [offered] = await pendingCommands(database.db, machineId);
       expect((await getCommand(database.db, offered?.id ?? ""))?.steps.map((step) => [step.step, step.status])).toEqual([
-        ["backup", "skipped"], ["clean", "pending"], ["reinit", "pending"], ["verify", "pending"],
+        ["backup", "skipped"], ["clean", "pending"], ["enable", "pending"], ["reinit", "pending"], ["verify", "pending"],
       ]);
     }
   });

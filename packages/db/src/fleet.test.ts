@@ -6,7 +6,7 @@ import { FleetQuery, type AgentReport, type FleetQueryInput } from "@cachefleet/
 import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { createEnrollmentSecret, enrollMachine, recordReport } from "./machines.js";
-import { compareVersions, listFleetGoVersions, listFleetPage } from "./fleet.js";
+import { compareVersions, listFleetGoVersions, listFleetPage, teamHitRate } from "./fleet.js";
 
 const providers = await testedProviders();
 
@@ -14,6 +14,7 @@ function macReport(): AgentReport {
   const report = agentReport({
     hostname: "studio-1", username: "ana", goVersions: ["go1.22.2", "go1.21.9"], goUnderRosetta: true, macosVersion: "14.5", keychain: false,
     plaintext: 20, encrypted: 7, unknown: 3, entryBytes: 100, probes: notProbed("permissions", "persistence", "tools", "versionDrift"),
+    cacheHits: { gets: 400, hits: 300, misses: 100, puts: 100, bytesServed: 9000, bytesWritten: 3000, busyMs: 40, since: "2026-11-20T00:00:00.000Z" },
   });
   const { goToolchain } = report.probes;
   const [active, other] = goToolchain.status === "ok" ? goToolchain.toolchains : [];
@@ -96,13 +97,19 @@ describe.each(providers)("fleet on %s", (provider) => {
       goVersions: ",go1.22.2,go1.21.9,",
       cacheEntries: 30,
       cacheVerdict: "mixed",
+      cacheBackend: "cachefleet",
+      hitRate: 0.75,
+      cacheGets: 400,
     });
     expect(await database.db.report.findUniqueOrThrow({ where: { id: report.id } })).toMatchObject({
       cacheEntries: 30,
       cacheBytes: 3000n,
       plaintextEntries: 20,
       encryptedEntries: 7,
+      cacheGets: 400,
+      cacheHits: 300,
     });
+    expect(await teamHitRate(database.db)).toBe(0.75);
 
     // Off macOS (or with probes that failed) the same columns say "unknown", never a guess.
     const linux = await enrollMachine(database.db, secret, linuxReport().machine);
@@ -115,6 +122,7 @@ describe.each(providers)("fleet on %s", (provider) => {
       goVersions: "",
       cacheEntries: null,
       cacheVerdict: null,
+      cacheBackend: null,
     });
     expect(await database.db.report.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
       cacheEntries: null,
@@ -170,6 +178,8 @@ describe.each(providers)("fleet on %s", (provider) => {
         health: "critical",
         findingsCount: 2,
         keychainKey: "missing",
+        cacheBackend: null,
+        hitRate: null,
         lastSeenAt: minutesAgo(1),
         online: true,
       });

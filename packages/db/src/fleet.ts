@@ -27,6 +27,10 @@ export interface FleetPageRow {
   health: string | null;
   findingsCount: number;
   keychainKey: string | null;
+  /** disk | cachefleet | other, from the latest report. */
+  cacheBackend: string | null;
+  /** The encrypted cache helper's hits / gets, 0–1; null without figures. */
+  hitRate: number | null;
   lastSeenAt: Date | null;
   online: boolean;
 }
@@ -44,6 +48,8 @@ export interface FleetPage {
   /** Whether no machine is enrolled at all (as opposed to none matching the filters). */
   fleetEmpty: boolean;
   offlineAfterMinutes: number;
+  /** Hits / gets over every enrolled machine's latest figures (the team's hit rate); null without any. */
+  teamHitRate: number | null;
 }
 
 /** Fewer distinct versions than this are ranked in version order; more fall back to text order. */
@@ -214,6 +220,8 @@ interface RawRow {
   health: string | null;
   findingsCount: number | bigint;
   keychainKey: string | null;
+  cacheBackend: string | null;
+  hitRate: number | null;
   lastSeenAt: Date | string | number | null;
 }
 
@@ -238,13 +246,15 @@ function toRow(row: RawRow, offlineBefore: Date): FleetPageRow {
     health: row.health,
     findingsCount: Number(row.findingsCount),
     keychainKey: row.keychainKey,
+    cacheBackend: row.cacheBackend,
+    hitRate: row.hitRate === null ? null : Number(row.hitRate),
     lastSeenAt,
     online: lastSeenAt !== null && lastSeenAt >= offlineBefore,
   };
 }
 
 const selected = raw(
-  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "lastSeenAt"]
+  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "cacheBackend", "hitRate", "lastSeenAt"]
     .map((name) => `"${name}"`)
     .join(", "),
 );
@@ -277,7 +287,16 @@ export async function listFleetPage(db: Db, query: FleetQuery, now: Date = new D
     rows = raws.map((row) => toRow(row, offlineBefore));
   }
   const fleetEmpty = total === 0 && (await db.machine.count({ where: { revokedAt: null } })) === 0;
-  return { rows, total, page, pageSize: query.pageSize, pageCount, counts, fleetEmpty, offlineAfterMinutes };
+  return { rows, total, page, pageSize: query.pageSize, pageCount, counts, fleetEmpty, offlineAfterMinutes, teamHitRate: await teamHitRate(db) };
+}
+
+/** Hits over gets across the enrolled machines' latest figures: each machine weighs by its lookups. */
+export async function teamHitRate(db: Db): Promise<number | null> {
+  const [sums] = await db.$queryRaw<{ hits: number | bigint | string | null; gets: number | bigint | string | null }[]>(
+    sql`SELECT SUM("hitRate" * "cacheGets") AS "hits", SUM("cacheGets") AS "gets" FROM "Machine" WHERE "revokedAt" IS NULL AND "hitRate" IS NOT NULL AND "cacheGets" > 0`,
+  );
+  const gets = Number(sums?.gets ?? 0);
+  return gets > 0 ? Math.min(1, Number(sums?.hits ?? 0) / gets) : null;
 }
 
 /** Every Go toolchain some machine has, newest first: the choices of the page's Go filter. */

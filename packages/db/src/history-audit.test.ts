@@ -5,7 +5,7 @@ import type { AgentReport } from "@cachefleet/contract";
 import { agentReport } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { sortableId } from "./batching.js";
-import { downsample, reportHistory } from "./history.js";
+import { downsample, hitRates, reportHistory } from "./history.js";
 import { auditCounts, listAudit } from "./audit.js";
 
 function payload(plaintext: number, encrypted: number): string {
@@ -14,6 +14,13 @@ function payload(plaintext: number, encrypted: number): string {
   delete report.probes;
   return JSON.stringify(report);
 }
+
+describe("hitRates", () => {
+  it("gives the hit rate of the lookups between reports, starting afresh when the counters reset", () => {
+    const point = (cacheGets: number | null, cacheHits: number | null) => ({ cacheGets, cacheHits });
+    expect(hitRates([point(100, 20), point(300, 200), point(300, 200), point(null, null), point(50, 45), point(150, 45)])).toEqual([0.2, 0.9, null, null, 0.9, 0]);
+  });
+});
 
 describe("downsample", () => {
   it("keeps short histories whole and spreads long ones evenly, first and last included", () => {
@@ -91,6 +98,7 @@ describe.each(providers)("history and audit on %s", (provider) => {
     const counts = await auditCounts(database.db);
     expect(counts).toEqual({
       "plaintext": 1, "mixed": 1, "keychain-missing": 1, "shared-across-versions": 0, "rosetta": 0, "permissions": 1, "env-not-persisted": 0,
+      "key-rotation-due": 0, "low-hit-rate": 0,
     });
     const plaintext = await listAudit(database.db, "plaintext");
     expect(plaintext.total).toBe(1);

@@ -12,6 +12,9 @@ export interface ReportPoint {
   cacheBytes: number | null;
   plaintextEntries: number | null;
   encryptedEntries: number | null;
+  /** The encrypted cache helper's counters at this report; null without a helper. */
+  cacheGets: number | null;
+  cacheHits: number | null;
 }
 
 export interface HistoryOptions {
@@ -45,8 +48,10 @@ export function downsample<T>(points: readonly T[], maxPoints: number): T[] {
 /** The figures a report's payload holds, for reports stored before the figure columns. */
 export function figuresOfPayload(payload: string): Omit<ReportPoint, "reportId" | "takenAt"> {
   const parsed = StoredAgentReport.safeParse(JSON.parse(payload));
+  const hits = parsed.success ? parsed.data.cacheHits : null;
+  const counters = { cacheGets: hits?.gets ?? null, cacheHits: hits?.hits ?? null };
   if (!parsed.success || parsed.data.scan.status !== "ok") {
-    return { cacheEntries: null, cacheBytes: null, plaintextEntries: null, encryptedEntries: null };
+    return { cacheEntries: null, cacheBytes: null, plaintextEntries: null, encryptedEntries: null, ...counters };
   }
   const { entries, classes } = parsed.data.scan.summary;
   return {
@@ -54,7 +59,25 @@ export function figuresOfPayload(payload: string): Omit<ReportPoint, "reportId" 
     cacheBytes: entries.bytes,
     plaintextEntries: classes.plaintext.count,
     encryptedEntries: classes.encrypted.count,
+    ...counters,
   };
+}
+
+/**
+ * The hit rate between consecutive points (hits / gets of the lookups in between), so the chart
+ * shows how the cache serves builds now rather than since the counters began. A point whose
+ * counters went down (reset with a new cache) counts from zero; null where no lookup happened.
+ */
+export function hitRates(points: readonly Pick<ReportPoint, "cacheGets" | "cacheHits">[]): (number | null)[] {
+  let previous: { gets: number; hits: number } | null = null;
+  return points.map((point) => {
+    if (point.cacheGets === null || point.cacheHits === null) return null;
+    const reset = previous === null || point.cacheGets < previous.gets || point.cacheHits < previous.hits;
+    const gets = reset ? point.cacheGets : point.cacheGets - (previous?.gets ?? 0);
+    const hits = reset ? point.cacheHits : point.cacheHits - (previous?.hits ?? 0);
+    previous = { gets: point.cacheGets, hits: point.cacheHits };
+    return gets > 0 ? Math.min(1, hits / gets) : null;
+  });
 }
 
 /** The machine's report figures, oldest first, bounded and downsampled for a long history. */
@@ -62,7 +85,7 @@ export async function reportHistory(db: Db, machineId: string, options: HistoryO
   const maxPoints = options.maxPoints ?? defaultMaxPoints;
   const rows = await db.report.findMany({
     where: { machineId, ...(options.since ? { takenAt: { gte: options.since } } : {}) },
-    select: { id: true, takenAt: true, cacheEntries: true, cacheBytes: true, plaintextEntries: true, encryptedEntries: true },
+    select: { id: true, takenAt: true, cacheEntries: true, cacheBytes: true, plaintextEntries: true, encryptedEntries: true, cacheGets: true, cacheHits: true },
     orderBy: [{ takenAt: "desc" }, { id: "desc" }],
     take: maxReportsRead,
   });
@@ -75,6 +98,8 @@ export async function reportHistory(db: Db, machineId: string, options: HistoryO
       cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes),
       plaintextEntries: row.plaintextEntries,
       encryptedEntries: row.encryptedEntries,
+      cacheGets: row.cacheGets,
+      cacheHits: row.cacheHits,
     }),
   );
   // A report with no scan has every figure null in both places; reading its payload again is cheap.

@@ -1,5 +1,5 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
-import { StoredAgentReport, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
+import { StoredAgentReport, hitRateOf, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
@@ -72,6 +72,8 @@ export async function recordReport(
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
       plaintextEntries: summary?.classes.plaintext.count ?? null,
       encryptedEntries: summary?.classes.encrypted.count ?? null,
+      cacheGets: report.cacheHits?.gets ?? null,
+      cacheHits: report.cacheHits?.hits ?? null,
     },
   });
   await db.machine.update({
@@ -85,6 +87,7 @@ export async function recordReport(
       arch: report.machine.arch,
       goVersion: report.go.status === "ok" ? report.go.env.GOVERSION : null,
       ...probedColumns(report),
+      ...cacheHelperColumns(report),
       gocache: summary?.gocache ?? (report.go.status === "ok" ? report.go.env.GOCACHE : null),
       cacheEntries: summary?.entries.count ?? null,
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
@@ -96,6 +99,18 @@ export async function recordReport(
     },
   });
   return { stored: true };
+}
+
+/** The encrypted cache's columns: backend, hit rate and the key's creation date, for the fleet and audit pages. */
+export function cacheHelperColumns(report: AgentReport): { cacheBackend: string | null; hitRate: number | null; cacheGets: number | null; keyCreatedAt: Date | null } {
+  const { goToolchain, keychain } = report.probes;
+  const figures = report.cacheHits;
+  return {
+    cacheBackend: goToolchain.status === "ok" ? (goToolchain.cacheBackend?.kind ?? null) : null,
+    hitRate: figures ? hitRateOf(figures) : null,
+    cacheGets: figures?.gets ?? null,
+    keyCreatedAt: keychain.status === "ok" && keychain.keyCreatedAt ? new Date(keychain.keyCreatedAt) : null,
+  };
 }
 
 /** The fleet page's columns that come from the machine probes. */

@@ -14,6 +14,8 @@ export interface TeamPolicyRow {
   cacheSizeWarningBytes: number;
   /** A machine not seen for this long is offline */
   offlineAfterMinutes: number;
+  /** Rotate the cache key at least every this many days; null when the team sets no age */
+  rotateKeyEveryDays: number | null;
   updatedAt: Date;
   updatedByEmail: string | null;
 }
@@ -30,6 +32,7 @@ export interface PolicyInput {
   requireEncryptedFromGo: string;
   cacheSizeWarningBytes: number;
   offlineAfterMinutes: number;
+  rotateKeyEveryDays: number | null;
 }
 
 /** Saves the team policy and records what changed ("policy.changed", with before and after). */
@@ -45,8 +48,8 @@ export async function updatePolicy(db: Db, input: PolicyInput, actorEmail: strin
 }
 
 function policyFields(policy: TeamPolicyRow): PolicyInput {
-  const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = policy;
-  return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
+  const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes, rotateKeyEveryDays } = policy;
+  return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes, rotateKeyEveryDays };
 }
 
 export interface ReevaluationOutcome {

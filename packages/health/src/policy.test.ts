@@ -18,7 +18,7 @@ const rules = (version: string, bytes: number, verdict: ScanSummary["verdict"], 
 describe("team policy in the health rules", () => {
   it("asks for encryption only when required, and only from the policy's Go version", () => {
     expect(rules("go1.21.9", gib, "plaintext", defaultPolicy)).toEqual([]);
-    expect(rules("go1.21.9", gib, "plaintext", { ...defaultPolicy, requireEncryptedFromGo: "1.21" })).toEqual(["plaintext-cache"]);
+    expect(rules("go1.21.9", gib, "plaintext", { ...defaultPolicy, requireEncryptedFromGo: "1.21" })).toEqual(["plaintext-cache", "go-too-old-for-encryption"]);
     expect(rules("go1.21.9", gib, "plaintext", { ...defaultPolicy, requireEncryptedFromGo: "1.21.10" })).toEqual([]);
     expect(rules("go1.22.2", gib, "plaintext", { ...defaultPolicy, requireEncryption: false })).toEqual([]);
   });

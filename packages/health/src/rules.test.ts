@@ -6,14 +6,17 @@ import { go, summary } from "./test-support/facts.js";
 
 describe("evaluateHealth", () => {
   it("flags a mixed cache as critical", () => {
-    const findings = evaluateHealth({ go: go("go1.22.1"), scan: { status: "ok", summary: summary(3, 4, "mixed") } });
+    const findings = evaluateHealth({ go: go("go1.24.4"), scan: { status: "ok", summary: summary(3, 4, "mixed") } });
     expect(findings.map((f) => f.rule)).toEqual(["mixed-cache"]);
     expect(overallHealth(findings)).toBe("critical");
+    expect(findings[0]?.action).toMatch(/Migrate/);
   });
 
   it("warns about a plaintext cache only from the policy's Go version on", () => {
     const scan = { status: "ok" as const, summary: summary(5, 0, "plaintext") };
-    expect(evaluateHealth({ go: go("go1.22.0"), scan }).map((f) => f.rule)).toEqual(["plaintext-cache"]);
+    expect(evaluateHealth({ go: go("go1.24.0"), scan }).map((f) => f.rule)).toEqual(["plaintext-cache"]);
+    // Go 1.22 cannot run the helper: the finding says to upgrade, and a second one says why.
+    expect(evaluateHealth({ go: go("go1.22.0"), scan }).map((f) => f.rule)).toEqual(["plaintext-cache", "go-too-old-for-encryption"]);
     expect(evaluateHealth({ go: go("go1.21.9"), scan })).toEqual([]);
     expect(evaluateHealth({ go: go("go1.22.0"), scan }, { ...defaultPolicy, requireEncryption: false })).toEqual([]);
   });
@@ -99,7 +102,7 @@ describe("machine probe rules", () => {
 
   it("flags a missing Keychain item only while policy requires encryption for this Go", () => {
     const missing = (probes: AgentProbes) => {
-      probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false };
+      probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false, store: "keychain", keyCreatedAt: null };
     };
     const findings = evaluateHealth(facts(missing));
     expect(rules(findings)).toEqual(["keychain-missing"]);
@@ -219,5 +222,87 @@ describe("go versions", () => {
     expect(isGoVersionAtLeast("go1.100.0", "1.22")).toBe(true);
     expect(isGoVersionAtLeast("go1.21.13", "1.22")).toBe(false);
     expect(isGoVersionAtLeast("", "1.22")).toBe(false);
+  });
+});
+
+describe("the encrypted cache helper in the rules", () => {
+  const plaintext = { status: "ok" as const, summary: summary(588, 0, "plaintext") };
+  const encrypted = { status: "ok" as const, summary: summary(0, 588, "encrypted") };
+  const withBackend = (backend: NonNullable<Extract<AgentProbes["goToolchain"], { status: "ok" }>["cacheBackend"]>, version = "go1.24.4"): MachineFacts => {
+    const base = facts(() => undefined, version);
+    const probes = base.probes ?? healthyProbes();
+    if (probes.goToolchain.status === "ok") probes.goToolchain.cacheBackend = backend;
+    return { ...base, probes };
+  };
+
+  it("says Go never encrypts its cache and that migrating switches to Cachefleet's encrypted cache", () => {
+    const [finding] = evaluateHealth({ ...withBackend({ kind: "disk" }), scan: plaintext });
+    expect(finding?.rule).toBe("plaintext-cache");
+    expect(finding?.title).toContain("Go never encrypts its build cache by itself");
+    expect(finding?.action).toMatch(/Migrate the cache: the migration switches the machine to Cachefleet's encrypted cache/);
+  });
+
+  it("asks Go older than 1.24 to upgrade under a policy that requires encryption, and not otherwise", () => {
+    const findings = evaluateHealth({ ...withBackend({ kind: "disk" }, "go1.22.12"), scan: plaintext });
+    expect(rules(findings)).toEqual(["plaintext-cache", "go-too-old-for-encryption"]);
+    for (const finding of findings) expect(finding.action).toMatch(/Upgrade Go to 1\.24 or later/);
+    expect(findings[1]?.title).toContain("GOCACHEPROG needs Go 1.24");
+    expect(rules(evaluateHealth({ ...withBackend({ kind: "disk" }, "go1.22.12"), scan: plaintext }, { ...defaultPolicy, requireEncryption: false }))).toEqual([]);
+    expect(rules(evaluateHealth({ ...withBackend({ kind: "disk" }, "go1.21.13"), scan: plaintext }))).toEqual([]);
+    expect(rules(evaluateHealth({ ...withBackend({ kind: "disk" }, "go1.24.0"), scan: plaintext }))).toEqual(["plaintext-cache"]);
+  });
+
+  it("names another configured GOCACHEPROG instead of promising a migration replaces it", () => {
+    const [finding] = evaluateHealth({ ...withBackend({ kind: "other", commandLine: "/opt/teamcache/bin/gocacheprog --remote" }), scan: plaintext });
+    expect(finding?.action).toContain("/opt/teamcache/bin/gocacheprog --remote");
+    expect(finding?.action).toMatch(/only when an admin ticks/);
+  });
+
+  it("takes the Linux key file for the key, and asks for a migration to create a missing one", () => {
+    const missing = facts((probes) => {
+      probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: false, store: "file", keyCreatedAt: null };
+    }, "go1.24.4");
+    const [finding] = evaluateHealth(missing);
+    expect(finding?.rule).toBe("keychain-missing");
+    expect(finding?.title).toMatch(/No key file holds the cache encryption key/);
+    expect(finding?.action).toMatch(/the migration creates the key/);
+    const present = facts((probes) => {
+      probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "file", keyCreatedAt: "2026-11-01T00:00:00.000Z" };
+    }, "go1.24.4");
+    expect(evaluateHealth(present)).toEqual([]);
+  });
+
+  it("leaves a Linux machine migrated on Go 1.24 healthy under the default policy", () => {
+    // What a real agent on Linux reports after a migration: macOS-only probes not applicable, the key in its file.
+    const migrated: MachineFacts = {
+      go: go("go1.24.4"),
+      scan: encrypted,
+      takenAt: "2026-12-01T10:00:00.000Z",
+      probes: {
+        ...healthyProbes(),
+        goToolchain: AgentProbes.shape.goToolchain.parse({ ...healthyProbes().goToolchain, cacheBackend: { kind: "cachefleet", version: "0.1.0" } }),
+        hardware: { status: "not-applicable", message: "macOS only" },
+        keychain: { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "file", keyCreatedAt: "2026-12-01T09:59:00.000Z" },
+        persistence: AgentProbes.shape.persistence.parse({ ...healthyProbes().persistence, launchAgents: { status: "not-applicable", message: "macOS only" } }),
+      },
+    };
+    expect(evaluateHealth(migrated)).toEqual([]);
+  });
+
+  it("asks for a key rotation once the key is older than the policy's rotation age", () => {
+    const keyOf = (createdAt: string) =>
+      facts((probes) => {
+        probes.keychain = { status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "keychain", keyCreatedAt: createdAt };
+      }, "go1.24.4");
+    const takenAt = "2026-12-01T10:00:00.000Z";
+    const every30 = { ...defaultPolicy, rotateKeyEveryDays: 30 };
+    const [due] = evaluateHealth({ ...keyOf("2026-10-01T10:00:00.000Z"), takenAt }, every30);
+    expect(due).toMatchObject({ rule: "key-rotation-due", severity: "warning" });
+    expect(due?.title).toContain("61 days old");
+    expect(due?.action).toMatch(/cachefleet-agent rotate-key/);
+    expect(evaluateHealth({ ...keyOf("2026-11-15T10:00:00.000Z"), takenAt }, every30)).toEqual([]);
+    // No age in the policy, or no creation date known: nothing to ask.
+    expect(evaluateHealth({ ...keyOf("2020-01-01T00:00:00.000Z"), takenAt })).toEqual([]);
+    expect(evaluateHealth({ ...keyOf("2020-01-01T00:00:00.000Z") }, every30)).toEqual([]);
   });
 });

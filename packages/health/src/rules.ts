@@ -1,7 +1,7 @@
 // Health rules: a machine's facts plus team policy give findings, each with what to do. Pure, and
 // shared by the agent (`cachefleet-agent status`) and the dashboard. Each rule fires at most once
 // per machine, so a finding's rule names it.
-import type { AgentProbes, GoProbe, ProbeName, ScanProbe } from "@cachefleet/contract";
+import { cacheProgMinimumGo, type AgentProbes, type CacheBackend, type GoProbe, type ProbeName, type ScanProbe } from "@cachefleet/contract";
 import { isGoVersionAtLeast } from "./go-version.js";
 
 export type Severity = "info" | "warning" | "critical";
@@ -17,6 +17,8 @@ export interface TeamPolicy {
   cacheSizeWarningBytes: number;
   /** A machine not seen for this long counts as offline (see isOnline). */
   offlineAfterMinutes: number;
+  /** Rotate the cache key at least every this many days; null when the team sets no age. */
+  rotateKeyEveryDays: number | null;
 }
 
 export const defaultPolicy: TeamPolicy = {
@@ -24,6 +26,7 @@ export const defaultPolicy: TeamPolicy = {
   requireEncryptedFromGo: "1.22",
   cacheSizeWarningBytes: 10 * 1024 ** 3,
   offlineAfterMinutes: 60,
+  rotateKeyEveryDays: null,
 };
 
 export interface MachineFacts {
@@ -31,6 +34,8 @@ export interface MachineFacts {
   scan: ScanProbe;
   /** The machine probes; absent for callers (or stored reports) that predate them. */
   probes?: AgentProbes;
+  /** When the facts were taken (ISO 8601): ages such as the key's are measured from it. */
+  takenAt?: string;
 }
 
 export type Rule =
@@ -38,6 +43,8 @@ export type Rule =
   | "scan-failed"
   | "mixed-cache"
   | "plaintext-cache"
+  | "go-too-old-for-encryption"
+  | "key-rotation-due"
   | "rosetta-toolchain"
   | "keychain-missing"
   | "gocache-missing"
@@ -72,6 +79,29 @@ function encryptionRequired(goVersion: string, policy: TeamPolicy): boolean {
   return policy.requireEncryption && isGoVersionAtLeast(goVersion, policy.requireEncryptedFromGo);
 }
 
+/** Whether this go command can run Cachefleet's encrypted cache helper (GOCACHEPROG, Go 1.24+). */
+export function supportsCacheProg(goVersion: string): boolean {
+  return isGoVersionAtLeast(goVersion, cacheProgMinimumGo);
+}
+
+const upgradeGo = `Upgrade Go to ${cacheProgMinimumGo} or later (GOCACHEPROG, which Cachefleet's encrypted cache needs, arrived in Go ${cacheProgMinimumGo})`;
+
+function backendOf(facts: MachineFacts): CacheBackend | null {
+  const probe = facts.probes?.goToolchain;
+  return probe?.status === "ok" ? probe.cacheBackend : null;
+}
+
+/** What turns a plaintext cache into an encrypted one on this machine. */
+function encryptAction(goVersion: string, backend: CacheBackend | null): string {
+  if (!supportsCacheProg(goVersion)) return `${upgradeGo}, then migrate the cache.`;
+  if (backend?.kind === "other") {
+    return (
+      `Another GOCACHEPROG is configured (${backend.commandLine}); a migration replaces it only when an admin ticks ` +
+      "“Replace the other cache helper” — or exempt this machine from the policy."
+    );
+  }
+  return "Migrate the cache: the migration switches the machine to Cachefleet's encrypted cache and rebuilds it sealed.";
+}
 function cacheRules(facts: MachineFacts, goVersion: string, policy: TeamPolicy): Finding[] {
   const findings: Finding[] = [];
   // A missing GOCACHE cannot be scanned; the permissions rule says so more usefully.
@@ -91,15 +121,27 @@ function cacheRules(facts: MachineFacts, goVersion: string, policy: TeamPolicy):
         rule: "mixed-cache",
         severity: "critical",
         title: `The cache mixes ${classes.plaintext.count} plaintext and ${classes.encrypted.count} encrypted entries`,
-        action: "Migrate the cache: mixed caches cause “build ID mismatch” rebuild loops.",
+        action: supportsCacheProg(goVersion)
+          ? "Migrate the cache (it is cleaned and rebuilt through Cachefleet's encrypted cache): mixed caches cause “build ID mismatch” rebuild loops."
+          : `Clean the cache (push a clean, which keeps a backup): mixed caches cause “build ID mismatch” rebuild loops. ${upgradeGo} to encrypt it.`,
       });
     }
     if (verdict === "plaintext" && encryptionRequired(goVersion, policy)) {
       findings.push({
         rule: "plaintext-cache",
         severity: "warning",
-        title: `The cache holds ${classes.plaintext.count} plaintext entries; team policy requires encryption from Go ${policy.requireEncryptedFromGo}`,
-        action: "Migrate the cache so it is rebuilt encrypted.",
+        title:
+          `The cache holds ${classes.plaintext.count} plaintext entries; team policy requires encryption from Go ${policy.requireEncryptedFromGo}, ` +
+          "and Go never encrypts its build cache by itself",
+        action: encryptAction(goVersion, backendOf(facts)),
+      });
+    }
+    if (verdict !== "encrypted" && encryptionRequired(goVersion, policy) && !supportsCacheProg(goVersion)) {
+      findings.push({
+        rule: "go-too-old-for-encryption",
+        severity: "warning",
+        title: `${goVersion} cannot keep an encrypted cache: GOCACHEPROG needs Go ${cacheProgMinimumGo}, and team policy requires encryption from Go ${policy.requireEncryptedFromGo}`,
+        action: `${upgradeGo}; a migration then encrypts the cache. Migrations refuse to run on older Go.`,
       });
     }
     const bytes = facts.scan.summary.entries.bytes;
@@ -133,14 +175,33 @@ function hardwareRules(probes: AgentProbes): Finding[] {
 function keychainRules(probes: AgentProbes, goVersion: string, policy: TeamPolicy): Finding[] {
   const keychain = probes.keychain;
   if (keychain.status !== "ok" || keychain.itemPresent || !encryptionRequired(goVersion, policy)) return [];
+  const where = keychain.store === "keychain" ? `The Keychain has no “${keychain.service}” item` : "No key file holds the cache encryption key";
   return [
     {
       rule: "keychain-missing",
       severity: "critical",
-      title: `The Keychain has no “${keychain.service}” item, and team policy requires an encrypted cache from Go ${policy.requireEncryptedFromGo}`,
-      action:
-        "Create the encryption key item in the login Keychain with your team's setup step, then migrate the cache; " +
-        "until then no build can write an encrypted cache and a migration cannot verify.",
+      title: `${where}, and team policy requires an encrypted cache from Go ${policy.requireEncryptedFromGo}`,
+      action: supportsCacheProg(goVersion)
+        ? "Migrate the cache: the migration creates the key (in the login Keychain on macOS, a 0600 key file on Linux) and verifies that builds use it."
+        : `${upgradeGo}, then migrate the cache: the migration creates the key.`,
+    },
+  ];
+}
+
+const dayMs = 86_400_000;
+
+function rotationRules(probes: AgentProbes, takenAt: string | undefined, policy: TeamPolicy): Finding[] {
+  const keychain = probes.keychain;
+  const everyDays = policy.rotateKeyEveryDays;
+  if (everyDays === null || keychain.status !== "ok" || !keychain.itemPresent || !keychain.keyCreatedAt || !takenAt) return [];
+  const ageDays = Math.floor((Date.parse(takenAt) - Date.parse(keychain.keyCreatedAt)) / dayMs);
+  if (!(ageDays > everyDays)) return [];
+  return [
+    {
+      rule: "key-rotation-due",
+      severity: "warning",
+      title: `The cache encryption key is ${ageDays} days old; team policy rotates it every ${everyDays} days`,
+      action: "Rotate the key: push “Rotate key” from the machine page, or run `cachefleet-agent rotate-key` on the machine.",
     },
   ];
 }
@@ -230,7 +291,8 @@ function driftRules(probes: AgentProbes): Finding[] {
       rule: "shared-across-versions",
       severity: "warning",
       title: `The cache still holds entries from ${drift.previousVersion ?? "an earlier Go"} while ${drift.currentVersion} uses it`,
-      action: "Migrate (clean) the cache once so it is rebuilt by the current Go version; caches shared across versions cause rebuild loops.",
+      action:
+        "Push a clean (it keeps a backup) — or, on Go 1.24 or later, a migration, which also encrypts the cache — so it is rebuilt by the current Go version; caches shared across versions cause rebuild loops.",
     },
   ];
 }
@@ -282,6 +344,7 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
     findings.push(
       ...hardwareRules(probes),
       ...keychainRules(probes, goVersion, policy),
+      ...rotationRules(probes, facts.takenAt, policy),
       ...permissionRules(probes),
       ...persistenceRules(probes),
       ...driftRules(probes),

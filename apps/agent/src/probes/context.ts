@@ -2,6 +2,7 @@
 // one pointing at temp folders, stand-in tools and a chosen platform.
 import path from "node:path";
 import type { GoEnv, ScanProbe } from "@cachefleet/contract";
+import type { CacheHelper } from "../cache-helper.js";
 import type { CommandRunner, GoRunner } from "../commands.js";
 import type { BuildInfoMemo } from "./build-info.js";
 
@@ -36,6 +37,8 @@ export interface ProbeContext {
   now: () => Date;
   toolchainLocations: ToolchainLocations;
   buildInfo: BuildInfoMemo;
+  /** The encrypted cache helper and its key store; absent where the agent has none wired in. */
+  cacheHelper?: CacheHelper;
 }
 
 /** What the later probes learn from the first two. */

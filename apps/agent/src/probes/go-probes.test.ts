@@ -9,7 +9,7 @@ import { createCommandRunner, createGoRunner, readGoEnv } from "../commands.js";
 import { writeModuleProxy } from "../testing/go-module-proxy.js";
 import { go121, go122, haveRealGo, isolatedGoEnv, tempDir, testProbeContext } from "../testing/standins.js";
 import { parseBuildInfo } from "./build-info.js";
-import { findToolchainRoots, parseGoVersionOutput, probeGoToolchain } from "./go-toolchain.js";
+import { findToolchainRoots, parseGoVersionOutput, probeGoToolchain, readVersionFile } from "./go-toolchain.js";
 import { probeTools } from "./tools.js";
 
 let dir: string;
@@ -103,8 +103,14 @@ describe.skipIf(!haveRealGo)("Go toolchain probe with real Go", () => {
     });
     const probe = await probeGoToolchain(context, null);
     expect(probe).toMatchObject({ status: "ok", buildInfo: { status: "error", message: expect.stringContaining("was not found") } });
-    // Whatever other toolchains the machine has (Go 1.24 too, on CI), the two Debian ones are listed.
-    if (probe.status === "ok") expect(probe.toolchains.map((t) => t.version)).toEqual(expect.arrayContaining(["go1.21.13", "go1.22.12"]));
+    // Every distro toolchain installed here, whichever they are (1.21 and 1.22 at least; 1.24 too on CI).
+    const installed = fs
+      .readdirSync("/usr/lib")
+      .filter((name) => /^go-\d/.test(name))
+      .map((name) => readVersionFile(path.join("/usr/lib", name)))
+      .sort();
+    expect(installed).toEqual(expect.arrayContaining(["go1.21.13", "go1.22.12"]));
+    if (probe.status === "ok") expect(probe.toolchains.map((t) => t.version).sort()).toEqual(installed);
   });
 });
 

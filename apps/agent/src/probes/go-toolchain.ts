@@ -1,9 +1,12 @@
 // Every Go toolchain visible on this machine (PATH, GOROOT, ~/sdk, Homebrew, /usr/local/go, distro
-// packages) with its version, and the build info of the go binary the agent runs. A toolchain's
-// version comes from its VERSION file when there is one (no process), else from `go version`.
+// packages) with its version, the build info of the go binary the agent runs, and where that go
+// keeps its build cache (`go env GOCACHEPROG`). A toolchain's version comes from its VERSION file
+// when there is one (no process), else from `go version`.
 import fs from "node:fs";
 import path from "node:path";
-import { probeLimits, type BuildInfoProbe, type GoEnv, type GoToolchain, type GoToolchainProbe, type ToolchainSource } from "@cachefleet/contract";
+import { probeLimits, type BuildInfoProbe, type CacheBackend, type GoEnv, type GoToolchain, type GoToolchainProbe, type ToolchainSource } from "@cachefleet/contract";
+import { supportsCacheProg } from "@cachefleet/health";
+import { readCacheProgSetting } from "../commands.js";
 import { clip, errorMessage, failed, mapLimited } from "./answer.js";
 import type { ProbeContext } from "./context.js";
 import { isExecutableFile } from "../find-go.js";
@@ -115,17 +118,36 @@ async function probeBuildInfo(context: ProbeContext, binary: string | null): Pro
   return { status: "error", message: result.message };
 }
 
+/**
+ * The cache backend of the go the agent runs. Before Go 1.24 the go command ignores GOCACHEPROG
+ * (Debian's 1.21–1.23 build it as an experiment), so such a Go always uses its disk cache.
+ */
+export async function probeCacheBackend(context: ProbeContext, env: GoEnv | null): Promise<CacheBackend | null> {
+  if (!env) return null;
+  if (!supportsCacheProg(env.GOVERSION)) return { kind: "disk" };
+  try {
+    const setting = await readCacheProgSetting(context.go);
+    if (setting === "") return { kind: "disk" };
+    if (context.cacheHelper) return context.cacheHelper.describe(setting);
+    return { kind: "other", commandLine: clip(setting, 4096) };
+  } catch {
+    // `go env` failing shows in the Go probe itself.
+    return null;
+  }
+}
+
 export async function probeGoToolchain(context: ProbeContext, env: GoEnv | null): Promise<GoToolchainProbe> {
   try {
     const binary = resolveGoBinary(context.go.binary, context.pathDirs);
     const roots = findToolchainRoots(context, env?.GOROOT ?? "");
     const activeRoot = env?.GOROOT ? realpathOrNull(env.GOROOT) : binary ? rootOfGoBinary(binary) : null;
     const entries = [...roots.entries()].slice(0, probeLimits.toolchains);
-    const [buildInfo, toolchains] = await Promise.all([
+    const [buildInfo, toolchains, cacheBackend] = await Promise.all([
       probeBuildInfo(context, binary),
       mapLimited(entries, 4, ([root, sources]) => describeToolchain(context, root, sources, activeRoot)),
+      probeCacheBackend(context, env),
     ]);
-    return { status: "ok", binary: clip(binary ?? context.go.binary, 4096), buildInfo, toolchains };
+    return { status: "ok", binary: clip(binary ?? context.go.binary, 4096), buildInfo, toolchains, cacheBackend };
   } catch (error) {
     return failed(error);
   }

@@ -93,8 +93,8 @@ describe("hardware on three Mac profiles", () => {
 
 describe("keychain item presence", () => {
   it("is present when security exits 0, absent when it exits 44", async () => {
-    expect(await probeKeychain(context({ dir, keychain: "present" }))).toEqual({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: true });
-    expect(await probeKeychain(context({ dir, keychain: "absent" }))).toEqual({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: false });
+    expect(await probeKeychain(context({ dir, keychain: "present" }))).toEqual({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: true, store: "keychain", keyCreatedAt: null });
+    expect(await probeKeychain(context({ dir, keychain: "absent" }))).toEqual({ status: "ok", service: "go-build-cache-encryption-key", itemPresent: false, store: "keychain", keyCreatedAt: null });
   });
 
   it("is an error with security's message for any other exit", async () => {

@@ -22,7 +22,7 @@ import { Checkbox } from "~/components/ui/checkbox";
 import { Input } from "~/components/ui/input";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { cn } from "~/lib/utils";
-import { formatBytes, formatCount } from "~/format";
+import { formatBytes, formatCount, formatPercent } from "~/format";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
 import { queryFromSearchParams, searchFromQuery } from "./fleet-url";
@@ -112,6 +112,11 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
       ) : (
         <div className="space-y-4">
           <VerdictChips counts={data?.counts ?? null} active={query.verdict} onChoose={(verdict) => navigate({ verdict })} />
+          {data && data.teamHitRate !== null ? (
+            <p className="text-sm text-muted-foreground" data-testid="team-hit-rate">
+              Team hit rate: <span className="font-medium text-foreground tabular-nums">{formatPercent(data.teamHitRate)}</span> of the encrypted caches&apos; lookups
+            </p>
+          ) : null}
           <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter machines">
             <SearchBox value={query.search ?? ""} onSearch={(search) => navigate({ search: search || undefined }, { replace: true })} />
             <FleetFilters query={query} onChange={navigate} />
@@ -455,6 +460,11 @@ function MachineTable({
               </TableCell>
               <TableCell data-testid="cell-verdict">
                 <StatusBadge kind="verdict" value={machine.cacheVerdict} label={machine.cacheVerdict ?? "not scanned"} />
+                {machine.hitRate !== null ? (
+                  <div className="text-xs text-muted-foreground" data-testid="cell-hit-rate">
+                    {formatPercent(machine.hitRate)} hits
+                  </div>
+                ) : null}
               </TableCell>
               <TableCell>
                 {machine.keychainKey === "present" ? (

@@ -48,8 +48,8 @@ export const agentRouter = router({
 
   /** The team policy, so `cachefleet-agent status` gives the verdict the dashboard gives. */
   policy: agentProcedure.output(AgentPolicy).query(async ({ ctx }): Promise<TeamPolicy> => {
-    const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes } = await cachedPolicy(ctx.db);
-    return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes };
+    const { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes, rotateKeyEveryDays } = await cachedPolicy(ctx.db);
+    return { requireEncryption, requireEncryptedFromGo, cacheSizeWarningBytes, offlineAfterMinutes, rotateKeyEveryDays };
   }),
 
   /**

@@ -2,7 +2,7 @@
 // figures over time.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { getMachine, getPolicy, listCommands, reportHistory } from "@cachefleet/db";
+import { getMachine, getPolicy, hitRates, listCommands, reportHistory } from "@cachefleet/db";
 import { evaluateHealth, isOnline, sortFindings } from "@cachefleet/health";
 import { router, userProcedure } from "../trpc.js";
 
@@ -28,6 +28,7 @@ export const machinesRouter = router({
         requireEncryptedFromGo: policy.requireEncryptedFromGo,
         cacheSizeWarningBytes: policy.cacheSizeWarningBytes,
         offlineAfterMinutes: policy.offlineAfterMinutes,
+        rotateKeyEveryDays: policy.rotateKeyEveryDays,
       },
       commands: commands.map((command) => ({
         ...command,
@@ -40,12 +41,13 @@ export const machinesRouter = router({
     };
   }),
 
-  /** Report figures over time, oldest first, at most maxPoints of them. */
+  /** Report figures over time, oldest first, at most maxPoints of them, with the hit rate between reports. */
   history: userProcedure
     .input(z.object({ machineId: MachineId, sinceDays: z.number().int().min(1).max(3650).optional(), maxPoints: z.number().int().min(2).max(1000).default(200) }))
     .query(async ({ ctx, input }) => {
       const since = input.sinceDays === undefined ? undefined : new Date(Date.now() - input.sinceDays * 24 * 60 * 60 * 1000);
       const points = await reportHistory(ctx.db, input.machineId, { since, maxPoints: input.maxPoints });
-      return points.map((point) => ({ ...point, takenAt: point.takenAt.toISOString() }));
+      const rates = hitRates(points);
+      return points.map((point, index) => ({ ...point, takenAt: point.takenAt.toISOString(), hitRate: rates[index] ?? null }));
     }),
 });

@@ -14,6 +14,8 @@ export const PolicyInput = z.object({
   /** Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB. */
   cacheSizeWarningGb: z.number().positive("The size threshold must be above 0 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
   offlineAfterMinutes: z.number().int("Give whole minutes.").min(1, "At least 1 minute.").max(43_200, "At most 43,200 minutes (30 days)."),
+  /** Rotate the cache key at least every this many days; null for no age. Left out: unchanged. */
+  rotateKeyEveryDays: z.number().int("Give whole days.").min(1, "At least 1 day.").max(3650, "At most 3,650 days (10 years).").nullable().optional(),
 });
 
 function policyView(policy: Awaited<ReturnType<typeof getPolicy>>) {
@@ -23,6 +25,7 @@ function policyView(policy: Awaited<ReturnType<typeof getPolicy>>) {
     cacheSizeWarningBytes: policy.cacheSizeWarningBytes,
     cacheSizeWarningGb: policy.cacheSizeWarningBytes / gib,
     offlineAfterMinutes: policy.offlineAfterMinutes,
+    rotateKeyEveryDays: policy.rotateKeyEveryDays,
     updatedAt: policy.updatedAt.toISOString(),
     updatedByEmail: policy.updatedByEmail,
   };
@@ -40,6 +43,7 @@ export const policyRouter = router({
   get: userProcedure.query(async ({ ctx }) => policyView(await getPolicy(ctx.db))),
 
   update: adminProcedure.input(PolicyInput).mutation(async ({ ctx, input }) => {
+    const rotateKeyEveryDays = input.rotateKeyEveryDays === undefined ? (await getPolicy(ctx.db)).rotateKeyEveryDays : input.rotateKeyEveryDays;
     const { after } = await updatePolicy(
       ctx.db,
       {
@@ -47,6 +51,7 @@ export const policyRouter = router({
         requireEncryptedFromGo: input.requireEncryptedFromGo,
         cacheSizeWarningBytes: Math.round(input.cacheSizeWarningGb * gib),
         offlineAfterMinutes: input.offlineAfterMinutes,
+        rotateKeyEveryDays,
       },
       ctx.user.email,
     );

@@ -21,9 +21,9 @@ export const checkInfo: Record<AuditCheck, CheckInfo> = {
     migrateRule: "mixed-cache",
   },
   "keychain-missing": {
-    title: "Keychain key missing",
-    description: "No encryption key item in the Keychain although the policy requires encryption; create it before migrating.",
-    migrateRule: null,
+    title: "Cache key missing",
+    description: "No encryption key (the Keychain item on macOS, the agent's key file elsewhere) although the policy requires encryption; a migration creates it.",
+    migrateRule: "keychain-missing",
   },
   "shared-across-versions": {
     title: "Shared across Go versions",
@@ -43,6 +43,16 @@ export const checkInfo: Record<AuditCheck, CheckInfo> = {
   "env-not-persisted": {
     title: "Environment not persisted",
     description: "No LaunchAgent puts GOBIN on PATH, so IDEs and other GUI apps do not see the Go tools.",
+    migrateRule: null,
+  },
+  "key-rotation-due": {
+    title: "Key older than the rotation age",
+    description: "The cache encryption key is older than the policy's rotation age; push “Rotate key” from the machine page, or run `cachefleet-agent rotate-key`.",
+    migrateRule: null,
+  },
+  "low-hit-rate": {
+    title: "Low hit rate",
+    description: "The encrypted cache served fewer than half of at least 200 lookups: builds rarely reuse it (a GOCACHE per checkout, caches cleaned by scripts).",
     migrateRule: null,
   },
 };

@@ -24,6 +24,8 @@ interface Draft {
   requireEncryptedFromGo: string;
   cacheSizeWarningGb: string;
   offlineAfterMinutes: string;
+  /** Empty for no rotation age. */
+  rotateKeyEveryDays: string;
 }
 
 type Errors = Partial<Record<keyof Draft, string>>;
@@ -34,11 +36,15 @@ function draftOf(policy: Policy): Draft {
     requireEncryptedFromGo: policy.requireEncryptedFromGo,
     cacheSizeWarningGb: String(Math.round(policy.cacheSizeWarningGb * 100) / 100),
     offlineAfterMinutes: String(policy.offlineAfterMinutes),
+    rotateKeyEveryDays: policy.rotateKeyEveryDays === null ? "" : String(policy.rotateKeyEveryDays),
   };
 }
 
 /** The same limits the server checks, so mistakes show next to their field before saving. */
-function validate(draft: Draft): { errors: Errors; values: { requireEncryption: boolean; requireEncryptedFromGo: string; cacheSizeWarningGb: number; offlineAfterMinutes: number } | null } {
+function validate(draft: Draft): {
+  errors: Errors;
+  values: { requireEncryption: boolean; requireEncryptedFromGo: string; cacheSizeWarningGb: number; offlineAfterMinutes: number; rotateKeyEveryDays: number | null } | null;
+} {
   const errors: Errors = {};
   const goVersion = draft.requireEncryptedFromGo.trim();
   if (!isGoRelease(goVersion)) errors.requireEncryptedFromGo = 'Give a Go release such as "1.22" or "1.21.5".';
@@ -46,8 +52,14 @@ function validate(draft: Draft): { errors: Errors; values: { requireEncryption: 
   if (draft.cacheSizeWarningGb.trim() === "" || !Number.isFinite(gb) || gb <= 0 || gb > 10_240) errors.cacheSizeWarningGb = "Give a size above 0 and at most 10,240 GB.";
   const minutes = Number(draft.offlineAfterMinutes);
   if (draft.offlineAfterMinutes.trim() === "" || !Number.isInteger(minutes) || minutes < 1 || minutes > 43_200) errors.offlineAfterMinutes = "Give whole minutes, from 1 to 43,200 (30 days).";
+  const rotateText = draft.rotateKeyEveryDays.trim();
+  const rotateDays = rotateText === "" ? null : Number(rotateText);
+  if (rotateDays !== null && (!Number.isInteger(rotateDays) || rotateDays < 1 || rotateDays > 3650)) errors.rotateKeyEveryDays = "Give whole days, from 1 to 3,650, or leave it empty.";
   if (Object.keys(errors).length > 0) return { errors, values: null };
-  return { errors, values: { requireEncryption: draft.requireEncryption, requireEncryptedFromGo: goVersion, cacheSizeWarningGb: gb, offlineAfterMinutes: minutes } };
+  return {
+    errors,
+    values: { requireEncryption: draft.requireEncryption, requireEncryptedFromGo: goVersion, cacheSizeWarningGb: gb, offlineAfterMinutes: minutes, rotateKeyEveryDays: rotateDays },
+  };
 }
 
 export function PolicyForm({ canEdit }: { canEdit: boolean }) {
@@ -72,7 +84,7 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
   useEffect(() => {
     if (save.data) setDraft(draftOf(save.data.policy));
   }, [save.data]);
-  const ids = { encryption: useId(), goVersion: useId(), size: useId(), offline: useId() };
+  const ids = { encryption: useId(), goVersion: useId(), size: useId(), offline: useId(), rotate: useId() };
   const set = (field: keyof Draft) => (value: string | boolean) => setDraft((current) => ({ ...current, [field]: value }));
 
   const submit = (event: FormEvent) => {
@@ -165,6 +177,25 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
               className="w-40"
               aria-invalid={errors.offlineAfterMinutes ? true : undefined}
               aria-describedby={`${ids.offline}-${errors.offlineAfterMinutes ? "error" : "hint"}`}
+            />
+          </Field>
+          <Field
+            id={ids.rotate}
+            label="Rotate the cache key every (days)"
+            error={errors.rotateKeyEveryDays}
+            hint="Machines whose encryption key is older show a finding and appear in the audit; leave empty for no rotation age."
+          >
+            <Input
+              id={ids.rotate}
+              type="number"
+              min={1}
+              step={1}
+              value={draft.rotateKeyEveryDays}
+              onChange={(event) => set("rotateKeyEveryDays")(event.target.value)}
+              disabled={disabled}
+              className="w-40"
+              aria-invalid={errors.rotateKeyEveryDays ? true : undefined}
+              aria-describedby={`${ids.rotate}-${errors.rotateKeyEveryDays ? "error" : "hint"}`}
             />
           </Field>
         </CardContent>

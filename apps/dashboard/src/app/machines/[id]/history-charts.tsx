@@ -1,5 +1,5 @@
 "use client";
-// Cache size and plaintext/encrypted entries over the machine's reports. Colours come from CSS
+// Cache size, plaintext/encrypted entries and the encrypted cache's hit rate over the machine's reports. Colours come from CSS
 // variables, so the charts follow the light or dark theme without re-rendering.
 import { useEffect, useRef, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
@@ -8,7 +8,7 @@ import { EmptyState } from "~/components/empty-state";
 import { ErrorState } from "~/components/error-state";
 import { LoadingState } from "~/components/loading-state";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
-import { formatBytes, formatCount } from "~/format";
+import { formatBytes, formatCount, formatPercent } from "~/format";
 import { useTRPC } from "~/trpc/client";
 import { Section } from "./section";
 import type { HistoryPoint } from "./types";
@@ -38,7 +38,7 @@ export function HistoryCharts({ machineId, latestReportId }: { machineId: string
   }, [latestReportId, refetch]);
 
   return (
-    <Section id="history" title="History" description="Cache size and entries at each report (a long history is thinned to 200 evenly spread reports).">
+    <Section id="history" title="History" description="Cache size and entries at each report, and the encrypted cache's hit rate between reports (a long history is thinned to 200 evenly spread reports).">
       {history.isPending ? (
         <LoadingState label="Loading the report history…" rows={3} />
       ) : history.isError ? (
@@ -88,6 +88,19 @@ function Charts({ points }: { points: HistoryPoint[] }) {
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
+      {data.some((point) => point.hitRate !== null) ? (
+        <ChartCard title="Hit rate" testId="chart-hit-rate" points={data.length}>
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 8 }}>
+              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+              {xAxis}
+              <YAxis domain={[0, 1]} tickFormatter={(rate: number) => formatPercent(rate)} tick={axisStyle} stroke="var(--border)" width={72} />
+              <Tooltip contentStyle={tooltipStyle} labelFormatter={label} formatter={(value) => formatPercent(typeof value === "number" ? value : null)} />
+              <Line type="linear" dataKey="hitRate" name="Hit rate" stroke="var(--chart-4)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </ChartCard>
+      ) : null}
     </div>
   );
 }
