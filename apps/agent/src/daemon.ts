@@ -1,5 +1,6 @@
-// `cachefleet-agent run`: report at once and then every interval, receive commands over SSE
-// (with a slow poll as fallback), run them one at a time, and report again after each.
+// `cachefleet-agent run`: report at once, then a heartbeat every interval and a full report only
+// when something changed (reporter.ts), receive commands over SSE (with a poll as fallback while
+// the stream is down), run them one at a time, and report in full after each.
 import { CommandResult, maxLogChunk, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
 import { recordClean, updateState } from "./agent-state.js";
 import type { AgentConfig } from "./config.js";
@@ -9,7 +10,8 @@ import { clearJournal, interruptionMessage, readJournal, writeJournal } from "./
 import { runPlan, type StepSink } from "./plan-runner.js";
 import { probeKeychain } from "./probes/keychain.js";
 import type { ProbeContext } from "./probes/context.js";
-import { collectReport, errorMessage } from "./report.js";
+import { errorMessage } from "./report.js";
+import { dashboardChannel, Reporter } from "./reporter.js";
 import { createServerClient, type ServerClient } from "./server.js";
 
 export interface DaemonOptions {
@@ -17,7 +19,10 @@ export interface DaemonOptions {
   probes: ProbeContext;
   /** Where the agent notes the command it is running (see journal.ts). */
   journalFile: string;
-  reportIntervalMs: number;
+  /** Between heartbeats (and checks for changes). */
+  heartbeatIntervalMs: number;
+  /** Quiet time after the last GOCACHE write before a rescan (reporter.ts). */
+  settleMs?: number;
   pollFallbackMs?: number;
   log?: (message: string) => void;
   signal: AbortSignal;
@@ -33,17 +38,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const queue: DeliveredCommand[] = [];
   const seen = new Set<string>();
   let working = false;
-
-  async function sendReport(): Promise<void> {
-    try {
-      const report = await collectReport(options.probes);
-      const outcome = await client.agent.report.mutate(report);
-      const entries = report.scan.status === "ok" ? `${report.scan.summary.entries.count} entries, ${report.scan.summary.verdict}` : report.scan.message;
-      log(`reported: ${entries}; health ${outcome.health}`);
-    } catch (error) {
-      log(`report failed: ${errorMessage(error)}`);
-    }
-  }
+  let streamOpen = false;
+  const reporter = new Reporter({ probes: options.probes, channel: dashboardChannel(client), heartbeatMs: options.heartbeatIntervalMs, settleMs: options.settleMs, log });
 
   function accept(command: DeliveredCommand): void {
     if (seen.has(command.id)) return;
@@ -59,7 +55,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       for (let command = queue.shift(); command; command = queue.shift()) {
         if (options.signal.aborted) return;
         await execute(client, command, options.probes, options.journalFile, log);
-        await sendReport();
+        await reporter.fullReport("command");
       }
     } finally {
       working = false;
@@ -67,6 +63,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
 
   async function poll(): Promise<void> {
+    // The stream delivers every pending command when it (re)connects; polling is for while it is down.
+    if (streamOpen) return;
     try {
       for (const command of await client.agent.pendingCommands.query()) accept(command);
     } catch (error) {
@@ -75,20 +73,23 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
 
   await reportInterrupted(client, options.journalFile, log);
-  await sendReport();
+  await reporter.start();
   const subscription = client.agent.commands.subscribe(undefined, {
     onData: (envelope) => accept(envelope.data),
-    onStarted: () => log("listening for commands"),
+    onStarted: () => {
+      streamOpen = true;
+      log("listening for commands");
+    },
     onError: (error) => log(`command stream error: ${error.message}`),
     onConnectionStateChange: (state) => {
+      streamOpen = state.state === "pending";
       if (state.state === "connecting" && state.error) log(`command stream reconnecting: ${state.error.message}`);
     },
   });
-  const reportTimer = setInterval(() => void sendReport(), options.reportIntervalMs);
   const pollTimer = setInterval(() => void poll(), options.pollFallbackMs ?? 30_000);
 
   await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve(), { once: true }));
-  clearInterval(reportTimer);
+  reporter.stop();
   clearInterval(pollTimer);
   subscription.unsubscribe();
   log("stopped");
