@@ -52,15 +52,21 @@ describe("fullReportReason", () => {
   const sent: SentReport = { report: base, sentAt: 1_000_000, digest: "a".repeat(64) };
 
   it("sends the first report, after a command, when the dashboard asks, and at least every 6 hours", () => {
-    expect(fullReportReason(null, base, null, 0)).toBe("start");
-    expect(fullReportReason(sent, base, "command", sent.sentAt + 1)).toBe("command");
-    expect(fullReportReason(sent, base, "dashboard-asked", sent.sentAt + 1)).toBe("dashboard-asked");
-    expect(fullReportReason(sent, base, null, sent.sentAt + fullReportEveryMs - 1)).toBeNull();
-    expect(fullReportReason(sent, base, null, sent.sentAt + fullReportEveryMs)).toBe("periodic");
+    expect(fullReportReason(null, base, null, 0, 0)).toBe("start");
+    expect(fullReportReason(sent, base, "command", sent.sentAt + 1, 300_000)).toBe("command");
+    expect(fullReportReason(sent, base, "dashboard-asked", sent.sentAt + 1, 300_000)).toBe("dashboard-asked");
+    expect(fullReportReason(sent, base, null, sent.sentAt + fullReportEveryMs - 1, 300_000)).toBeNull();
+    expect(fullReportReason(sent, base, null, sent.sentAt + fullReportEveryMs, 300_000)).toBe("periodic");
+  });
+
+  it("holds a change until the gap since the last report has passed", () => {
+    const changed = withScan(base, (summary) => (summary.classes.encrypted.count = 3));
+    expect(fullReportReason(sent, changed, null, sent.sentAt + 299_999, 300_000)).toBeNull();
   });
 
   it("sends a changed report and says what changed", () => {
-    expect(fullReportReason(sent, withScan(base, (summary) => (summary.classes.encrypted.count = 3)), null, sent.sentAt + 60_000)).toBe("cache entries changed");
+    const changed = withScan(base, (summary) => (summary.classes.encrypted.count = 3));
+    expect(fullReportReason(sent, changed, null, sent.sentAt + 300_000, 300_000)).toBe("cache entries changed");
   });
 });
 

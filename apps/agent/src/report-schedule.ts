@@ -8,6 +8,13 @@ import { canonicalJson } from "@cachefleet/contract/digest";
 /** A full report at least this often, whatever changed: also the safety net of every probe. */
 export const fullReportEveryMs = 6 * 60 * 60 * 1000;
 
+/**
+ * Changes are reported at most once per this many heartbeat intervals (5 minutes at the default
+ * 60 s): a developer building all day then stores about a hundred reports, not one a minute.
+ * After a command, or when the dashboard asks, a report goes at once.
+ */
+export const heartbeatsBetweenChangeReports = 5;
+
 /** Cache bytes (and free disk, as a share of the disk) may drift this much without a report. */
 export const bytesTolerance = 0.01;
 
@@ -84,12 +91,14 @@ export type Trigger = "start" | "command" | "dashboard-asked" | "periodic";
 /**
  * Whether `candidate` goes up as a full report, and why: always for a trigger (the first report,
  * after a command, when the dashboard asked, every 6 hours); otherwise when its facts changed
- * since the last report sent. Null: a heartbeat is enough.
+ * since the last report sent, at least `changeGapMs` ago. Null: a heartbeat is enough.
  */
-export function fullReportReason(last: SentReport | null, candidate: AgentReport, trigger: Trigger | null, now: number): string | null {
+export function fullReportReason(last: SentReport | null, candidate: AgentReport, trigger: Trigger | null, now: number, changeGapMs: number): string | null {
   if (trigger) return trigger;
   if (!last) return "start";
   if (now - last.sentAt >= fullReportEveryMs) return "periodic";
+  // A change within the gap waits for a later check: it is still there then.
+  if (now - last.sentAt < changeGapMs) return null;
   const change = factsChange(last.report, candidate);
   return change ? `${change} changed` : null;
 }

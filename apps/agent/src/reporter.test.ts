@@ -80,7 +80,7 @@ describe.skipIf(!fs.existsSync(go122))("the reporting loop on a real Go 1.22 cac
     const channel = new ContractChannel();
     const logs: string[] = [];
     // Checks come from the test (and from the cache watch), not from a timer.
-    const reporter = new Reporter({ probes, channel, heartbeatMs: 3_600_000, settleMs: 300, log: (line) => logs.push(line) });
+    const reporter = new Reporter({ probes, channel, heartbeatMs: 3_600_000, settleMs: 300, changeGapMs: 0, log: (line) => logs.push(line) });
     try {
       await reporter.start();
       expect(channel.reports).toHaveLength(1);

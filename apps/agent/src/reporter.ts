@@ -11,7 +11,7 @@ import type { ProbeContext } from "./probes/context.js";
 import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { gobinOf } from "./probes/persistence.js";
 import { SettleTimer, statSignature, watchCache, type CacheWatcher } from "./change-watch.js";
-import { collectionFor, fullReportReason, type Collection, type SentReport, type Trigger } from "./report-schedule.js";
+import { collectionFor, fullReportReason, heartbeatsBetweenChangeReports, type Collection, type SentReport, type Trigger } from "./report-schedule.js";
 import { agentVersion, collectFileProbes, collectSpawningProbes, errorMessage, probeGo, probeScan } from "./report.js";
 import type { ServerClient } from "./server.js";
 
@@ -41,6 +41,8 @@ export interface ReporterOptions {
   settleMs?: number;
   /** A burst of writes that never stops is rescanned this often anyway. */
   maxSettleWaitMs?: number;
+  /** Changes go up at most this often (default: heartbeatsBetweenChangeReports heartbeats). */
+  changeGapMs?: number;
   /** Without a working watch, GOCACHE is rescanned this often. */
   unwatchedRescanMs?: number;
   log: (message: string) => void;
@@ -117,7 +119,7 @@ export class Reporter {
     if (collection) await this.#collect(collection);
     const candidate = this.#lastCollected;
     if (!candidate) return;
-    const reason = fullReportReason(this.#lastSent, candidate, this.#trigger, now);
+    const reason = fullReportReason(this.#lastSent, candidate, this.#trigger, now, this.options.changeGapMs ?? heartbeatsBetweenChangeReports * this.options.heartbeatMs);
     if (reason) {
       if (await this.#sendReport(candidate, reason)) this.#trigger = null;
       return;

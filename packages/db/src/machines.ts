@@ -4,6 +4,7 @@ import { reportDigest } from "@cachefleet/contract/digest";
 import type { Db } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
+import { decodePayload, encodePayload } from "./payload.js";
 
 export async function createEnrollmentSecret(db: Db, name: string, secret: string = newEnrollmentSecret()): Promise<string> {
   await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
@@ -70,7 +71,7 @@ export async function recordReport(
       id: report.id,
       machineId,
       takenAt: new Date(report.takenAt),
-      payload: JSON.stringify(report),
+      payload: encodePayload(JSON.stringify(report)),
       cacheEntries: summary?.entries.count ?? null,
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
       plaintextEntries: summary?.classes.plaintext.count ?? null,
@@ -194,6 +195,6 @@ export async function getMachine(db: Db, machineId: string): Promise<(FleetRow &
   return {
     ...machine,
     cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes),
-    latestReport: report ? StoredAgentReport.parse(JSON.parse(report.payload)) : null,
+    latestReport: report ? StoredAgentReport.parse(JSON.parse(decodePayload(report.payload))) : null,
   };
 }

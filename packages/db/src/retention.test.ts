@@ -6,7 +6,7 @@ import { agentReport } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { sortableId } from "./batching.js";
 import { reportHistory } from "./history.js";
-import { recordHeartbeat, recordReport } from "./machines.js";
+import { getMachine, recordHeartbeat, recordReport } from "./machines.js";
 import { enforceRetention, getRetention, thinBatch, updateRetention, utcDayStart, type RetentionRun } from "./retention.js";
 
 const day = 86_400_000;
@@ -169,5 +169,9 @@ describe.each(providers)("retention on %s", (provider) => {
     const after = await database.db.machine.findUniqueOrThrow({ where: { id } });
     expect(after).toEqual({ ...before, lastSeenAt: later });
     expect(await database.db.report.count()).toBe(1);
+    // Stored deflated, read back whole.
+    const stored = await database.db.report.findUniqueOrThrow({ where: { id: report.id } });
+    expect(stored.payload.length).toBeLessThan(JSON.stringify(report).length * 0.7);
+    expect((await getMachine(database.db, id))?.latestReport).toEqual(report);
   });
 });
