@@ -1,8 +1,9 @@
 // What tells an idle agent that something may have changed, so it collects only then:
 // - GOCACHE writes: FSEvents through a recursive fs.watch on macOS; elsewhere one inotify watch
 //   on GOCACHE and one per bucket folder (257 in all). Node 20's recursive fs.watch on Linux
-//   walks the tree and polls every file with fs.watchFile, which costs more than a rescan; the
-//   per-bucket watches cost nothing until the go command writes.
+//   walks the tree and polls every file: measured on a 965-file cache, 0.036 CPU-s per idle
+//   minute and 51 ms to set up, against 0.002 and 6 ms for the per-bucket watches, which cost
+//   nothing until the go command writes.
 // - what the process-spawning probes read: the go binary, the GOENV file, GOBIN, the folders on
 //   PATH and where toolchains live, the Keychain file, LaunchAgents; a stat of each (inode, size,
 //   mtime) makes a signature that moves when any of them does.
