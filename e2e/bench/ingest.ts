@@ -153,7 +153,7 @@ async function load(concurrency: number, until: number, work: () => Promise<stri
 async function tableBytes(db: Db, table: "Report" | "Machine"): Promise<number> {
   if (providerOf(db) === "sqlite") {
     await db.$queryRaw`PRAGMA wal_checkpoint(TRUNCATE)`;
-    const [row] = await db.$queryRaw<{ bytes: bigint | number | null }[]>`SELECT SUM(pgsize) AS bytes FROM dbstat WHERE tbl_name = ${table}`;
+    const [row] = await db.$queryRaw<{ bytes: bigint | number | null }[]>`SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name = ${table})`;
     return Number(row?.bytes ?? 0);
   }
   const [row] = await db.$queryRaw<{ bytes: bigint | number }[]>`SELECT pg_total_relation_size(quote_ident(${table})) AS bytes`;

@@ -101,7 +101,7 @@ describe.skipIf(!fs.existsSync(go122))("the reporting loop on a real Go 1.22 cac
       const after = channel.reports[1]?.scan;
       expect(before?.status === "ok" && after?.status === "ok" && after.summary.entries.count > before.summary.entries.count).toBe(true);
       expect(commands.runs).toBe(started);
-      expect(logs.some((line) => line.includes("reported (cache entries changed)"))).toBe(true);
+      expect(logs.some((line) => line.startsWith("reported: ") && line.endsWith("(cache entries changed)"))).toBe(true);
       await reporter.check();
       expect(channel.reports).toHaveLength(2);
 

@@ -181,7 +181,7 @@ export class Reporter {
       this.#lastSent = { report, sentAt: Date.now(), digest: answer.digest };
       this.counters.fullReports += 1;
       const entries = report.scan.status === "ok" ? `${report.scan.summary.entries.count} entries, ${report.scan.summary.verdict}` : report.scan.message;
-      this.options.log(`reported (${reason}): ${entries}; health ${answer.health}`);
+      this.options.log(`reported: ${entries}; health ${answer.health} (${reason})`);
       return true;
     } catch (error) {
       this.options.log(`report failed: ${errorMessage(error)}`);
