@@ -82,9 +82,11 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
   await expect(page.getByTestId("secret-row").filter({ hasText: "E2E laptops" })).not.toContainText("never");
 
   await enrollment.revokeMachine("e2e-laptop");
-  const reportsBefore = running.output().split("report failed").length;
-  await waitFor("the agent's next report to be refused", async () =>
-    running.output().split("report failed").length > reportsBefore && running.output().includes("Unknown or revoked agent token") ? true : null,
+  // An idle agent's next contact is a heartbeat (a full report when something changed).
+  const refusals = () => (running.output().match(/(?:report|heartbeat) failed/g) ?? []).length;
+  const refusalsBefore = refusals();
+  await waitFor("the agent's next heartbeat or report to be refused", async () =>
+    refusals() > refusalsBefore && running.output().includes("Unknown or revoked agent token") ? true : null,
   );
   // Its open command stream was ended by the revocation, not left to run on.
   expect(running.output()).toContain("command stream error: This machine was revoked");

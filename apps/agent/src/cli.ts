@@ -34,7 +34,8 @@ Usage:
   cachefleet-agent scan [--json] [--gocache DIR]   classify every GOCACHE entry and print totals
   cachefleet-agent enroll --server URL --secret S  trade an enrollment secret for this agent's token
                                                    (or set CACHEFLEET_ENROLL_SECRET instead of --secret)
-  cachefleet-agent run [--interval SECONDS]        report now and every interval; run pushed commands
+  cachefleet-agent run [--interval SECONDS]        report now, then a heartbeat every interval (60 s) and a
+                                                   full report when something changed; run pushed commands
   cachefleet-agent status [--json]                 this machine's facts and health verdict, the cache
                                                    backend and its hit rate
   cachefleet-agent migrate [--no-backup] [--yes]   back up, clean, switch to Cachefleet's encrypted
@@ -146,8 +147,8 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1) throw new UsageError("--interval must be a whole number of seconds, at least 1.");
       const stop = new AbortController();
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
-      console.log(`cachefleet-agent ${agentVersion} reporting to ${config.server} every ${intervalSeconds} s as machine ${config.machineId}`);
-      await runDaemon({ config, probes, journalFile: journalPath(agentHome(env)), reportIntervalMs: intervalSeconds * 1000, signal: stop.signal });
+      console.log(`cachefleet-agent ${agentVersion} reporting to ${config.server} as machine ${config.machineId} (a heartbeat every ${intervalSeconds} s)`);
+      await runDaemon({ config, probes, journalFile: journalPath(agentHome(env)), heartbeatIntervalMs: intervalSeconds * 1000, signal: stop.signal });
       return 0;
     }
 

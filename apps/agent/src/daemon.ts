@@ -1,6 +1,7 @@
-// `cachefleet-agent run`: report at once and then every interval, receive commands over SSE
-// (with a slow poll as fallback), check each against the contract, run them one at a time, and
-// report again after each. Everything sent goes through the durable outbox (outbox.ts).
+// `cachefleet-agent run`: report at once, then a heartbeat every interval and a full report only
+// when something changed (reporter.ts), receive commands over SSE (with a poll as fallback while
+// the stream is down), check each against the contract, run them one at a time, and report in full
+// after each. Results, progress and reports go through the durable outbox (outbox.ts).
 import path from "node:path";
 import { z } from "zod";
 import { CommandResult, maxLogChunk, type DeliveredCommand, type StepName, type StepStatus } from "@cachefleet/contract";
@@ -11,8 +12,9 @@ import { describeBuilds, goBuildsOf, linuxProcesses, parsePsOutput, type Process
 import { clearJournal, interruptionMessage, readJournal, writeJournal } from "./journal.js";
 import { runPlan, type StepSink } from "./plan-runner.js";
 import type { ProbeContext } from "./probes/context.js";
-import { collectReport, errorMessage } from "./report.js";
+import { errorMessage } from "./report.js";
 import { Outbox, outboxPath } from "./outbox.js";
+import { outboxChannel, Reporter } from "./reporter.js";
 import { agentCalls, checkDeliveredCommand, createServerClient } from "./server.js";
 
 export interface DaemonOptions {
@@ -22,7 +24,10 @@ export interface DaemonOptions {
   journalFile: string;
   /** The outbox file; default: outbox.json beside the journal. */
   outboxFile?: string;
-  reportIntervalMs: number;
+  /** Between heartbeats (and checks for changes). */
+  heartbeatIntervalMs: number;
+  /** Quiet time after the last GOCACHE write before a rescan (reporter.ts). */
+  settleMs?: number;
   pollFallbackMs?: number;
   log?: (message: string) => void;
   signal: AbortSignal;
@@ -39,18 +44,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const queue: Queued[] = [];
   const seen = new Set<string>();
   let working = false;
-
-  async function sendReport(): Promise<void> {
-    try {
-      const report = await collectReport(options.probes);
-      const outcome = await outbox.sendReport(report);
-      const entries = report.scan.status === "ok" ? `${report.scan.summary.entries.count} entries, ${report.scan.summary.verdict}` : report.scan.message;
-      if (outcome.status === "delivered") log(`reported: ${entries}; health ${outcome.health}`);
-      else log(`report failed: ${outcome.error}${outcome.status === "kept" ? " (kept, and sent when the dashboard answers)" : ""}`);
-    } catch (error) {
-      log(`report failed: ${errorMessage(error)}`);
-    }
-  }
+  let streamOpen = false;
+  const reporter = new Reporter({ probes: options.probes, channel: outboxChannel(outbox, client), heartbeatMs: options.heartbeatIntervalMs, settleMs: options.settleMs, log });
 
   /** Whatever the server sent: checked here, before the agent does anything with it. */
   function accept(sent: unknown): void {
@@ -79,7 +74,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
           // Nothing a command does may stop the agent; the outbox already holds what it could say.
           log(`command ${"refusal" in next ? next.id : next.command.id} ended with an unexpected error: ${errorMessage(error)}`);
         }
-        await sendReport();
+        await reporter.fullReport("command");
       }
     } finally {
       working = false;
@@ -87,6 +82,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
 
   async function poll(): Promise<void> {
+    // The stream delivers every pending command when it (re)connects; polling is for while it is down.
+    if (streamOpen) return;
     try {
       const sent = SentList.safeParse(await client.agent.pendingCommands.query());
       if (!sent.success) log("command poll answered something that is not a list; ignored");
@@ -98,20 +95,23 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   reportInterrupted(outbox, options.journalFile, log);
   void outbox.flush();
-  await sendReport();
+  await reporter.start();
   const subscription = client.agent.commands.subscribe(undefined, {
     onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
-    onStarted: () => log("listening for commands"),
+    onStarted: () => {
+      streamOpen = true;
+      log("listening for commands");
+    },
     onError: (error) => log(`command stream error: ${error.message}`),
     onConnectionStateChange: (state) => {
+      streamOpen = state.state === "pending";
       if (state.state === "connecting" && state.error) log(`command stream reconnecting: ${state.error.message}`);
     },
   });
-  const reportTimer = setInterval(() => void sendReport(), options.reportIntervalMs);
   const pollTimer = setInterval(() => void poll(), options.pollFallbackMs ?? 30_000);
 
   await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve(), { once: true }));
-  clearInterval(reportTimer);
+  reporter.stop();
   clearInterval(pollTimer);
   subscription.unsubscribe();
   outbox.close();

@@ -109,7 +109,7 @@ describe("the agent's outbox", () => {
     const restarted = openOutbox();
     await restarted.flush();
     expect(dashboard.reports.map((sent) => fieldOf(sent, "id"))).toEqual(["00000000-0000-4000-8000-000000000002"]);
-    expect(await restarted.sendReport(report("00000000-0000-4000-8000-000000000003"))).toEqual({ status: "delivered", health: "healthy" });
+    expect(await restarted.sendReport(report("00000000-0000-4000-8000-000000000003"))).toEqual({ status: "delivered", health: "healthy", digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it("drops a message the dashboard refuses, and delivers what follows it", async () => {

@@ -16,7 +16,7 @@ export interface OutboxTransport {
   claim(commandId: string, signal: AbortSignal): Promise<{ claimed: boolean }>;
   progress(progress: StepProgress, signal: AbortSignal): Promise<ProgressAck>;
   result(result: CommandResult, signal: AbortSignal): Promise<{ recorded: boolean }>;
-  report(report: AgentReport, signal: AbortSignal): Promise<{ health: string }>;
+  report(report: AgentReport, signal: AbortSignal): Promise<{ health: string; digest: string }>;
 }
 
 const Message = z.discriminatedUnion("kind", [
@@ -68,7 +68,7 @@ export function retryDelayMs(attempt: number, baseMs: number, maxMs: number, ran
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-export type ReportOutcome = { status: "delivered"; health: string } | { status: "kept" | "refused"; error: string };
+export type ReportOutcome = { status: "delivered"; health: string; digest: string } | { status: "kept" | "refused"; error: string };
 
 export class Outbox {
   readonly #file: string;
@@ -227,7 +227,7 @@ export class Outbox {
           if (message) await this.#send(message);
           else if (report) {
             const answer = await this.#transport.report(report, AbortSignal.timeout(this.#callTimeoutMs));
-            this.#reportOutcome = { id: report.id, outcome: { status: "delivered", health: answer.health } };
+            this.#reportOutcome = { id: report.id, outcome: { status: "delivered", health: answer.health, digest: answer.digest } };
           }
         } catch (error) {
           this.#lastError = errorMessage(error);

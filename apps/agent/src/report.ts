@@ -63,23 +63,26 @@ async function settle<T>(work: () => T | Promise<T>): Promise<T | { status: "err
   }
 }
 
-/** The machine probes, given what `go env` and the scan found. */
-export async function collectProbes(context: ProbeContext, env: GoEnv | null, scan: ScanProbe): Promise<AgentProbes> {
-  const gocache = env ? env.GOCACHE : null;
-  // The process-running probes go together; the file-only ones are quick.
+export type SpawningProbes = Pick<AgentProbes, "goToolchain" | "hardware" | "keychain" | "tools">;
+export type FileProbes = Omit<AgentProbes, keyof SpawningProbes>;
+
+/** The probes that start processes (go version -m, sysctl, sw_vers, security); run together. */
+export async function collectSpawningProbes(context: ProbeContext, env: GoEnv | null): Promise<SpawningProbes> {
   const [goToolchain, hardware, keychain, tools] = await Promise.all([
     settle(() => probeGoToolchain(context, env)),
     settle(() => probeHardware(context, env)),
     settle(() => probeKeychain(context)),
     settle(() => probeTools(context, env)),
   ]);
+  return { goToolchain, hardware, keychain, tools };
+}
+
+/** The probes that only read files: quick. */
+export async function collectFileProbes(context: ProbeContext, env: GoEnv | null, scan: ScanProbe): Promise<FileProbes> {
+  const gocache = env ? env.GOCACHE : null;
   return {
-    goToolchain,
-    hardware,
-    keychain,
     permissions: await settle(() => probePermissions(gocache, context.uid)),
     persistence: await settle(() => probePersistence(env, context.platform, context.home)),
-    tools,
     versionDrift: await settle(() => probeVersionDrift(env, scan, context.stateFile, context.now())),
   };
 }
@@ -92,6 +95,13 @@ export function readCacheHits(context: ProbeContext, gocache: string | null): Ca
   } catch {
     return null;
   }
+}
+
+/** The machine probes, given what `go env` and the scan found. */
+export async function collectProbes(context: ProbeContext, env: GoEnv | null, scan: ScanProbe): Promise<AgentProbes> {
+  const spawning = await collectSpawningProbes(context, env);
+  const files = await collectFileProbes(context, env, scan);
+  return { goToolchain: spawning.goToolchain, hardware: spawning.hardware, keychain: spawning.keychain, permissions: files.permissions, persistence: files.persistence, tools: spawning.tools, versionDrift: files.versionDrift };
 }
 
 export async function collectReport(context: ProbeContext): Promise<AgentReport> {

@@ -5,7 +5,7 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCC
 import { EventSource } from "eventsource";
 import { z } from "zod";
 import type { AppRouter } from "@cachefleet/api";
-import { DeliveredCommand, ProgressAck } from "@cachefleet/contract";
+import { DeliveredCommand, ProgressAck, ReportDigest } from "@cachefleet/contract";
 import type { OutboxTransport } from "./outbox.js";
 
 export type ServerClient = TRPCClient<AppRouter>;
@@ -36,7 +36,7 @@ export function createServerClient(server: string, token: string | null): Server
 
 const ClaimAnswer = z.object({ claimed: z.boolean() });
 const ResultAnswer = z.object({ recorded: z.boolean() });
-const ReportAnswer = z.object({ health: z.string().max(64) });
+const ReportAnswer = z.object({ health: z.string().max(64), digest: ReportDigest });
 
 /**
  * The calls the outbox makes, with every answer checked against the contract: the agent trusts

@@ -8,6 +8,7 @@ export { loadAuthSecret } from "./auth-secret.js";
 export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts, type BootstrapCredentials, type NewAccount } from "./accounts.js";
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
+export { RetentionJob, defaultRetentionJobOptions, type RetentionJobOptions } from "./retention-job.js";
 export { createServices } from "./services.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";

@@ -6,3 +6,4 @@ export * from "./enroll.js";
 export * from "./fleet.js";
 export * from "./policy.js";
 export * from "./cacheprog.js";
+export * from "./heartbeat.js";

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
 import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { reportDigest } from "@cachefleet/contract/digest";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db } from "./client.js";
 import { createAdapter } from "./target.js";
@@ -124,8 +125,8 @@ describe.each(providers)("database queries on %s", (provider) => {
   it("stores a report once and shows it in the fleet", async () => {
     const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "aaa-first" });
     const sent = report(1234);
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: true });
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: true, digest: reportDigest(sent) });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false, digest: reportDigest(sent) });
     expect(await database.db.report.count({ where: { machineId } })).toBe(1);
     const fleet = (await listFleetPage(database.db, FleetQuery.parse({ pageSize: 200 }))).rows;
     expect((await listFleetIds(database.db)).sort()).toEqual(fleet.map((machine) => machine.id).sort());

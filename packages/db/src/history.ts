@@ -4,6 +4,7 @@
 import { StoredAgentReport } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { chunked } from "./batching.js";
+import { decodePayload } from "./payload.js";
 
 export interface ReportPoint {
   reportId: string;
@@ -47,7 +48,7 @@ export function downsample<T>(points: readonly T[], maxPoints: number): T[] {
 
 /** The figures a report's payload holds, for reports stored before the figure columns. */
 export function figuresOfPayload(payload: string): Omit<ReportPoint, "reportId" | "takenAt"> {
-  const parsed = StoredAgentReport.safeParse(JSON.parse(payload));
+  const parsed = StoredAgentReport.safeParse(JSON.parse(decodePayload(payload)));
   const hits = parsed.success ? parsed.data.cacheHits : null;
   const counters = { cacheGets: hits?.gets ?? null, cacheHits: hits?.hits ?? null };
   if (!parsed.success || parsed.data.scan.status !== "ok") {

@@ -1,8 +1,10 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
 import { StoredAgentReport, hitRateOf, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
+import { reportDigest } from "@cachefleet/contract/digest";
 import type { Db } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
+import { decodePayload, encodePayload } from "./payload.js";
 
 export async function createEnrollmentSecret(db: Db, name: string, secret: string = newEnrollmentSecret()): Promise<string> {
   await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
@@ -48,18 +50,20 @@ export interface ReportEvaluation {
 
 /**
  * Stores a report and refreshes the machine's current state. Idempotent on the report id, so an
- * agent may resend a report it is unsure about.
+ * agent may resend a report it is unsure about. `digest` is the report's digest, which the
+ * machine's heartbeats are compared with (see recordHeartbeat).
  */
 export async function recordReport(
   db: Db,
   machineId: string,
   report: AgentReport,
   evaluation: ReportEvaluation,
-): Promise<{ stored: boolean }> {
+): Promise<{ stored: boolean; digest: string }> {
+  const digest = reportDigest(report);
   const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
   if (existing) {
     if (existing.machineId !== machineId) throw new Error("That report id belongs to another machine.");
-    return { stored: false };
+    return { stored: false, digest };
   }
   const summary = report.scan.status === "ok" ? report.scan.summary : null;
   await db.report.create({
@@ -67,7 +71,7 @@ export async function recordReport(
       id: report.id,
       machineId,
       takenAt: new Date(report.takenAt),
-      payload: JSON.stringify(report),
+      payload: encodePayload(JSON.stringify(report)),
       cacheEntries: summary?.entries.count ?? null,
       cacheBytes: summary ? BigInt(summary.entries.bytes) : null,
       plaintextEntries: summary?.classes.plaintext.count ?? null,
@@ -96,9 +100,21 @@ export async function recordReport(
       findingsCount: evaluation.rules.length,
       findingRules: evaluation.rules.length > 0 ? `,${evaluation.rules.join(",")},` : "",
       latestReportId: report.id,
+      latestReportDigest: digest,
     },
   });
-  return { stored: true };
+  return { stored: true, digest };
+}
+
+/**
+ * A heartbeat: refreshes the machine's last-seen time and nothing else, in one statement, and
+ * says whether the dashboard holds the full report the agent last sent (`digest`). A machine
+ * with no stored digest (never reported, reported before digests existed, or a database
+ * restored from before its latest report) does not match, so the agent sends a full report.
+ */
+export async function recordHeartbeat(db: Db, machineId: string, digest: string | null, now: Date = new Date()): Promise<{ reportMatches: boolean }> {
+  const { latestReportDigest } = await db.machine.update({ where: { id: machineId }, data: { lastSeenAt: now }, select: { latestReportDigest: true } });
+  return { reportMatches: digest !== null && latestReportDigest === digest };
 }
 
 /** The encrypted cache's columns: backend, hit rate and the key's creation date, for the fleet and audit pages. */
@@ -194,6 +210,6 @@ export async function getMachine(db: Db, machineId: string): Promise<(FleetRow &
   return {
     ...machine,
     cacheBytes: row.cacheBytes === null ? null : Number(row.cacheBytes),
-    latestReport: report ? StoredAgentReport.parse(JSON.parse(report.payload)) : null,
+    latestReport: report ? StoredAgentReport.parse(JSON.parse(decodePayload(report.payload))) : null,
   };
 }

@@ -4,6 +4,7 @@ import { StoredAgentReport, type AgentReport } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { recordActivity } from "./activity.js";
 import { maxIdsPerStatement } from "./batching.js";
+import { decodePayload } from "./payload.js";
 import type { ReportEvaluation } from "./machines.js";
 
 export interface TeamPolicyRow {
@@ -90,7 +91,7 @@ export async function reevaluateFindings(db: Db, evaluate: (report: AgentReport)
     for (const machine of machines) {
       const payload = machine.latestReportId ? payloads.get(machine.latestReportId) : undefined;
       if (payload === undefined) continue;
-      const parsed = StoredAgentReport.safeParse(JSON.parse(payload));
+      const parsed = StoredAgentReport.safeParse(JSON.parse(decodePayload(payload)));
       // A report this version cannot read keeps the evaluation it was stored with.
       if (!parsed.success) continue;
       outcome.evaluated += 1;

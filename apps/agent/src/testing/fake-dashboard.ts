@@ -3,13 +3,20 @@
 // checking nothing and sending whatever a test queues — as a compromised or impersonated server
 // would. It records every call, and can be stopped and started again on the same port to play an
 // outage.
+import { createHash } from "node:crypto";
 import { EventEmitter, on } from "node:events";
 import http from "node:http";
 import { initTRPC, tracked, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { canonicalJson } from "@cachefleet/contract/digest";
 
 const t = initTRPC.create({ sse: { ping: { enabled: true, intervalMs: 1000 } } });
 const anything = (value: unknown): unknown => value;
+
+/** reportDigest's rule over whatever arrived (this server checks nothing, so it need not be a report). */
+function digestOf(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
 
 function idOf(value: unknown): string | null {
   return typeof value === "object" && value !== null && "id" in value && typeof value.id === "string" ? value.id : null;
@@ -27,6 +34,7 @@ export class FakeDashboard {
   readonly results: unknown[] = [];
   readonly reports: unknown[] = [];
   /** Whether an admin asked to cancel (answered to every progress call). */
+  readonly heartbeats: unknown[] = [];
   cancelRequested = false;
   /** Progress calls answered 400, as a dashboard answers a message it will never take. */
   refuseProgress = false;
@@ -40,7 +48,12 @@ export class FakeDashboard {
     agent: t.router({
       report: t.procedure.input(anything).mutation(({ input }) => {
         this.reports.push(input);
-        return { stored: true, health: "healthy", findings: [] };
+        // The digest as the real dashboard computes it, over the report as received.
+        return { stored: true, health: "healthy", findings: [], digest: digestOf(input) };
+      }),
+      heartbeat: t.procedure.input(anything).mutation(({ input }) => {
+        this.heartbeats.push(input);
+        return { sendFullReport: false };
       }),
       pendingCommands: t.procedure.query(() => this.commands.filter((command) => !this.#claimed.has(idOf(command) ?? ""))),
       commands: t.procedure.input(anything).subscription(

@@ -1,7 +1,7 @@
-// What agents call: enroll, report, receive commands (SSE), and report command progress.
+// What agents call: enroll, report, heartbeat, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AgentPolicy, AgentReport, CommandResult, EnrollInput, EnrollOutput, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
+import { AgentPolicy, AgentReport, CommandResult, EnrollInput, EnrollOutput, Heartbeat, HeartbeatAck, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
@@ -11,6 +11,7 @@ import {
   recordActivity,
   recordCommandResult,
   recordEnrollmentSecretUse,
+  recordHeartbeat,
   recordReport,
   recordStepProgress,
   type QueuedCommand,
@@ -41,10 +42,25 @@ export const agentRouter = router({
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
-    const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
+    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
     if (stored) fleetFeed(ctx.db).changed();
-    return { stored, health, findings };
+    return { stored, health, findings, digest };
   }),
+
+  /**
+   * What an idle agent sends instead of a full report: refreshes the machine's last-seen time
+   * (nothing else is written), and asks for a full report when the digest is not that of the
+   * machine's latest stored report (none stored yet, or a database restored from before it).
+   */
+  heartbeat: agentProcedure
+    .input(Heartbeat)
+    .output(HeartbeatAck)
+    .mutation(async ({ ctx, input }) => {
+      const { reportMatches } = await recordHeartbeat(ctx.db, ctx.machine.id, input.reportDigest);
+      // Last-seen times are on the fleet page (online, "seen … ago"), as a report's were.
+      fleetFeed(ctx.db).changed();
+      return { sendFullReport: !reportMatches };
+    }),
 
   /** The team policy, so `cachefleet-agent status` gives the verdict the dashboard gives. */
   policy: agentProcedure.output(AgentPolicy).query(async ({ ctx }): Promise<TeamPolicy> => {

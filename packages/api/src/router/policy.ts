@@ -1,7 +1,7 @@
 // The team policy: everyone reads it, admins change it; a change evaluates every machine's
 // findings again at once, so the fleet reflects it without waiting for new reports.
 import { z } from "zod";
-import { getPolicy, reevaluateFindings, updatePolicy, type Db } from "@cachefleet/db";
+import { getPolicy, getRetention, reevaluateFindings, updatePolicy, updateRetention, type Db } from "@cachefleet/db";
 import { evaluateHealth, goReleasePattern, overallHealth, type TeamPolicy } from "@cachefleet/health";
 import { invalidatePolicy } from "../policy-cache.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
@@ -17,6 +17,25 @@ export const PolicyInput = z.object({
   /** Rotate the cache key at least every this many days; null for no age. Left out: unchanged. */
   rotateKeyEveryDays: z.number().int("Give whole days.").min(1, "At least 1 day.").max(3650, "At most 3,650 days (10 years).").nullable().optional(),
 });
+
+const retentionDays = (what: string) =>
+  z
+    .number()
+    .int("Give whole days.")
+    .min(1, `${what}: at least 1 day.`)
+    .max(3650, `${what}: at most 3,650 days (10 years).`);
+
+/** How long report history and logs are kept (see packages/db retention.ts). */
+export const RetentionInput = z
+  .object({
+    keepAllReportsDays: retentionDays("Every report"),
+    keepDailyReportsDays: retentionDays("One report a day"),
+    keepLogsDays: retentionDays("Logs"),
+  })
+  .refine((input) => input.keepDailyReportsDays >= input.keepAllReportsDays, {
+    path: ["keepDailyReportsDays"],
+    message: "Keep one report a day at least as long as every report.",
+  });
 
 function policyView(policy: Awaited<ReturnType<typeof getPolicy>>) {
   return {
@@ -59,4 +78,11 @@ export const policyRouter = router({
     const reevaluation = await reevaluateUnder(ctx.db, after);
     return { policy: policyView(after), reevaluation };
   }),
+
+  retention: userProcedure.query(async ({ ctx }) => {
+    const { keepAllReportsDays, keepDailyReportsDays, keepLogsDays, reportsThinnedBefore } = await getRetention(ctx.db);
+    return { keepAllReportsDays, keepDailyReportsDays, keepLogsDays, reportsThinnedBefore: reportsThinnedBefore?.toISOString() ?? null };
+  }),
+
+  updateRetention: adminProcedure.input(RetentionInput).mutation(async ({ ctx, input }) => updateRetention(ctx.db, input, ctx.user.email)),
 });

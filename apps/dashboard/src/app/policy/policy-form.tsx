@@ -231,7 +231,7 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
   );
 }
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint: string; error: string | undefined; children: ReactNode }) {
+export function Field({ id, label, hint, error, children }: { id: string; label: string; hint: string; error: string | undefined; children: ReactNode }) {
   return (
     <div className="grid gap-1.5">
       <Label htmlFor={id}>{label}</Label>

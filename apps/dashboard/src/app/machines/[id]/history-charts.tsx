@@ -1,6 +1,8 @@
 "use client";
-// Cache size, plaintext/encrypted entries and the encrypted cache's hit rate over the machine's reports. Colours come from CSS
-// variables, so the charts follow the light or dark theme without re-rendering.
+// Cache size, plaintext/encrypted entries and the encrypted cache's hit rate over the machine's
+// reports. Colours come from CSS variables, so the charts follow the light or dark theme without
+// re-rendering. Lines are steps: an agent reports only when its facts change (and older history
+// keeps each day's last report), so a value holds until the next report instead of sloping towards it.
 import { useEffect, useRef, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
@@ -38,7 +40,7 @@ export function HistoryCharts({ machineId, latestReportId }: { machineId: string
   }, [latestReportId, refetch]);
 
   return (
-    <Section id="history" title="History" description="Cache size and entries at each report, and the encrypted cache's hit rate between reports (a long history is thinned to 200 evenly spread reports).">
+    <Section id="history" title="History" description="Cache size and entries at each full report, held until the next, and the encrypted cache's hit rate between reports (a long history is drawn from 200 evenly spread reports; after 30 days, from each day's last).">
       {history.isPending ? (
         <LoadingState label="Loading the report history…" rows={3} />
       ) : history.isError ? (
@@ -71,7 +73,7 @@ function Charts({ points }: { points: HistoryPoint[] }) {
             {xAxis}
             <YAxis tickFormatter={(bytes: number) => formatBytes(bytes)} tick={axisStyle} stroke="var(--border)" width={72} />
             <Tooltip contentStyle={tooltipStyle} labelFormatter={label} formatter={(value) => formatBytes(typeof value === "number" ? value : null)} />
-            <Line type="linear" dataKey="cacheBytes" name="Size" stroke="var(--chart-3)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="stepAfter" dataKey="cacheBytes" name="Size" stroke="var(--chart-3)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
@@ -83,8 +85,8 @@ function Charts({ points }: { points: HistoryPoint[] }) {
             <YAxis tickFormatter={(count: number) => formatCount(count)} tick={axisStyle} stroke="var(--border)" width={72} />
             <Tooltip contentStyle={tooltipStyle} labelFormatter={label} formatter={(value) => formatCount(typeof value === "number" ? value : null)} />
             <Legend wrapperStyle={legendStyle} />
-            <Line type="linear" dataKey="plaintextEntries" name="Plaintext" stroke="var(--chart-1)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
-            <Line type="linear" dataKey="encryptedEntries" name="Encrypted" stroke="var(--chart-2)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="stepAfter" dataKey="plaintextEntries" name="Plaintext" stroke="var(--chart-1)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
+            <Line type="stepAfter" dataKey="encryptedEntries" name="Encrypted" stroke="var(--chart-2)" strokeWidth={2} dot={dot} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>
