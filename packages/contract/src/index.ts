@@ -5,3 +5,5 @@ export * from "./command.js";
 export * from "./enroll.js";
 export * from "./fleet.js";
 export * from "./policy.js";
+export * from "./storable.js";
+export * from "./limits.js";
