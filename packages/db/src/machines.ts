@@ -1,6 +1,6 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
 import { StoredAgentReport, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
-import type { Db } from "./client.js";
+import type { Db, DbTransaction } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
 
@@ -46,9 +46,24 @@ export interface ReportEvaluation {
   rules: readonly string[];
 }
 
+/** A report id another machine already used: refused, so one agent cannot overwrite or probe another's. */
+export class ReportIdTaken extends Error {
+  constructor(reportId: string) {
+    super(`Report id ${reportId} belongs to another machine; send a new id.`);
+    this.name = "ReportIdTaken";
+  }
+}
+
+/** Whether Prisma refused a write on a unique constraint (code P2002), on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "P2002";
+}
+
 /**
- * Stores a report and refreshes the machine's current state. Idempotent on the report id, so an
- * agent may resend a report it is unsure about.
+ * Stores a report and refreshes the machine's current state, in one transaction: the report is
+ * stored whole or not at all, so a report the database refused leaves nothing behind and may be
+ * sent again. Idempotent on the report id, so an agent may resend a report it is unsure about; an
+ * id another machine used is refused with ReportIdTaken.
  */
 export async function recordReport(
   db: Db,
@@ -56,11 +71,28 @@ export async function recordReport(
   report: AgentReport,
   evaluation: ReportEvaluation,
 ): Promise<{ stored: boolean }> {
-  const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
-  if (existing) {
-    if (existing.machineId !== machineId) throw new Error("That report id belongs to another machine.");
+  const resent = async (): Promise<{ stored: boolean } | null> => {
+    const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
+    if (!existing) return null;
+    if (existing.machineId !== machineId) throw new ReportIdTaken(report.id);
     return { stored: false };
+  };
+  const earlier = await resent();
+  if (earlier) return earlier;
+  try {
+    await db.$transaction(async (tx) => writeReport(tx, machineId, report, evaluation), { maxWait: 30_000, timeout: 30_000 });
+  } catch (error) {
+    // The same id sent twice at once: the one that lost the race answers as a resend does.
+    if (isUniqueViolation(error)) {
+      const raced = await resent();
+      if (raced) return raced;
+    }
+    throw error;
   }
+  return { stored: true };
+}
+
+async function writeReport(db: DbTransaction, machineId: string, report: AgentReport, evaluation: ReportEvaluation): Promise<void> {
   const summary = report.scan.status === "ok" ? report.scan.summary : null;
   await db.report.create({
     data: {
@@ -95,7 +127,6 @@ export async function recordReport(
       latestReportId: report.id,
     },
   });
-  return { stored: true };
 }
 
 /** The fleet page's columns that come from the machine probes. */
