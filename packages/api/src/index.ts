@@ -9,6 +9,8 @@ export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { createServices } from "./services.js";
+export { handleTrpcRequest, httpLimits, type TrpcRequestOptions } from "./http.js";
+export { handleAuthRequest, isServedAuthPath } from "./auth-http.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 

@@ -11,8 +11,12 @@ const gib = 1024 ** 3;
 export const PolicyInput = z.object({
   requireEncryption: z.boolean(),
   requireEncryptedFromGo: z.string().trim().regex(goReleasePattern, 'Give a Go release such as "1.22" or "1.21.5".'),
-  /** Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB. */
-  cacheSizeWarningGb: z.number().positive("The size threshold must be above 0 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
+  /**
+   * Whole or fractional GB (GiB, as the dashboard shows sizes), from 0.001 GB (about 1 MB) up to
+   * 10 TB. The floor keeps the stored byte count a positive whole number: 1e-300 GB would round to
+   * 0 bytes, which agents' policy answers (AgentPolicy) refuse.
+   */
+  cacheSizeWarningGb: z.number().min(0.001, "The size threshold must be at least 0.001 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
   offlineAfterMinutes: z.number().int("Give whole minutes.").min(1, "At least 1 minute.").max(43_200, "At most 43,200 minutes (30 days)."),
 });
 
