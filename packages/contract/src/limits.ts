@@ -3,8 +3,9 @@
 export const wireLimits = {
   /**
    * A request body's bytes. An agent's report is the largest body: a big Mac (12 toolchains, 150
-   * tools in GOBIN, every probe filled) measures about 130 KB — limits.test.ts in the api package
-   * builds and prints it — so 1 MiB leaves room, and a 200 MB body is refused before it is read.
+   * tools in GOBIN, 10 launch agents with long PATHs, every probe filled) measures 58 KB of JSON —
+   * the api package's hardening.test.ts builds and prints it — so 1 MiB leaves 18 times that, and
+   * a 200 MB body is refused before it is read.
    */
   maxBodyBytes: 1024 * 1024,
   /** Procedures in one batched request. */
