@@ -50,16 +50,32 @@ export const validReport: fc.Arbitrary<AgentReport> = fc
   .record({ plaintext: fc.nat(5000), encrypted: fc.nat(5000), hostname: fc.constantFrom("mac-a", "dev-mbp", "build-01") })
   .map((facts) => agentReport(facts));
 
+type Mutation = { pick: number; leaves: "any" | "string" | "number"; value: unknown };
+
+/** A change to one leaf: text for a text field, a number for a number field, or anything anywhere. */
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ pick: fc.nat(), leaves: fc.constant("string" as const), value: hostileText }),
+  fc.record({ pick: fc.nat(), leaves: fc.constant("number" as const), value: hostileNumber }),
+  fc.record({ pick: fc.nat(), leaves: fc.constant("any" as const), value: hostileValue }),
+);
+
+function leafOfKind(value: unknown, path: Path, kind: Mutation["leaves"]): boolean {
+  if (kind === "any") return true;
+  let leaf: unknown = value;
+  for (const part of path) leaf = typeof leaf === "object" && leaf !== null ? Reflect.get(leaf, part) : undefined;
+  return typeof leaf === kind;
+}
+
 /** A valid report with one to three of its fields (leaves) replaced by hostile values. */
 export const hostileReport: fc.Arbitrary<unknown> = fc
-  .tuple(validReport, fc.array(fc.tuple(fc.nat(), hostileValue), { minLength: 1, maxLength: 3 }))
+  .tuple(validReport, fc.array(mutation, { minLength: 1, maxLength: 3 }))
   .map(([report, mutations]) => {
     let mutated: unknown = report;
-    for (const [pick, value] of mutations) {
-      const paths = leafPaths(mutated);
-      const path = paths[pick % paths.length] ?? [];
+    for (const { pick, leaves, value } of mutations) {
       // The id stays a fresh one, so each run's report is new to the database.
-      mutated = replaced(mutated, path[0] === "id" ? ["agentVersion"] : path, value);
+      const paths = leafPaths(mutated).filter((path) => path[0] !== "id" && leafOfKind(mutated, path, leaves));
+      const path = paths[pick % Math.max(1, paths.length)];
+      if (path) mutated = replaced(mutated, path, value);
     }
     return mutated;
   });
