@@ -75,7 +75,7 @@ export const agentRouter = router({
    * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
    */
   commands: agentProcedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
     .subscription(async function* ({ ctx, signal }) {
       const delivered = new Set<string>();
       // Opened before the first read, so that a command queued during it is not missed.
