@@ -302,13 +302,14 @@ describe.each(providers)("hardening of the api on %s", (provider) => {
     const admin = createCaller(accounts.admin).policy;
     const current = await admin.get();
     const policy = { requireEncryption: true, requireEncryptedFromGo: "1.22", offlineAfterMinutes: 60 };
-    for (const cacheSizeWarningGb of [1e-300, 1e-12, 0, -1]) {
+    for (const cacheSizeWarningGb of [1e-300, 1e-12, 0.4 / 1024 ** 3, 0, -1]) {
       await expect(admin.update({ ...policy, cacheSizeWarningGb })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     expect((await admin.get()).cacheSizeWarningBytes).toBe(current.cacheSizeWarningBytes);
-    await admin.update({ ...policy, cacheSizeWarningGb: 0.001 });
+    // One byte is the smallest threshold, stored exactly.
+    await admin.update({ ...policy, cacheSizeWarningGb: 1 / 1024 ** 3 });
     const { context } = await agentFor();
-    expect(AgentPolicy.parse(await createCaller(context).agent.policy()).cacheSizeWarningBytes).toBe(Math.round(0.001 * 1024 ** 3));
+    expect(AgentPolicy.parse(await createCaller(context).agent.policy()).cacheSizeWarningBytes).toBe(1);
   });
 
   it("makes session cookies Secure when the dashboard is reached over https", async () => {

@@ -12,11 +12,15 @@ export const PolicyInput = z.object({
   requireEncryption: z.boolean(),
   requireEncryptedFromGo: z.string().trim().regex(goReleasePattern, 'Give a Go release such as "1.22" or "1.21.5".'),
   /**
-   * Whole or fractional GB (GiB, as the dashboard shows sizes), from 0.001 GB (about 1 MB) up to
-   * 10 TB. The floor keeps the stored byte count a positive whole number: 1e-300 GB would round to
-   * 0 bytes, which agents' policy answers (AgentPolicy) refuse.
+   * Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB, stored as whole bytes:
+   * a threshold that rounds to 0 bytes (1e-300 GB) is refused, because agents' policy answers
+   * (AgentPolicy) require a positive byte count.
    */
-  cacheSizeWarningGb: z.number().min(0.001, "The size threshold must be at least 0.001 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
+  cacheSizeWarningGb: z
+    .number()
+    .positive("The size threshold must be above 0 GB.")
+    .max(10_240, "The size threshold is at most 10,240 GB.")
+    .refine((gb) => Math.round(gb * gib) >= 1, "The size threshold must be at least one byte."),
   offlineAfterMinutes: z.number().int("Give whole minutes.").min(1, "At least 1 minute.").max(43_200, "At most 43,200 minutes (30 days)."),
 });
 

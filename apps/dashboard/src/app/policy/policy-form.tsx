@@ -32,7 +32,7 @@ function draftOf(policy: Policy): Draft {
   return {
     requireEncryption: policy.requireEncryption,
     requireEncryptedFromGo: policy.requireEncryptedFromGo,
-    cacheSizeWarningGb: String(Math.round(policy.cacheSizeWarningGb * 1000) / 1000),
+    cacheSizeWarningGb: String(Math.round(policy.cacheSizeWarningGb * 100) / 100),
     offlineAfterMinutes: String(policy.offlineAfterMinutes),
   };
 }
@@ -43,7 +43,7 @@ function validate(draft: Draft): { errors: Errors; values: { requireEncryption: 
   const goVersion = draft.requireEncryptedFromGo.trim();
   if (!isGoRelease(goVersion)) errors.requireEncryptedFromGo = 'Give a Go release such as "1.22" or "1.21.5".';
   const gb = Number(draft.cacheSizeWarningGb);
-  if (draft.cacheSizeWarningGb.trim() === "" || !Number.isFinite(gb) || gb < 0.001 || gb > 10_240) errors.cacheSizeWarningGb = "Give a size from 0.001 to 10,240 GB.";
+  if (draft.cacheSizeWarningGb.trim() === "" || !Number.isFinite(gb) || gb <= 0 || gb > 10_240) errors.cacheSizeWarningGb = "Give a size above 0 and at most 10,240 GB.";
   const minutes = Number(draft.offlineAfterMinutes);
   if (draft.offlineAfterMinutes.trim() === "" || !Number.isInteger(minutes) || minutes < 1 || minutes > 43_200) errors.offlineAfterMinutes = "Give whole minutes, from 1 to 43,200 (30 days).";
   if (Object.keys(errors).length > 0) return { errors, values: null };
