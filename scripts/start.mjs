@@ -21,8 +21,13 @@ function step(message) {
   console.log(`\n▸ ${message}`);
 }
 
+/** The dashboard and agent processes this script started. */
+const children = [];
+
 function fail(message) {
   console.error(`\n✖ ${message}`);
+  // Nothing started here may outlive this script.
+  for (const child of children) child.kill("SIGKILL");
   process.exit(1);
 }
 
@@ -46,7 +51,10 @@ const { createDatabase, databaseTarget, migrateDatabase } = await import("@cache
 const dashboardDir = path.join(root, "apps/dashboard");
 const dashboardRequire = createRequire(path.join(dashboardDir, "package.json"));
 const { bootstrapIfEmpty, createAuth, loadAuthSecret, renameLocalhostAccounts } = await import(pathToFileURL(dashboardRequire.resolve("@cachefleet/api")).href);
+// The data folder holds the database (password hashes, sessions), the auth secret and the
+// credentials file: only this user may enter it, also when an earlier version made it 0755.
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+fs.chmodSync(dataDir, 0o700);
 const target = databaseTarget(process.env.DATABASE_URL, dataDir);
 const databaseUrl = target.url;
 
@@ -72,7 +80,6 @@ for (const { from, to } of renamed) {
   }
 }
 
-const children = [];
 function run(name, command, args, options) {
   const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = (stream, out) => {
@@ -89,21 +96,43 @@ function run(name, command, args, options) {
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[${name}] exited (${signal ?? code}); stopping.`);
-      stop(1);
+      void stop(1);
     }
   });
+  child.cachefleetName = name;
   children.push(child);
   return child;
 }
 
+/** How long the dashboard and the agent get to stop after SIGTERM before they are killed. */
+const stopGraceMs = 8000;
 let stopping = false;
-function stop(code) {
+const hasExited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Stops the dashboard and the agent and exits once both are gone: SIGTERM first (the dashboard
+ * ends its open event streams, see apps/dashboard/src/server/services.ts), SIGKILL for whichever
+ * is still running after the grace period, so nothing is left holding the database or the port
+ * for the next start.
+ */
+async function stop(code) {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 1500).unref();
+  const running = children.filter((child) => !hasExited(child));
+  const allExited = Promise.all(running.map((child) => (hasExited(child) ? undefined : new Promise((resolve) => child.once("exit", resolve)))));
+  for (const child of running) child.kill("SIGTERM");
+  const inTime = await Promise.race([allExited.then(() => true), sleep(stopGraceMs).then(() => false)]);
+  if (!inTime) {
+    for (const child of running.filter((child) => !hasExited(child))) {
+      console.error(`[${child.cachefleetName}] did not stop within ${stopGraceMs / 1000} s; killing it.`);
+      child.kill("SIGKILL");
+    }
+    await allExited;
+  }
+  process.exit(code);
 }
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
 
 const portTaken = await new Promise((resolve) => {
   const probe = net.connect({ port, host: "localhost" }, () => {

@@ -1,5 +1,6 @@
 // Next.js configuration of the dashboard.
 import type { NextConfig } from "next";
+import { securityHeaders } from "./src/security-headers";
 
 const nextConfig: NextConfig = {
   // Loaded by Node instead of bundled: the database packages load native drivers and find their
@@ -16,6 +17,8 @@ const nextConfig: NextConfig = {
     "pg",
   ],
   poweredByHeader: false,
+  // The Content-Security-Policy of pages comes from src/proxy.ts, with a nonce per request.
+  headers: async () => [{ source: "/:path*", headers: [...securityHeaders] }],
 };
 
 export default nextConfig;

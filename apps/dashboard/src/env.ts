@@ -17,6 +17,17 @@ const EnvSchema = z.object({
     .min(10, { error: "must be at least 10 ms" })
     .max(60_000, { error: "must be at most 60000 ms" })
     .default(1000),
+  /**
+   * How many reverse proxies of yours stand in front of the dashboard, each appending to
+   * X-Forwarded-For; the client's address (for sign-in and enrollment limits) is read that many
+   * entries from the right. 0 (default): the header is not believed.
+   */
+  CACHEFLEET_TRUSTED_PROXY: z.coerce
+    .number({ error: "must be the number of trusted proxies (0, 1, 2…)" })
+    .int({ error: "must be the number of trusted proxies (0, 1, 2…)" })
+    .min(0, { error: "must be 0 or more" })
+    .max(10, { error: "must be at most 10" })
+    .default(0),
   /** Where the dashboard keeps its generated auth secret; default: the SQLite file's folder, or ./data. */
   CACHEFLEET_DATA_DIR: z.string().trim().min(1).optional(),
   /** Signs session cookies; unset means one generated on first start and kept in the data folder. */

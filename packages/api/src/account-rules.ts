@@ -1,8 +1,8 @@
 // Which account changes an admin may make: never lock yourself out, never leave the team without
 // an admin. Pure, so the rules are tested without a database.
-import type { Role } from "@cachefleet/db";
+import type { AccountChange, Role } from "@cachefleet/db";
 
-export type AccountChange = { kind: "remove" } | { kind: "set-role"; role: Role };
+export type { AccountChange };
 
 /** Why the change is refused, in words for the admin; null when it may go ahead. */
 export function refuseAccountChange(change: AccountChange, actorId: string, target: { id: string; email: string; role: Role }, adminCount: number): string | null {

@@ -1,17 +1,20 @@
 // Accounts and browser sessions, through better-auth: email and password with its own hashing,
 // httpOnly session cookies, and the admin plugin's roles. Admins create every account; there is
 // no public sign-up. Sign-ins, failed sign-ins and sign-outs go to the activity log from here, so
-// the dashboard's server actions and the HTTP endpoint under /api/auth are logged alike.
+// the dashboard's server actions and the HTTP endpoint under /api/auth are logged alike, and
+// limited alike: failed sign-ins per account and per client address (failure-limiter.ts).
 import { randomBytes } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { parseSetCookieHeader } from "better-auth/cookies";
 import { hashPassword, verifyPassword } from "better-auth/crypto";
 import { admin } from "better-auth/plugins/admin";
 import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
 import { isLegacyPasswordHash, recordActivity, toRole, verifyLegacyPassword, type Db, type SessionUser } from "@cachefleet/db";
+import { clientAddress } from "./client-address.js";
+import { createRequestLimits, type RequestLimits } from "./failure-limiter.js";
 
 export interface AuthSettings {
   /** The database behind `db` (Prisma adapters differ slightly per provider). Default sqlite. */
@@ -24,6 +27,12 @@ export interface AuthSettings {
    * (tests) or on the default one (`pnpm start`) works unconfigured.
    */
   baseURL?: string;
+  /** Failed sign-ins allowed per account and per address; default: a set of its own. */
+  limits?: RequestLimits;
+}
+
+function emailTried(body: unknown): string | null {
+  return typeof body === "object" && body !== null && "email" in body && typeof body.email === "string" ? body.email.trim().toLowerCase() : null;
 }
 
 const accessControl = createAccessControl(defaultStatements);
@@ -37,6 +46,8 @@ export const roles = {
 const loopbackHosts = ["localhost:*", "127.0.0.1:*", "[::1]:*"];
 
 export function createAuth(db: Db, settings: AuthSettings = {}) {
+  const limits = settings.limits ?? createRequestLimits();
+  const addressOf = (headers: Headers | undefined) => clientAddress(headers ?? new Headers(), limits.trustedProxyHops);
   return betterAuth({
     appName: "Cachefleet",
     secret: settings.secret ?? randomBytes(32).toString("base64url"),
@@ -68,6 +79,14 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
     plugins: [admin({ ac: accessControl, roles, defaultRole: "viewer", adminRoles: ["admin"] })],
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-in/email") {
+          const tried = emailTried(ctx.body);
+          const waitMs = Math.max(limits.signInPerAddress.retryAfterMs(addressOf(ctx.headers)), tried ? limits.signInPerAccount.retryAfterMs(tried) : 0);
+          if (waitMs > 0) {
+            throw new APIError("TOO_MANY_REQUESTS", { message: `Too many failed sign-ins; try again in ${Math.ceil(waitMs / 60_000)} minutes.` });
+          }
+          return;
+        }
         // After signing out the session is gone, so whose it was is read before.
         if (ctx.path !== "/sign-out") return;
         const session = await getSessionFromCtx(ctx);
@@ -76,12 +95,15 @@ export function createAuth(db: Db, settings: AuthSettings = {}) {
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== "/sign-in/email") return;
         const body: unknown = ctx.body;
-        const tried = typeof body === "object" && body !== null && "email" in body && typeof body.email === "string" ? body.email.trim().toLowerCase() : null;
+        const tried = emailTried(body);
         if (isAPIError(ctx.context.returned)) {
+          limits.signInPerAddress.fail(addressOf(ctx.headers));
+          if (tried) limits.signInPerAccount.fail(tried);
           // The email tried, never the password.
           await recordActivity(db, { actorEmail: tried, action: "sign-in.failed", detail: { reason: ctx.context.returned.message } });
         } else if (ctx.context.newSession) {
           const user = ctx.context.newSession.user;
+          limits.signInPerAccount.clear(user.email);
           await recordActivity(db, { actorEmail: user.email, action: "sign-in" });
           // The password just proved right: a carried-over scrypt$… hash is replaced by better-auth's.
           const password: unknown = typeof body === "object" && body !== null && "password" in body ? body.password : null;
@@ -120,14 +142,24 @@ export interface CookieToSet {
   maxAge?: number;
 }
 
-function cookiesFrom(headers: Headers | null | undefined): CookieToSet[] {
+/**
+ * Whether the browser reached the dashboard over https: X-Forwarded-Proto, which `next start` sets
+ * from its own socket and a TLS-terminating proxy sets too. Believing a forged "https" only makes
+ * the forger's own cookie Secure, so no trust setting is needed for it.
+ */
+export function requestIsHttps(headers: Headers): boolean {
+  return headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
+}
+
+function cookiesFrom(headers: Headers | null | undefined, https = false): CookieToSet[] {
   const header = headers?.get("set-cookie");
   if (!header) return [];
   return [...parseSetCookieHeader(header)].map(([name, attributes]) => ({
     name,
     value: attributes.value,
     httpOnly: attributes.httponly === true,
-    secure: attributes.secure === true,
+    // Secure whenever served over https, even when BETTER_AUTH_URL (which better-auth decides by) is unset.
+    secure: attributes.secure === true || https,
     sameSite: attributes.samesite === "strict" || attributes.samesite === "none" ? attributes.samesite : "lax",
     path: attributes.path ?? "/",
     ...(attributes["max-age"] === undefined ? {} : { maxAge: attributes["max-age"] }),
@@ -147,10 +179,11 @@ export async function signInWithPassword(auth: Auth, credentials: { email: strin
     return {
       ok: true,
       user: { id: response.user.id, email: response.user.email, role: toRole(response.user.role) },
-      cookies: cookiesFrom(responseHeaders),
+      cookies: cookiesFrom(responseHeaders, requestIsHttps(headers)),
     };
   } catch (error) {
     if (isAPIError(error) && (error.statusCode === 401 || error.statusCode === 400)) return { ok: false, message: "Wrong email or password." };
+    if (isAPIError(error) && error.statusCode === 429) return { ok: false, message: error.message };
     if (isAPIError(error) && error.statusCode === 403) return { ok: false, message: "This account may not sign in." };
     throw error;
   }
@@ -160,5 +193,5 @@ export async function signInWithPassword(auth: Auth, credentials: { email: strin
 export async function signOutSession(auth: Auth, headers: Headers): Promise<CookieToSet[]> {
   if (!headers.get("cookie")) return [];
   const { headers: responseHeaders } = await auth.api.signOut({ headers, returnHeaders: true });
-  return cookiesFrom(responseHeaders);
+  return cookiesFrom(responseHeaders, requestIsHttps(headers));
 }

@@ -10,6 +10,8 @@ export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { RetentionJob, defaultRetentionJobOptions, type RetentionJobOptions } from "./retention-job.js";
 export { createServices } from "./services.js";
+export { handleTrpcRequest, httpLimits, type TrpcRequestOptions } from "./http.js";
+export { handleAuthRequest, isServedAuthPath } from "./auth-http.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 

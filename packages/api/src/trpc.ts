@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { findMachineByToken, type Db, type SessionUser } from "@cachefleet/db";
 import { sessionUserFrom, type Auth } from "./auth.js";
+import type { RequestLimits } from "./failure-limiter.js";
 import type { CommandNotifier } from "./notifier.js";
 import type { QueueWatcher } from "./queue-watcher.js";
 
@@ -13,11 +14,15 @@ export interface Services {
   watcher: QueueWatcher;
   /** better-auth over the same database: sessions, sign-in, account creation. */
   auth: Auth;
+  /** Failure limits on sign-in and enrollment, and which proxies to believe about addresses. */
+  limits: RequestLimits;
 }
 
 export interface Context extends Services {
   user: SessionUser | null;
   agentToken: string | null;
+  /** The request's headers (client address for limits); absent for callers made in tests. */
+  headers?: Headers;
 }
 
 /** The context for one request; tests build it directly with a user or token of their choice. */
@@ -25,11 +30,19 @@ export async function createContext(services: Services, headers: Headers): Promi
   const user = await sessionUserFrom(services.auth, headers);
   const authorization = headers.get("authorization") ?? "";
   const agentToken = authorization.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
-  return { ...services, user, agentToken };
+  return { ...services, user, agentToken, headers };
 }
+
+/**
+ * How long one subscription stream may stay open; the client reconnects (agents resume from their
+ * last event id), so a stream is never held by one connection forever and no request lives longer
+ * than this on a dashboard instance.
+ */
+export const maxStreamDurationMs = 15 * 60_000;
 
 const t = initTRPC.context<Context>().create({
   sse: {
+    maxDurationMs: maxStreamDurationMs,
     ping: { enabled: true, intervalMs: 10_000 },
     client: { reconnectAfterInactivityMs: 25_000 },
   },

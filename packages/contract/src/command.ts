@@ -2,6 +2,7 @@
 // and no string from the server ever reaches an argv or a path on the agent.
 import { z } from "zod";
 import { Tally } from "./scan.js";
+import { refuseUnstorableText } from "./storable.js";
 
 export const MigrateOptions = z.object({
   /** Copy GOCACHE to a dated sibling before cleaning. Off only when an admin says so. */
@@ -131,7 +132,7 @@ export const StepProgress = z.object({
   status: StepStatus,
   /** New log lines since the previous progress message of this step. */
   log: z.string().max(maxLogChunk).default(""),
-});
+}).superRefine(refuseUnstorableText);
 export type StepProgress = z.infer<typeof StepProgress>;
 
 /** What the server answers to progress: whether the admin asked to stop at the next safe point. */
@@ -149,5 +150,5 @@ export const CommandResult = z.object({
   /** Backups removed by prune-backups. */
   prunedBackups: z.array(z.string().max(4096)).max(1000).default([]),
   durationMs: z.number().nonnegative(),
-});
+}).superRefine(refuseUnstorableText);
 export type CommandResult = z.infer<typeof CommandResult>;

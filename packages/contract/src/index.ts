@@ -7,3 +7,5 @@ export * from "./fleet.js";
 export * from "./policy.js";
 export * from "./cacheprog.js";
 export * from "./heartbeat.js";
+export * from "./storable.js";
+export * from "./limits.js";

@@ -47,7 +47,9 @@ export const GoBuildInfo = z.object({
   path: z.string().max(1024).nullable(),
   module: z.object({ path: z.string().max(1024), version: shortText }).nullable(),
   /** `build` lines: GOOS, GOARCH, CGO_ENABLED, -trimpath, vcs.revision … */
-  settings: z.record(z.string().max(128), z.string().max(1024)),
+  settings: z
+    .record(z.string().max(128), z.string().max(1024))
+    .refine((settings) => Object.keys(settings).length <= probeLimits.buildSettings, { error: `At most ${probeLimits.buildSettings} build settings.` }),
 });
 export type GoBuildInfo = z.infer<typeof GoBuildInfo>;
 

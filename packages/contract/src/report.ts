@@ -2,9 +2,10 @@
 import { z } from "zod";
 import { AgentProbes } from "./probes.js";
 import { ScanSummary } from "./scan.js";
+import { refuseUnstorableText } from "./storable.js";
 
 /** The `go env -json` keys the agent reads; it never guesses paths. */
-const goEnvValue = z.string().default("");
+const goEnvValue = z.string().max(4096).default("");
 export const GoEnv = z.object({
   GOVERSION: goEnvValue,
   GOOS: goEnvValue,
@@ -26,15 +27,15 @@ export type ProbeStatus = z.infer<typeof ProbeStatus>;
 
 export const GoProbe = z.discriminatedUnion("status", [
   z.object({ status: z.literal("ok"), env: GoEnv }),
-  z.object({ status: z.literal("not-applicable"), message: z.string() }),
-  z.object({ status: z.literal("error"), message: z.string() }),
+  z.object({ status: z.literal("not-applicable"), message: z.string().max(4000) }),
+  z.object({ status: z.literal("error"), message: z.string().max(4000) }),
 ]);
 export type GoProbe = z.infer<typeof GoProbe>;
 
 export const ScanProbe = z.discriminatedUnion("status", [
   z.object({ status: z.literal("ok"), summary: ScanSummary }),
-  z.object({ status: z.literal("not-applicable"), message: z.string() }),
-  z.object({ status: z.literal("error"), message: z.string() }),
+  z.object({ status: z.literal("not-applicable"), message: z.string().max(4000) }),
+  z.object({ status: z.literal("error"), message: z.string().max(4000) }),
 ]);
 export type ScanProbe = z.infer<typeof ScanProbe>;
 
@@ -82,7 +83,7 @@ export const AgentReport = z.object({
   probes: AgentProbes,
   /** The helper's counters; null when it has none (no helper, or an agent that predates it). */
   cacheHits: CacheHitFigures.nullable().default(null),
-});
+}).superRefine(refuseUnstorableText);
 export type AgentReport = z.infer<typeof AgentReport>;
 
 /** What a stored report from before the probes existed reads as: every probe unknown. */

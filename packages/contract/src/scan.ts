@@ -1,5 +1,6 @@
 // The shape of one GOCACHE scan: what the agent measured and the dashboard stores.
 import { z } from "zod";
+import { maxStoredCount } from "./storable.js";
 
 export const entryClasses = ["plaintext", "encrypted", "unknown"] as const;
 export const EntryClass = z.enum(entryClasses);
@@ -27,13 +28,13 @@ export const CacheVerdict = z.enum(["plaintext", "encrypted", "mixed", "empty"])
 export type CacheVerdict = z.infer<typeof CacheVerdict>;
 
 export const Tally = z.object({
-  count: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative().max(maxStoredCount),
   bytes: z.number().int().nonnegative(),
 });
 export type Tally = z.infer<typeof Tally>;
 
 export const ScanSummary = z.object({
-  gocache: z.string().min(1),
+  gocache: z.string().min(1).max(4096),
   entries: Tally,
   classes: z.object({
     plaintext: Tally,
@@ -42,9 +43,9 @@ export const ScanSummary = z.object({
   }),
   formats: z.partialRecord(EntryFormat, Tally),
   skipped: z.object({
-    symlinks: z.number().int().nonnegative(),
-    unreadable: z.number().int().nonnegative(),
-    other: z.number().int().nonnegative(),
+    symlinks: z.number().int().nonnegative().max(maxStoredCount),
+    unreadable: z.number().int().nonnegative().max(maxStoredCount),
+    other: z.number().int().nonnegative().max(maxStoredCount),
   }),
   verdict: CacheVerdict,
   /** Modification times of the oldest and newest entry, ISO 8601; null for an empty cache. */

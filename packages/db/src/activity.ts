@@ -8,7 +8,8 @@ export interface ActivityInput {
   detail?: Record<string, unknown>;
 }
 
-export async function recordActivity(db: Db, event: ActivityInput): Promise<void> {
+/** Takes a transaction too, so an entry is written with the change it records. */
+export async function recordActivity(db: Pick<Db, "activityEvent">, event: ActivityInput): Promise<void> {
   await db.activityEvent.create({
     data: { actorEmail: event.actorEmail, action: event.action, subject: event.subject ?? null, detail: JSON.stringify(event.detail ?? {}) },
   });

@@ -1,7 +1,7 @@
 // The one Prisma client factory. Both providers' clients are generated from identical models, so
 // the rest of the package is written once against their shared model delegates. (The clients
 // differ only in provider details such as transaction isolation levels, which Cachefleet avoids:
-// every multi-row change is a single conditional statement.)
+// a multi-row change is a single conditional statement, or a transaction that takes row locks.)
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
 import { createAdapter, type DatabaseTarget } from "./target.js";
@@ -24,9 +24,14 @@ export type Db = Pick<
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"
   // Only for reads whose SQL the query builder cannot say (fleet.ts: orderings and folding that
-  // must agree across both providers).
+  // must agree across both providers), and row locks (users.ts).
   | "$queryRaw"
+  // Only where several writes must happen whole or not at all (a report, an account change).
+  | "$transaction"
 >;
+
+/** The handle inside `db.$transaction(async (tx) => …)`: every query of Db, no nested transaction. */
+export type DbTransaction = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export interface Database {
   target: DatabaseTarget;

@@ -151,8 +151,48 @@ export interface QueuedCommand {
 
 const queuedColumns = { id: true, machineId: true, kind: true, options: true, timeoutSeconds: true, createdAt: true } as const;
 
-function toQueued(row: { id: string; machineId: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date }): QueuedCommand {
-  return { id: row.id, machineId: row.machineId, spec: specOf(row), timeoutSeconds: row.timeoutSeconds, createdAt: row.createdAt };
+type QueuedRow = { id: string; machineId: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date };
+
+/** The row's spec, or null when its stored kind or options are not a valid command. */
+function readableSpec(row: { kind: string; options: string }): CommandSpec | null {
+  let options: unknown;
+  try {
+    options = JSON.parse(row.options);
+  } catch {
+    return null;
+  }
+  const spec = CommandSpec.safeParse({ kind: row.kind, options });
+  return spec.success ? spec.data : null;
+}
+
+export const unreadableCommandError = "The stored command is not a valid kind with valid options, so it was never sent to the agent.";
+
+/**
+ * The rows as commands to offer. A row that is not a valid command (written past the contract,
+ * e.g. by hand or by an older version) is failed and left out, never offered: one bad row must
+ * not fail every read of its machine's queue, which would end the agent's command stream each time.
+ */
+async function offerable(db: Db, rows: readonly QueuedRow[]): Promise<QueuedCommand[]> {
+  const queued: QueuedCommand[] = [];
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    const spec = readableSpec(row);
+    if (spec) queued.push({ id: row.id, machineId: row.machineId, spec, timeoutSeconds: row.timeoutSeconds, createdAt: row.createdAt });
+    else unreadable.push(row.id);
+  }
+  if (unreadable.length > 0) {
+    await db.command.updateMany({
+      where: { id: { in: unreadable }, status: "pending" },
+      data: { status: "failed", finishedAt: new Date(), error: unreadableCommandError },
+    });
+    for (const id of unreadable) await recordActivity(db, { actorEmail: null, action: "command.unreadable", subject: id, detail: { error: unreadableCommandError } });
+  }
+  return queued;
+}
+
+/** Which machine a command belongs to and whether it has ended; null when it does not exist. */
+export async function findMachineCommand(db: Db, machineId: string, commandId: string): Promise<{ status: string } | null> {
+  return db.command.findFirst({ where: { id: commandId, machineId }, select: { status: true } });
 }
 
 export async function pendingCommands(db: Db, machineId: string): Promise<QueuedCommand[]> {
@@ -162,7 +202,7 @@ export async function pendingCommands(db: Db, machineId: string): Promise<Queued
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     take: 20,
   });
-  return rows.map(toQueued);
+  return offerable(db, rows);
 }
 
 /**
@@ -186,7 +226,7 @@ export async function pendingCommandsSince(
   for (const ids of chunked(wanted)) {
     // Still pending: one may have been claimed since the first read.
     const rows = await db.command.findMany({ where: { id: { in: ids }, status: "pending" }, select: queuedColumns });
-    queued.push(...rows.map(toQueued));
+    queued.push(...(await offerable(db, rows)));
   }
   return queued.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,6 +1,6 @@
-export { createDatabase, providerOf, type Database, type Db } from "./client.js";
+export { createDatabase, providerOf, type Database, type Db, type DbTransaction } from "./client.js";
 export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
-export { migrateDatabase } from "./migrate.js";
+export { migrateDatabase, restrictSqliteFiles } from "./migrate.js";
 export { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
 export * from "./users.js";
 export * from "./machines.js";

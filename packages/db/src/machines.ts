@@ -1,7 +1,7 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
 import { StoredAgentReport, hitRateOf, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
 import { reportDigest } from "@cachefleet/contract/digest";
-import type { Db } from "./client.js";
+import type { Db, DbTransaction } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
 import { decodePayload, encodePayload } from "./payload.js";
@@ -48,10 +48,25 @@ export interface ReportEvaluation {
   rules: readonly string[];
 }
 
+/** A report id another machine already used: refused, so one agent cannot overwrite or probe another's. */
+export class ReportIdTaken extends Error {
+  constructor(reportId: string) {
+    super(`Report id ${reportId} belongs to another machine; send a new id.`);
+    this.name = "ReportIdTaken";
+  }
+}
+
+/** Whether Prisma refused a write on a unique constraint (code P2002), on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && error.code === "P2002";
+}
+
 /**
- * Stores a report and refreshes the machine's current state. Idempotent on the report id, so an
- * agent may resend a report it is unsure about. `digest` is the report's digest, which the
- * machine's heartbeats are compared with (see recordHeartbeat).
+ * Stores a report and refreshes the machine's current state, in one transaction: the report is
+ * stored whole or not at all, so a report the database refused leaves nothing behind and may be
+ * sent again. Idempotent on the report id, so an agent may resend a report it is unsure about; an
+ * id another machine used is refused with ReportIdTaken. `digest` is the report's digest, which
+ * the machine's heartbeats are compared with (see recordHeartbeat).
  */
 export async function recordReport(
   db: Db,
@@ -60,11 +75,28 @@ export async function recordReport(
   evaluation: ReportEvaluation,
 ): Promise<{ stored: boolean; digest: string }> {
   const digest = reportDigest(report);
-  const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
-  if (existing) {
-    if (existing.machineId !== machineId) throw new Error("That report id belongs to another machine.");
+  const resent = async (): Promise<{ stored: boolean; digest: string } | null> => {
+    const existing = await db.report.findUnique({ where: { id: report.id }, select: { machineId: true } });
+    if (!existing) return null;
+    if (existing.machineId !== machineId) throw new ReportIdTaken(report.id);
     return { stored: false, digest };
+  };
+  const earlier = await resent();
+  if (earlier) return earlier;
+  try {
+    await db.$transaction(async (tx) => writeReport(tx, machineId, report, evaluation, digest), { maxWait: 30_000, timeout: 30_000 });
+  } catch (error) {
+    // The same id sent twice at once: the one that lost the race answers as a resend does.
+    if (isUniqueViolation(error)) {
+      const raced = await resent();
+      if (raced) return raced;
+    }
+    throw error;
   }
+  return { stored: true, digest };
+}
+
+async function writeReport(db: DbTransaction, machineId: string, report: AgentReport, evaluation: ReportEvaluation, digest: string): Promise<void> {
   const summary = report.scan.status === "ok" ? report.scan.summary : null;
   await db.report.create({
     data: {
@@ -103,7 +135,6 @@ export async function recordReport(
       latestReportDigest: digest,
     },
   });
-  return { stored: true, digest };
 }
 
 /**

@@ -10,8 +10,25 @@ import type { DatabaseTarget } from "./target.js";
 const packageDir = path.resolve(import.meta.dirname, "..");
 const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 
+/**
+ * The SQLite file holds password hashes and sessions: its folder is made 0700 when created here,
+ * and the file is created 0600 before the first connection opens it (SQLite gives its -wal and
+ * -shm files the database file's mode), and set back to 0600 on every start.
+ */
+export function restrictSqliteFiles(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const companion of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      fs.chmodSync(companion, 0o600);
+    } catch (error) {
+      if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
+    }
+  }
+}
+
 export async function migrateDatabase(target: DatabaseTarget): Promise<void> {
-  if (target.provider === "sqlite") fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  if (target.provider === "sqlite") restrictSqliteFiles(target.file);
   const result = await execa(process.execPath, [prismaCli, "migrate", "deploy", "--config", path.join(packageDir, "prisma.config.ts")], {
     cwd: packageDir,
     reject: false,
@@ -29,7 +46,10 @@ export async function migrateDatabase(target: DatabaseTarget): Promise<void> {
   if (result.exitCode !== 0) {
     throw new Error(`Database migration failed (prisma migrate deploy exited ${result.exitCode}):\n${result.all ?? ""}`);
   }
-  if (target.provider === "sqlite") useWriteAheadLog(target.file);
+  if (target.provider === "sqlite") {
+    useWriteAheadLog(target.file);
+    restrictSqliteFiles(target.file);
+  }
 }
 
 /**

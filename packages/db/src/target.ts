@@ -45,7 +45,7 @@ export function createMigrationAdapter(target: DatabaseTarget): PrismaBetterSQLi
 }
 
 function sqliteAdapter(target: Extract<DatabaseTarget, { provider: "sqlite" }>): PrismaBetterSQLite3 {
-  fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  fs.mkdirSync(path.dirname(target.file), { recursive: true, mode: 0o700 });
   return new PrismaBetterSQLite3({ url: target.file, timeout: 10_000 });
 }
 

@@ -1,6 +1,7 @@
 // Accounts as the users page sees them. Signing in, sessions and password hashes belong to
 // better-auth (packages/api/src/auth.ts); this file reads and changes the account rows.
-import type { Db } from "./client.js";
+import { providerOf, type Db } from "./client.js";
+import { recordActivity } from "./activity.js";
 
 export type Role = "admin" | "viewer";
 
@@ -47,6 +48,48 @@ export async function findUser(db: Db, id: string): Promise<SessionUser | null> 
 
 export async function countAdmins(db: Db): Promise<number> {
   return db.user.count({ where: { role: "admin" } });
+}
+
+export type AccountChange = { kind: "remove" } | { kind: "set-role"; role: Role };
+
+/** Why a change is refused, in words for the admin, or null; given the state read under lock. */
+export type AccountChangeRule = (change: AccountChange, actorId: string, target: SessionUser, adminCount: number) => string | null;
+
+export type AccountChangeOutcome = { done: true; target: SessionUser } | { done: false; reason: "not-found" } | { done: false; reason: "refused"; message: string };
+
+/**
+ * Changes an account's role or removes it, in one transaction with its activity entry, deciding
+ * by `rule` on what the transaction reads. On PostgreSQL every admin row (and the target) is
+ * locked first, so two admins demoting each other at once are decided one after the other: the
+ * second sees one admin left and is refused. (A plain count-then-update let both through.) SQLite
+ * runs one writing transaction at a time. The actor must still be an admin when it runs.
+ */
+export async function changeAccount(db: Db, actor: { id: string; email: string }, targetId: string, change: AccountChange, rule: AccountChangeRule): Promise<AccountChangeOutcome> {
+  return db.$transaction(
+    async (tx): Promise<AccountChangeOutcome> => {
+      if (providerOf(db) === "postgresql") {
+        await tx.$queryRaw`SELECT "id" FROM "User" WHERE "role" = 'admin' OR "id" = ${targetId} ORDER BY "id" FOR UPDATE`;
+      }
+      const actorRow = await tx.user.findUnique({ where: { id: actor.id }, select: { role: true } });
+      if (toRole(actorRow?.role) !== "admin") return { done: false, reason: "refused", message: "Only admins can do that." };
+      const row = await tx.user.findUnique({ where: { id: targetId } });
+      if (!row) return { done: false, reason: "not-found" };
+      const target: SessionUser = { id: row.id, email: row.email, role: toRole(row.role) };
+      const refusal = rule(change, actor.id, target, await tx.user.count({ where: { role: "admin" } }));
+      if (refusal) return { done: false, reason: "refused", message: refusal };
+      if (change.kind === "remove") await tx.user.delete({ where: { id: target.id } });
+      else await tx.user.update({ where: { id: target.id }, data: { role: change.role } });
+      await recordActivity(tx, {
+        actorEmail: actor.email,
+        action: change.kind === "remove" ? "user.removed" : "user.role-changed",
+        subject: target.email,
+        detail: change.kind === "remove" ? { role: target.role } : { from: target.role, to: change.role },
+      });
+      return { done: true, target };
+    },
+    // Waiting for another admin's change (its locks) is normal, not a failure; generous for a loaded machine.
+    { maxWait: 30_000, timeout: 30_000 },
+  );
 }
 
 /** Whether the role was written (false: the user no longer exists). */

@@ -1,6 +1,7 @@
 // The root layout: document shell, styles, the theme, and the tRPC/React Query provider.
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import { ThemeProvider } from "~/components/theme-provider";
 import { TRPCReactProvider } from "~/trpc/client";
 import "./globals.css";
@@ -17,12 +18,15 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The nonce proxy.ts made for this response's Content-Security-Policy; reading it also makes
+  // every page render per request, which a nonce needs.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     // next-themes sets the theme class on <html> before React hydrates, on purpose.
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-svh">
-        <ThemeProvider>
+        <ThemeProvider nonce={nonce}>
           <TRPCReactProvider>{children}</TRPCReactProvider>
         </ThemeProvider>
       </body>

@@ -11,6 +11,23 @@ declare global {
   // queued through one notifier would never wake an agent waiting on another. The promise is
   // stored, not the result, so concurrent first requests still create a single set.
   var cachefleetServices: Promise<Services> | undefined;
+  var cachefleetShutdown: AbortController | undefined;
+}
+
+/**
+ * Aborted when the process receives SIGTERM or SIGINT. Next's own handler then closes the server,
+ * which waits for open connections; agents' and pages' event streams would hold it open for as
+ * long as they stay connected, so every stream listens to this signal and ends at once.
+ */
+export function shutdownSignal(): AbortSignal {
+  if (!globalThis.cachefleetShutdown) {
+    const controller = new AbortController();
+    globalThis.cachefleetShutdown = controller;
+    const stop = () => controller.abort(new Error("The dashboard is stopping."));
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  }
+  return globalThis.cachefleetShutdown.signal;
 }
 
 async function startServices(): Promise<Services> {
@@ -18,11 +35,13 @@ async function startServices(): Promise<Services> {
   const target = databaseTarget(env.DATABASE_URL);
   // `pnpm start` keeps the SQLite file in the data folder, so its folder is the data folder.
   const dataDir = env.CACHEFLEET_DATA_DIR ?? (target.provider === "sqlite" ? path.dirname(target.file) : defaultDataDir);
+  shutdownSignal();
   const { db } = createDatabase(target);
   // Report history and logs are kept as the Policy page says (packages/db retention.ts).
   new RetentionJob(db).start();
   return createServices(db, {
     queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
+    trustedProxyHops: env.CACHEFLEET_TRUSTED_PROXY,
     auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
 }

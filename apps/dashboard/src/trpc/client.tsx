@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@cachefleet/api";
+import { wireLimits } from "@cachefleet/contract";
 import { trpcErrorCode } from "./error-code";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
@@ -45,7 +46,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc" }),
-          false: httpBatchLink({ url: "/api/trpc" }),
+          false: httpBatchLink({ url: "/api/trpc", maxItems: wireLimits.maxBatchSize }),
         }),
       ],
     }),

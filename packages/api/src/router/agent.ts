@@ -6,6 +6,7 @@ import {
   claimCommand,
   enrollMachine,
   EnrollmentRefused,
+  findMachineCommand,
   isMachineActive,
   pendingCommands,
   recordActivity,
@@ -14,11 +15,13 @@ import {
   recordHeartbeat,
   recordReport,
   recordStepProgress,
+  ReportIdTaken,
   type QueuedCommand,
 } from "@cachefleet/db";
 import { fleetFeed } from "../fleet-feed.js";
 import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
 import { cachedPolicy } from "../policy-cache.js";
+import { clientAddress } from "../client-address.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
 /** How often an idle command stream re-reads the queue, as a safety net for missed wakes. */
@@ -29,12 +32,20 @@ export const agentRouter = router({
     .input(EnrollInput)
     .output(EnrollOutput)
     .mutation(async ({ ctx, input }) => {
+      // Failed attempts per address are limited, so secrets cannot be guessed at speed.
+      const address = clientAddress(ctx.headers ?? new Headers(), ctx.limits.trustedProxyHops);
+      if (ctx.limits.enrollmentPerAddress.retryAfterMs(address) > 0) {
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many failed enrollment attempts from this address; try again later." });
+      }
       try {
         const enrolled = await enrollMachine(ctx.db, input.secret, input.machine);
         await recordEnrollmentSecretUse(ctx.db, input.secret, { id: enrolled.machineId, hostname: input.machine.hostname });
         return enrolled;
       } catch (error) {
-        if (error instanceof EnrollmentRefused) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
+        if (error instanceof EnrollmentRefused) {
+          ctx.limits.enrollmentPerAddress.fail(address);
+          throw new TRPCError({ code: "FORBIDDEN", message: error.message });
+        }
         throw error;
       }
     }),
@@ -42,7 +53,10 @@ export const agentRouter = router({
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
-    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
+    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) }).catch((error: unknown) => {
+      if (error instanceof ReportIdTaken) throw new TRPCError({ code: "CONFLICT", message: error.message });
+      throw error;
+    });
     if (stored) fleetFeed(ctx.db).changed();
     return { stored, health, findings, digest };
   }),
@@ -77,7 +91,7 @@ export const agentRouter = router({
    * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
    */
   commands: agentProcedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
     .subscription(async function* ({ ctx, signal }) {
       const delivered = new Set<string>();
       // Opened before the first read, so that a command queued during it is not missed.
@@ -129,10 +143,17 @@ export const agentRouter = router({
       return ack;
     }),
 
-  /** The outcome; `recorded` is false when the command had already ended (e.g. marked interrupted). */
+  /**
+   * The outcome; `recorded` is false when the command had already ended (e.g. marked interrupted),
+   * which the activity log notes. A command id that is not this machine's is NOT_FOUND and writes
+   * nothing, so an agent cannot fill the log with entries about made-up commands.
+   */
   result: agentProcedure.input(CommandResult).mutation(async ({ ctx, input }) => {
     const recorded = await recordCommandResult(ctx.db, ctx.machine.id, input);
     if (!recorded) {
+      if (!(await findMachineCommand(ctx.db, ctx.machine.id, input.commandId))) {
+        throw new TRPCError({ code: "NOT_FOUND", message: "No command of this machine has that id." });
+      }
       await recordActivity(ctx.db, { actorEmail: null, action: "command.late-result", subject: input.commandId, detail: { machineId: ctx.machine.id, status: input.status } });
     }
     return { recorded };

@@ -11,8 +11,16 @@ const gib = 1024 ** 3;
 export const PolicyInput = z.object({
   requireEncryption: z.boolean(),
   requireEncryptedFromGo: z.string().trim().regex(goReleasePattern, 'Give a Go release such as "1.22" or "1.21.5".'),
-  /** Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB. */
-  cacheSizeWarningGb: z.number().positive("The size threshold must be above 0 GB.").max(10_240, "The size threshold is at most 10,240 GB."),
+  /**
+   * Whole or fractional GB (GiB, as the dashboard shows sizes), up to 10 TB, stored as whole bytes:
+   * a threshold that rounds to 0 bytes (1e-300 GB) is refused, because agents' policy answers
+   * (AgentPolicy) require a positive byte count.
+   */
+  cacheSizeWarningGb: z
+    .number()
+    .positive("The size threshold must be above 0 GB.")
+    .max(10_240, "The size threshold is at most 10,240 GB.")
+    .refine((gb) => Math.round(gb * gib) >= 1, "The size threshold must be at least one byte."),
   offlineAfterMinutes: z.number().int("Give whole minutes.").min(1, "At least 1 minute.").max(43_200, "At most 43,200 minutes (30 days)."),
   /** Rotate the cache key at least every this many days; null for no age. Left out: unchanged. */
   rotateKeyEveryDays: z.number().int("Give whole days.").min(1, "At least 1 day.").max(3650, "At most 3,650 days (10 years).").nullable().optional(),

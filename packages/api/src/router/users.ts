@@ -1,8 +1,10 @@
 // The users page: everyone signed in sees the accounts; admins create them, change their role and
-// remove them, within the rules of account-rules.ts. Every change goes to the activity log.
+// remove them, within the rules of account-rules.ts. Every change goes to the activity log. These
+// procedures are the only door for account changes: better-auth's own admin endpoints are not
+// served (see auth-http.ts).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { countAdmins, findUser, listUsers, recordActivity, removeUser, setUserRole } from "@cachefleet/db";
+import { changeAccount, listUsers, recordActivity } from "@cachefleet/db";
 import { AccountExists, createAccount } from "../accounts.js";
 import { refuseAccountChange, type AccountChange } from "../account-rules.js";
 import { adminProcedure, router, userProcedure, type Context } from "../trpc.js";
@@ -21,18 +23,10 @@ export const NewUserInput = z.object({
 });
 
 async function applyChange(ctx: Context & { user: NonNullable<Context["user"]> }, userId: string, change: AccountChange) {
-  const target = await findUser(ctx.db, userId);
-  if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "That user no longer exists." });
-  const refusal = refuseAccountChange(change, ctx.user.id, target, await countAdmins(ctx.db));
-  if (refusal) throw new TRPCError({ code: "BAD_REQUEST", message: refusal });
-  const done = change.kind === "remove" ? await removeUser(ctx.db, target.id) : await setUserRole(ctx.db, target.id, change.role);
-  if (!done) throw new TRPCError({ code: "NOT_FOUND", message: "That user no longer exists." });
-  await recordActivity(ctx.db, {
-    actorEmail: ctx.user.email,
-    action: change.kind === "remove" ? "user.removed" : "user.role-changed",
-    subject: target.email,
-    detail: change.kind === "remove" ? { role: target.role } : { from: target.role, to: change.role },
-  });
+  const outcome = await changeAccount(ctx.db, ctx.user, userId, change, refuseAccountChange);
+  if (outcome.done) return;
+  if (outcome.reason === "not-found") throw new TRPCError({ code: "NOT_FOUND", message: "That user no longer exists." });
+  throw new TRPCError({ code: "BAD_REQUEST", message: outcome.message });
 }
 
 export const usersRouter = router({
