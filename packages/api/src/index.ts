@@ -8,7 +8,11 @@ export { loadAuthSecret } from "./auth-secret.js";
 export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts, type BootstrapCredentials, type NewAccount } from "./accounts.js";
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
-export { createServices } from "./services.js";
+export { createServices, type ServiceOptions } from "./services.js";
+export { createLogger, LogLevel, requestIdFrom, scrubSecrets, type Logger, type LoggerOptions } from "./logger.js";
+export { Metrics } from "./metrics.js";
+export { handleAuthRequest, handleTrpcRequest } from "./http.js";
+export { healthResponse, metricsResponse, readyResponse } from "./operations.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 

@@ -81,6 +81,7 @@ export class CommandNotifier {
   readonly #mailboxes = new Map<string, Set<Mailbox>>();
   readonly #fanOut: [string, QueuedCommand[]][] = [];
   #fanningOut = false;
+  #openStreams = 0;
   // Two generations, so that forgetting is one swap rather than a timer per command.
   #offered = new Set<string>();
   #previouslyOffered = new Set<string>();
@@ -144,11 +145,17 @@ export class CommandNotifier {
     this.#generationStartedAt = Date.now();
   }
 
+  /** How many command streams are open on this instance (for the metrics). */
+  get openStreamCount(): number {
+    return this.#openStreams;
+  }
+
   /** Opens an inbox for one stream of the machine; close it when the stream ends. */
   open(machineId: string): Mailbox {
+    this.#openStreams += 1;
     const mailbox = new Mailbox((closed) => {
       const set = this.#mailboxes.get(machineId);
-      set?.delete(closed);
+      if (set?.delete(closed)) this.#openStreams -= 1;
       if (set?.size === 0) this.#mailboxes.delete(machineId);
     });
     const set = this.#mailboxes.get(machineId) ?? new Set<Mailbox>();

@@ -1,11 +1,29 @@
 // The long-lived services behind every request of one dashboard process.
 import type { Db } from "@cachefleet/db";
 import { createAuth, type AuthSettings } from "./auth.js";
+import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
 import type { Services } from "./trpc.js";
 
-export function createServices(db: Db, options: { queuePollMs: number; auth?: AuthSettings }): Services {
+export interface ServiceOptions {
+  queuePollMs: number;
+  auth?: AuthSettings;
+  /** Default: JSON lines on stdout at level info. */
+  logger?: Logger;
+}
+
+export function createServices(db: Db, options: ServiceOptions): Services {
+  const logger = options.logger ?? createLogger({ level: "info" });
   const notifier = new CommandNotifier();
-  return { db, notifier, watcher: new QueueWatcher(db, notifier, options.queuePollMs), auth: createAuth(db, options.auth) };
+  const metrics = new Metrics({ db, notifier, onCollectError: (error) => logger.warn({ err: error }, "metrics: could not read the database") });
+  return {
+    db,
+    notifier,
+    watcher: new QueueWatcher(db, notifier, options.queuePollMs, (error) => logger.error({ err: error }, "command queue watcher: a tick failed")),
+    auth: createAuth(db, options.auth),
+    logger,
+    metrics,
+  };
 }

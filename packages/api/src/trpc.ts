@@ -3,6 +3,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { findMachineByToken, type Db, type SessionUser } from "@cachefleet/db";
 import { sessionUserFrom, type Auth } from "./auth.js";
+import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
 import type { CommandNotifier } from "./notifier.js";
 import type { QueueWatcher } from "./queue-watcher.js";
 
@@ -13,6 +15,10 @@ export interface Services {
   watcher: QueueWatcher;
   /** better-auth over the same database: sessions, sign-in, account creation. */
   auth: Auth;
+  /** Structured logs; the HTTP route gives each request a child carrying its request id. */
+  logger: Logger;
+  /** This process's Prometheus registry and the counters procedures increment. */
+  metrics: Metrics;
 }
 
 export interface Context extends Services {

@@ -34,22 +34,27 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const providers = new WeakMap<Db, DatabaseTarget["provider"]>();
+const targets = new WeakMap<Db, DatabaseTarget>();
 
 export function createDatabase(target: DatabaseTarget): Database {
   const db: Db =
     target.provider === "sqlite"
       ? new SqliteClient({ adapter: createAdapter(target) })
       : postgresAsShared(new PostgresClient({ adapter: createAdapter(target) }));
-  providers.set(db, target.provider);
+  targets.set(db, target);
   return { target, db, close: () => db.$disconnect() };
 }
 
 /** Which SQL dialect `db` speaks, for the few raw statements whose text differs. */
 export function providerOf(db: Db): DatabaseTarget["provider"] {
-  const provider = providers.get(db);
-  if (!provider) throw new Error("This database handle was not made by createDatabase, so its provider is unknown.");
-  return provider;
+  return targetOf(db).provider;
+}
+
+/** Where `db` points (for the readiness check, which must know the SQLite file). */
+export function targetOf(db: Db): DatabaseTarget {
+  const target = targets.get(db);
+  if (!target) throw new Error("This database handle was not made by createDatabase, so its target is unknown.");
+  return target;
 }
 
 /**

@@ -12,3 +12,5 @@ export * from "./bulk.js";
 export * from "./history.js";
 export * from "./audit.js";
 export * from "./enrollment.js";
+export * from "./operations.js";
+export { backupDatabase, backupFileName, BackupError, restoreDatabase } from "./backup.js";

@@ -39,10 +39,12 @@ export const agentRouter = router({
     }),
 
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
+    const startedAt = performance.now();
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
     const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
-    if (stored) fleetFeed(ctx.db).changed();
+    if (stored) fleetFeed(ctx.db, ctx.logger).changed();
+    ctx.metrics.reportReceived(stored ? "stored" : "duplicate", (performance.now() - startedAt) / 1000);
     return { stored, health, findings };
   }),
 

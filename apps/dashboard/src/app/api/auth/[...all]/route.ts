@@ -1,11 +1,13 @@
 // better-auth's HTTP endpoints (sign-in, sign-out, session, admin), for clients other than the
 // dashboard's own pages, which sign in through server actions; this only hands requests over.
+import { importApi } from "~/server/backend";
 import { getServices } from "~/server/services";
 
 export const dynamic = "force-dynamic";
 
 async function handler(req: Request): Promise<Response> {
-  return (await getServices()).auth.handler(req);
+  const [{ handleAuthRequest }, services] = await Promise.all([importApi(), getServices()]);
+  return handleAuthRequest(services, req);
 }
 
 export { handler as GET, handler as POST };
