@@ -77,7 +77,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await reportInterrupted(client, options.journalFile, log);
   await sendReport();
   const subscription = client.agent.commands.subscribe(undefined, {
-    onData: (envelope) => accept(envelope.data),
+    // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
+    onData: (envelope) => void ("spec" in envelope.data && accept(envelope.data)),
     onStarted: () => log("listening for commands"),
     onError: (error) => log(`command stream error: ${error.message}`),
     onConnectionStateChange: (state) => {

@@ -61,13 +61,15 @@ export const agentRouter = router({
    * and from the queue watcher) with no query; the queue is read again only when a wake carries
    * no commands and every 30 s, in case something was missed; each re-read first checks that
    * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
+   * A stream opened with `probes: true` (the dispatch bench's) also echoes the no-op probes an
+   * admin sends (commands.probeStreams); the agent never asks for them.
    */
   commands: agentProcedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* ({ ctx, signal }) {
+    .input(z.object({ lastEventId: z.string().nullish(), probes: z.boolean().optional() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
       const delivered = new Set<string>();
       // Opened before the first read, so that a command queued during it is not missed.
-      const mailbox = ctx.notifier.open(ctx.machine.id);
+      const mailbox = ctx.notifier.open(ctx.machine.id, { probes: input?.probes === true });
       ctx.watcher.connect(ctx.machine.id);
       try {
         let reread = true;
@@ -85,6 +87,7 @@ export const agentRouter = router({
             yield tracked(command.id, toDelivered(command));
           }
           const wake = await mailbox.next(rereadAfterMs, signal);
+          for (const probe of wake.probes) yield tracked(`probe:${probe}`, { probe });
           for (const command of wake.commands) {
             if (delivered.has(command.id) || command.machineId !== ctx.machine.id) continue;
             delivered.add(command.id);
