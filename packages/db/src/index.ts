@@ -1,4 +1,4 @@
-export { createDatabase, providerOf, type Database, type Db } from "./client.js";
+export { createDatabase, providerOf, type Database, type DatabaseOptions, type Db } from "./client.js";
 export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
 export { migrateDatabase } from "./migrate.js";
 export { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
