@@ -316,7 +316,12 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   // Warm-up, not measured: the first push loads the mutation's code paths in the server.
   const warmUp = await push(adminClient, log, [machines[0]?.machineId ?? ""]);
   if (!warmUp.ok) throw new Error(`the warm-up push failed: ${warmUp.error}`);
-  if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) throw new Error("the warm-up command never arrived");
+  if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) {
+    const reconnects = streams.reduce((sum, stream) => sum + stream.reconnects(), 0);
+    throw new Error(
+      `the warm-up command never arrived (stream errors ${log.streamErrors}, reconnects ${reconnects}); the dashboard's last output:\n${dashboard.output().split("\n").slice(-15).join("\n")}`,
+    );
+  }
 
   const reference = figures(await measureReference(adminClient, log, machines.length, options.probes, provider));
   const singles = await pushSingles(adminClient, log, machines, options, provider);

@@ -59,7 +59,7 @@ export async function restoreDatabase(target: DatabaseTarget, source: string, no
   if (!fs.existsSync(file)) throw new BackupError(`There is no backup at ${file}.`);
   if (target.provider === "sqlite") checkSqliteBackup(file);
   else await checkPostgresBackup(file);
-  const previous = path.join(path.dirname(file), `before-restore-${backupFileName(target.provider, now)}`);
+  const previous = unusedName(path.join(path.dirname(file), `before-restore-${backupFileName(target.provider, now)}`));
   if (target.provider === "sqlite") {
     if (fs.existsSync(target.file)) await backupDatabase(target, previous);
     const backup = new Database(file, { readonly: true, fileMustExist: true });
@@ -83,6 +83,14 @@ export async function restoreDatabase(target: DatabaseTarget, source: string, no
     );
   }
   return { previous };
+}
+
+/** `file`, or `file` with -2, -3… before its extension when that exists already (two restores in one second). */
+function unusedName(file: string): string {
+  const extension = path.extname(file);
+  let candidate = file;
+  for (let attempt = 2; fs.existsSync(candidate); attempt++) candidate = `${file.slice(0, -extension.length)}-${attempt}${extension}`;
+  return candidate;
 }
 
 /** Refuses a file that is not an SQLite database of this dashboard, before anything is overwritten. */
