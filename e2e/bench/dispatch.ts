@@ -77,7 +77,8 @@ function readOptions(): Options {
 
 const admin = { email: "bench-admin@example.com", password: "bench-admin-password" };
 const rescan = { kind: "rescan", options: {} } as const;
-const connectTimeoutMs = 120_000;
+/** Streams open at some tens a second on a busy machine: 10,000 need minutes. */
+const connectTimeoutMs = (agents: number) => Math.max(120_000, agents * 40);
 // Generous: a slow bulk push is a figure worth seeing, not a failure to hide.
 const deliveryTimeoutMs = 180_000;
 
@@ -200,9 +201,9 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
   let startedCount = 0;
   let startFailure: unknown = null;
   for (const stream of streams) stream.started.then(() => (startedCount += 1), (error: unknown) => (startFailure ??= error));
-  await waitUntil(() => startedCount === streams.length || startFailure !== null, connectTimeoutMs);
+  await waitUntil(() => startedCount === streams.length || startFailure !== null, connectTimeoutMs(streams.length));
   if (startFailure !== null) throw new Error("an agent's command stream failed to start", { cause: startFailure });
-  if (startedCount < streams.length) throw new Error(`only ${startedCount} of ${streams.length} command streams started within ${connectTimeoutMs / 1000} s`);
+  if (startedCount < streams.length) throw new Error(`only ${startedCount} of ${streams.length} command streams started within ${connectTimeoutMs(streams.length) / 1000} s`);
   return streams;
 }
 
