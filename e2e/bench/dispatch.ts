@@ -3,11 +3,17 @@
 // commands through the admin API over HTTP and measures each command from the push request to
 // its arrival at the agent, which claims it as a real agent would so the queue drains.
 //
-//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N]
+//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N] [--probes 5]
+//
+// The reference, measured in the same run through the same streams: (r) a no-op probe the
+// dashboard fans out to every stream exactly as it fans out a push, but with no database work
+// (commands.probeStreams), from the probe request to its arrival at each agent. The bulk push's
+// p99 is printed as a ratio to the probe's p99, with the push request's own time.
 //
 // t0 is performance.now() just before the push request is sent, t1 is performance.now() first
-// thing in the agent's onData; both in this process, so one monotonic clock. The last line per
-// database summarises every measured delivery: the singles (a) and the push to all agents (b).
+// thing in the agent's onData; both in this process, so one monotonic clock. The second-to-last
+// line per database summarises every measured delivery: the singles (a) and the push to all
+// agents (b); the last gives the bulk p99, its ratio to the reference, and the push request.
 // Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
 import { parseArgs } from "node:util";
@@ -20,6 +26,7 @@ import {
   createAgentClient,
   enrollMachines,
   openCommandStream,
+  seedEnrolledMachines,
   waitUntil,
   type ApiClient,
   type CommandStream,
@@ -33,6 +40,7 @@ interface Options {
   pushes: number;
   gapMs: number;
   queuePollMs: number | undefined;
+  probes: number;
 }
 
 function readOptions(): Options {
@@ -45,6 +53,7 @@ function readOptions(): Options {
       pushes: { type: "string", default: "500" },
       "gap-ms": { type: "string", default: "20" },
       "poll-ms": { type: "string" },
+      probes: { type: "string", default: "5" },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -62,17 +71,21 @@ function readOptions(): Options {
     pushes: whole("pushes", values.pushes, 1),
     gapMs: whole("gap-ms", values["gap-ms"], 0),
     queuePollMs: values["poll-ms"] === undefined ? undefined : whole("poll-ms", values["poll-ms"], 10),
+    probes: whole("probes", values.probes, 1),
   };
 }
 
 const admin = { email: "bench-admin@example.com", password: "bench-admin-password" };
 const rescan = { kind: "rescan", options: {} } as const;
-const connectTimeoutMs = 120_000;
+/** Streams open at some tens a second on a busy machine: 10,000 need minutes. */
+const connectTimeoutMs = (agents: number) => Math.max(120_000, agents * 40);
 // Generous: a slow bulk push is a figure worth seeing, not a failure to hide.
 const deliveryTimeoutMs = 180_000;
 
 /** When each command was pushed (t0) and first received (t1), and what went wrong on the way. */
 class DeliveryLog {
+  /** Probe id → when it was sent, and each agent's arrival time. */
+  readonly probes = new Map<string, { sentAt: number; arrivals: number[] }>();
   readonly pushedAt = new Map<string, number>();
   readonly receivedAt = new Map<string, number>();
   duplicates = 0;
@@ -180,6 +193,7 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
             )
             .finally(() => (log.claimsInFlight -= 1));
         },
+        onProbe: (probeId, receivedAt) => void log.probes.get(probeId)?.arrivals.push(receivedAt),
         onError: () => (log.streamErrors += 1),
       }),
     );
@@ -187,10 +201,32 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
   let startedCount = 0;
   let startFailure: unknown = null;
   for (const stream of streams) stream.started.then(() => (startedCount += 1), (error: unknown) => (startFailure ??= error));
-  await waitUntil(() => startedCount === streams.length || startFailure !== null, connectTimeoutMs);
+  await waitUntil(() => startedCount === streams.length || startFailure !== null, connectTimeoutMs(streams.length));
   if (startFailure !== null) throw new Error("an agent's command stream failed to start", { cause: startFailure });
-  if (startedCount < streams.length) throw new Error(`only ${startedCount} of ${streams.length} command streams started within ${connectTimeoutMs / 1000} s`);
+  if (startedCount < streams.length) throw new Error(`only ${startedCount} of ${streams.length} command streams started within ${connectTimeoutMs(streams.length) / 1000} s`);
   return streams;
+}
+
+/**
+ * (r) The reference: `rounds` no-op probes, one after the other, each through every stream; each
+ * arrival counts from the moment its probe request was sent. Returns every round trip.
+ */
+async function measureReference(adminClient: ApiClient, log: DeliveryLog, agents: number, rounds: number, provider: Provider): Promise<number[]> {
+  const roundTrips: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const probeId = `probe-${round}-${Date.now()}`;
+    const sentAt = performance.now();
+    log.probes.set(probeId, { sentAt, arrivals: [] });
+    const { streams } = await adminClient.commands.probeStreams.mutate({ probeId });
+    if (streams !== agents) throw new Error(`the probe went to ${streams} streams, not ${agents}`);
+    const arrivals = log.probes.get(probeId)?.arrivals ?? [];
+    if (!(await waitUntil(() => arrivals.length >= agents, deliveryTimeoutMs))) throw new Error(`probe ${round} reached ${arrivals.length} of ${agents} agents`);
+    roundTrips.push(...arrivals.map((at) => at - sentAt));
+    await sleep(200);
+  }
+  const f = figures(roundTrips);
+  console.log(`${provider}: (r) reference: ${rounds} no-op probes through all ${agents} streams; round trip p50 ${ms(f?.p50 ?? 0)} ms, p99 ${ms(f?.p99 ?? 0)} ms, max ${ms(f?.max ?? 0)} ms`);
+  return roundTrips;
 }
 
 interface Phase {
@@ -229,7 +265,7 @@ async function pushSingles(adminClient: ApiClient, log: DeliveryLog, machines: r
  * (b) One push to every agent. When it fails, its agents count as failures and, so that the
  * fan-out is still measured, (b') pushes the same agents in slices of 500 sent together.
  */
-async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], provider: Provider): Promise<Phase[]> {
+async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], provider: Provider): Promise<{ phases: Phase[]; requestMs: number | null }> {
   const everyone = machines.map((machine) => machine.machineId);
   const bulk = await push(adminClient, log, everyone);
   const phases: Phase[] = [];
@@ -253,7 +289,7 @@ async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: rea
   }
   const measured = phases.flatMap((phase) => phase.commandIds);
   await waitUntil(() => log.allDelivered(measured) && log.claimsInFlight === 0, deliveryTimeoutMs);
-  return phases;
+  return { phases, requestMs: bulk.ok ? bulk.requestMs : null };
 }
 
 async function runOne(provider: Provider, options: Options): Promise<void> {
@@ -265,7 +301,9 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider }));
   if (!seeded) throw new Error("could not seed the fresh database");
   let started = performance.now();
-  const machines = await enrollMachines(database.db, seeded.enrollmentSecret, options.agents);
+  // Up to a thousand through the real enrollment; beyond, written in bulk (see seedEnrolledMachines).
+  const machines =
+    options.agents <= 1000 ? await enrollMachines(database.db, seeded.enrollmentSecret, options.agents) : await seedEnrolledMachines(database.db, options.agents);
   console.log(`${provider}: enrolled ${machines.length} machines in ${ms(performance.now() - started)} ms`);
 
   const dashboard = await startDashboardServer({ databaseUrl: database.target.url, queuePollMs: options.queuePollMs });
@@ -279,9 +317,17 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   // Warm-up, not measured: the first push loads the mutation's code paths in the server.
   const warmUp = await push(adminClient, log, [machines[0]?.machineId ?? ""]);
   if (!warmUp.ok) throw new Error(`the warm-up push failed: ${warmUp.error}`);
-  if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) throw new Error("the warm-up command never arrived");
+  if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) {
+    const reconnects = streams.reduce((sum, stream) => sum + stream.reconnects(), 0);
+    throw new Error(
+      `the warm-up command never arrived (stream errors ${log.streamErrors}, reconnects ${reconnects}); the dashboard's last output:\n${dashboard.output().split("\n").slice(-15).join("\n")}`,
+    );
+  }
 
-  const phases = [await pushSingles(adminClient, log, machines, options, provider), ...(await pushToAll(adminClient, log, machines, provider))];
+  const reference = figures(await measureReference(adminClient, log, machines.length, options.probes, provider));
+  const singles = await pushSingles(adminClient, log, machines, options, provider);
+  const bulk = await pushToAll(adminClient, log, machines, provider);
+  const phases = [singles, ...bulk.phases];
   for (const phase of phases) console.log(describe(phase.label, log.latencies(phase.commandIds), phase.refused + log.failures(phase.commandIds)));
   const measured = phases.flatMap((phase) => phase.commandIds);
   const reconnects = streams.reduce((sum, stream) => sum + stream.reconnects(), 0);
@@ -297,10 +343,16 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   }
 
   const all = figures(log.latencies(measured));
+  const bulkFigures = figures(log.latencies(bulk.phases[0]?.commandIds ?? []));
   await cleanUp();
   const included = phases.filter((phase) => phase.commandIds.length > 0).map((phase) => phase.label.trim());
   console.log(`${provider}: summary over every delivery of ${included.join(" and ")}:`);
   console.log(`dispatch p50 ${ms(all?.p50 ?? Number.NaN)} ms p99 ${ms(all?.p99 ?? Number.NaN)} ms (${machines.length} agents, ${provider})`);
+  const ratio = bulkFigures && reference ? (bulkFigures.p99 / reference.p99).toFixed(2) : "n/a";
+  console.log(
+    `bulk p99 ${ms(bulkFigures?.p99 ?? Number.NaN)} ms = ${ratio}x the no-op reference p99 ${ms(reference?.p99 ?? Number.NaN)} ms; ` +
+      `push request ${bulk.requestMs === null ? "failed" : `${ms(bulk.requestMs)} ms`} (${machines.length} agents, ${provider})`,
+  );
 }
 
 /** Prisma's errors put the cause on their last line; fetch's put it in `cause`. */

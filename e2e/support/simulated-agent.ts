@@ -4,7 +4,8 @@
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from "@trpc/client";
 import { EventSource } from "eventsource";
 import type { AppRouter } from "@cachefleet/api";
-import { enrollMachine, type Db } from "@cachefleet/db";
+import { createHash, randomBytes } from "node:crypto";
+import { enrollMachine, insertMachines, type Db } from "@cachefleet/db";
 
 export type ApiClient = TRPCClient<AppRouter>;
 
@@ -74,9 +75,53 @@ export async function enrollMachines(db: Db, secret: string, count: number): Pro
   return machines;
 }
 
+/**
+ * Enrolled machines for a large bench, written in multi-row statements (10,000 enrollments one at
+ * a time take minutes). Each gets a random token stored as its SHA-256, as enrollment stores it;
+ * the agents then authenticate through the dashboard's real token check.
+ */
+export async function seedEnrolledMachines(db: Db, count: number): Promise<EnrolledMachine[]> {
+  const now = new Date();
+  const machines = Array.from({ length: count }, (_, index) => ({
+    machineId: `sim-${String(index).padStart(5, "0")}-${randomBytes(4).toString("hex")}`,
+    token: randomBytes(32).toString("base64url"),
+    hostname: `sim-${String(index).padStart(5, "0")}`,
+  }));
+  await insertMachines(
+    db,
+    machines.map((machine) => ({
+      id: machine.machineId,
+      tokenHash: createHash("sha256").update(machine.token).digest("hex"),
+      enrolledAt: now,
+      hostname: machine.hostname,
+      username: "sim",
+      platform: "darwin",
+      osRelease: "24.0.0",
+      arch: "arm64",
+      lastSeenAt: null,
+      macosVersion: null,
+      rosetta: null,
+      keychainKey: null,
+      goVersion: null,
+      goVersions: "",
+      gocache: null,
+      cacheEntries: null,
+      cacheBytes: null,
+      cacheVerdict: null,
+      health: null,
+      findingsCount: 0,
+      findingRules: "",
+      latestReportId: null,
+    })),
+  );
+  return machines.map(({ machineId, token }) => ({ machineId, token }));
+}
+
 export interface CommandStreamHandlers {
   /** `receivedAt` is performance.now() taken first thing when the command arrives. */
   onCommand(commandId: string, receivedAt: number): void;
+  /** Given: the stream asks for no-op probes too (the bench's reference), and hears of each here. */
+  onProbe?(probeId: string, receivedAt: number): void;
   onError(error: unknown): void;
 }
 
@@ -97,12 +142,17 @@ export function openCommandStream(client: ApiClient, handlers: CommandStreamHand
   });
   let isStarted = false;
   let reconnects = 0;
-  const subscription = client.agent.commands.subscribe(undefined, {
+  const onProbe = handlers.onProbe;
+  const subscription = client.agent.commands.subscribe(onProbe ? { probes: true } : undefined, {
     onStarted: () => {
       isStarted = true;
       markStarted();
     },
-    onData: ({ id }) => handlers.onCommand(id, performance.now()),
+    onData: ({ id, data }) => {
+      const receivedAt = performance.now();
+      if ("probe" in data) onProbe?.(data.probe, receivedAt);
+      else handlers.onCommand(id, receivedAt);
+    },
     onConnectionStateChange: (state) => {
       if (isStarted && state.state === "connecting" && state.error) reconnects += 1;
     },

@@ -97,6 +97,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   void outbox.flush();
   await reporter.start();
   const subscription = client.agent.commands.subscribe(undefined, {
+    // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
     onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
     onStarted: () => {
       streamOpen = true;

@@ -37,6 +37,10 @@ const EnvSchema = z.object({
    * Unset: localhost, 127.0.0.1 and [::1] on any port.
    */
   BETTER_AUTH_URL: z.url({ protocol: /^https?$/, error: "must be the dashboard's http(s) URL" }).optional(),
+  /** The lowest level logged: fatal, error, warn, info (default), debug (one line per request), trace or silent. */
+  CACHEFLEET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Turns on /api/metrics, answered only to `Authorization: Bearer <this token>`; unset: no metrics. */
+  CACHEFLEET_METRICS_TOKEN: z.string().trim().min(16, { error: "must be at least 16 characters (openssl rand -hex 32)" }).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
 

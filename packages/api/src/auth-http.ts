@@ -14,7 +14,7 @@ export function isServedAuthPath(pathname: string): boolean {
 }
 
 /** Hands a request to better-auth if its path is served; anything else is a 404 that reaches nothing. */
-export async function handleAuthRequest(auth: Auth, request: Request): Promise<Response> {
+export async function serveAllowedAuthRequest(auth: Auth, request: Request): Promise<Response> {
   if (!isServedAuthPath(new URL(request.url).pathname)) return Response.json({ message: "Not found." }, { status: 404 });
   return auth.handler(request);
 }

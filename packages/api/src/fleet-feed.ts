@@ -2,6 +2,7 @@
 // through a cheap periodic look at the database (see fleetChangeMark) for reports that landed on
 // another dashboard instance. Only runs that look while some page is listening.
 import { fleetChangeMark, type Db } from "@cachefleet/db";
+import type { Logger } from "./logger.js";
 
 export interface FleetFeedOptions {
   /** How often to look for changes made elsewhere while a page listens. */
@@ -25,7 +26,9 @@ export class FleetFeed {
 
   constructor(
     private readonly db: Db,
-    private readonly options: FleetFeedOptions = defaultFleetFeedOptions,
+    private readonly options: FleetFeedOptions,
+    /** Told when a look at the database failed; the next tick tries again. */
+    private readonly onLookError: (error: unknown) => void,
   ) {}
 
   /** Something in the fleet changed (this instance recorded a report). */
@@ -92,7 +95,7 @@ export class FleetFeed {
       this.#mark = mark;
     } catch (error) {
       // A failed look is retried on the next tick; pages keep their rows meanwhile.
-      console.error("fleet feed: could not look for changes:", error);
+      this.onLookError(error);
     }
   }
 }
@@ -101,10 +104,10 @@ export class FleetFeed {
 // no place for it, and the agent's report and the page's subscription must meet in one feed).
 const feeds = new WeakMap<Db, FleetFeed>();
 
-export function fleetFeed(db: Db): FleetFeed {
+export function fleetFeed(db: Db, logger: Logger): FleetFeed {
   let feed = feeds.get(db);
   if (!feed) {
-    feed = new FleetFeed(db);
+    feed = new FleetFeed(db, defaultFleetFeedOptions, (error) => logger.error({ err: error }, "fleet feed: could not look for changes"));
     feeds.set(db, feed);
   }
   return feed;

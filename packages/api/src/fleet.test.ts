@@ -150,7 +150,8 @@ describe.each(providers)("fleet procedures on %s", (provider) => {
   it("notices a report that another dashboard instance recorded", async () => {
     // A second process's view of the same database, with its own feed looking every 50 ms.
     const other: Database = createDatabase(database.target);
-    const feed = new FleetFeed(other.db, { pollMs: 50, coalesceMs: 0 });
+    const lookErrors: unknown[] = [];
+    const feed = new FleetFeed(other.db, { pollMs: 50, coalesceMs: 0 }, (error) => lookErrors.push(error));
     const abort = new AbortController();
     const changes = feed.changes(abort.signal);
     const next = changes.next();
@@ -162,5 +163,6 @@ describe.each(providers)("fleet procedures on %s", (provider) => {
     abort.abort();
     await changes.return(undefined);
     await other.close();
+    expect(lookErrors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { agentReport } from "@cachefleet/contract/testing";
 import { listActivity } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createAccount } from "./accounts.js";
-import { handleAuthRequest } from "./auth-http.js";
+import { serveAllowedAuthRequest } from "./auth-http.js";
 import { signInWithPassword } from "./auth.js";
 import { clientAddress, untrustedNetwork } from "./client-address.js";
 import { handleTrpcRequest, httpLimits } from "./http.js";
@@ -106,17 +106,17 @@ describe.each(providers)("hardening of the api on %s", (provider) => {
       ["/api/auth/sign-up/email", { email: "signup@example.com", password: "signup-password", name: "S" }],
     ];
     for (const [path, body] of attempts) {
-      const response = await handleAuthRequest(accounts.services.auth, jsonPost(path, JSON.stringify(body), { cookie }));
+      const response = await serveAllowedAuthRequest(accounts.services.auth, jsonPost(path, JSON.stringify(body), { cookie }));
       expect([path, response.status]).toEqual([path, 404]);
     }
-    const listed = await handleAuthRequest(accounts.services.auth, new Request(`${origin}/api/auth/admin/list-users`, { headers: { cookie, origin } }));
+    const listed = await serveAllowedAuthRequest(accounts.services.auth, new Request(`${origin}/api/auth/admin/list-users`, { headers: { cookie, origin } }));
     expect(listed.status).toBe(404);
     expect(await database.db.user.count()).toBe(usersBefore);
     expect((await database.db.user.findUniqueOrThrow({ where: { id: viewerId } })).role).toBe("viewer");
 
-    const signIn = await handleAuthRequest(accounts.services.auth, jsonPost("/api/auth/sign-in/email", JSON.stringify({ email: "second-admin@example.com", password: adminPassword })));
+    const signIn = await serveAllowedAuthRequest(accounts.services.auth, jsonPost("/api/auth/sign-in/email", JSON.stringify({ email: "second-admin@example.com", password: adminPassword })));
     expect(signIn.status).toBe(200);
-    const sessionRead = await handleAuthRequest(accounts.services.auth, new Request(`${origin}/api/auth/get-session`, { headers: { cookie } }));
+    const sessionRead = await serveAllowedAuthRequest(accounts.services.auth, new Request(`${origin}/api/auth/get-session`, { headers: { cookie } }));
     expect(sessionRead.status).toBe(200);
   });
 
@@ -153,7 +153,7 @@ describe.each(providers)("hardening of the api on %s", (provider) => {
     const refused = await signInWithPassword(services.auth, { email: "Target@Example.com", password: "right-password" }, new Headers({ "x-forwarded-for": "198.51.100.1" }));
     expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/Too many failed sign-ins/) });
     // Over HTTP as well.
-    const overHttp = await handleAuthRequest(services.auth, jsonPost("/api/auth/sign-in/email", JSON.stringify({ email: "target@example.com", password: "right-password" })));
+    const overHttp = await serveAllowedAuthRequest(services.auth, jsonPost("/api/auth/sign-in/email", JSON.stringify({ email: "target@example.com", password: "right-password" })));
     expect(overHttp.status).toBe(429);
     // Other accounts still sign in.
     expect((await signInWithPassword(services.auth, { email: "viewer@example.com", password: "viewer-password" }, new Headers())).ok).toBe(true);

@@ -1,9 +1,13 @@
-// The tRPC endpoint's front door, for browsers and agents alike: the limits every request meets
-// before any procedure runs (body size, batch size), and the process-wide shutdown signal that
-// ends open subscription streams so the server can stop. The Next route only hands requests here.
+// The dashboard's HTTP entry points for tRPC and better-auth, as fetch handlers. Every request
+// meets the limits before any procedure runs (body size, batch size); open subscription streams
+// end on the process-wide shutdown signal so the server can stop. Each request gets a request id
+// (the caller's X-Request-Id when sane, else a new one), echoed in the response and carried by
+// every line logged while serving it. Only the path is logged, never the query string (tRPC puts a
+// query's input there) nor a header. The Next routes only hand requests here.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import type { TRPCError } from "@trpc/server";
 import { wireLimits } from "@cachefleet/contract";
+import { serveAllowedAuthRequest } from "./auth-http.js";
+import { requestIdFrom, type Logger } from "./logger.js";
 import { appRouter } from "./root.js";
 import { createContext, type Services } from "./trpc.js";
 
@@ -12,11 +16,10 @@ export const httpLimits = wireLimits;
 export interface TrpcRequestOptions {
   /** Aborted when the process is stopping: ends every open stream of this request. */
   shutdown?: AbortSignal;
-  /** Called for errors that are the server's fault (not a caller's mistake). */
-  onServerError?: (error: TRPCError, path: string | undefined) => void;
+  endpoint?: string;
 }
 
-/** Errors that answer a caller's mistake; anything else is the server's fault. */
+/** Errors that answer a caller's mistake; anything else is the server's fault and is logged. */
 const callerErrors = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST", "CONFLICT", "TOO_MANY_REQUESTS", "PAYLOAD_TOO_LARGE", "METHOD_NOT_SUPPORTED", "PARSE_ERROR"]);
 
 function tooLarge(): Response {
@@ -52,23 +55,62 @@ async function boundedBody(request: Request, maxBytes: number): Promise<Uint8Arr
 }
 
 export async function handleTrpcRequest(services: Services, request: Request, options: TrpcRequestOptions = {}): Promise<Response> {
-  const signal = options.shutdown ? AbortSignal.any([request.signal, options.shutdown]) : request.signal;
-  let limited: Request;
-  if (request.method === "GET" || request.method === "HEAD") {
-    limited = new Request(request, { signal });
-  } else {
-    const body = await boundedBody(request, httpLimits.maxBodyBytes);
-    if (!body) return tooLarge();
-    limited = new Request(request.url, { method: request.method, headers: request.headers, body, signal });
-  }
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: limited,
-    router: appRouter,
-    maxBatchSize: httpLimits.maxBatchSize,
-    createContext: ({ req }) => createContext(services, req.headers),
-    onError: ({ error, path }) => {
-      if (!callerErrors.has(error.code)) options.onServerError?.(error, path);
-    },
+  return served(services.logger, request, async (logger) => {
+    const signal = options.shutdown ? AbortSignal.any([request.signal, options.shutdown]) : request.signal;
+    let limited: Request;
+    if (request.method === "GET" || request.method === "HEAD") {
+      limited = new Request(request, { signal });
+    } else {
+      const body = await boundedBody(request, httpLimits.maxBodyBytes);
+      if (!body) return tooLarge();
+      limited = new Request(request.url, { method: request.method, headers: request.headers, body, signal });
+    }
+    return fetchRequestHandler({
+      endpoint: options.endpoint ?? "/api/trpc",
+      req: limited,
+      router: appRouter,
+      maxBatchSize: httpLimits.maxBatchSize,
+      createContext: ({ req }) => createContext({ ...services, logger }, req.headers),
+      onError: ({ error, path, type }) => {
+        if (callerErrors.has(error.code)) return;
+        logger.error({ err: error.cause ?? error, procedure: path ?? "(unknown)", type, code: error.code }, "tRPC call failed");
+      },
+    });
   });
+}
+
+/** better-auth's endpoints that are served (auth-http.ts); refused sign-ins are counted for the metrics. */
+export async function handleAuthRequest(services: Services, request: Request): Promise<Response> {
+  return served(services.logger, request, async (logger) => {
+    const response = await serveAllowedAuthRequest(services.auth, request);
+    if (new URL(request.url).pathname.endsWith("/sign-in/email") && response.status >= 400 && response.status < 500) {
+      services.metrics.signInFailed();
+      logger.warn({ status: response.status }, "sign-in refused");
+    }
+    return response;
+  });
+}
+
+async function served(parent: Logger, request: Request, serve: (logger: Logger) => Promise<Response>): Promise<Response> {
+  const requestId = requestIdFrom(request.headers);
+  const logger = parent.child({ requestId });
+  const startedAt = performance.now();
+  const path = new URL(request.url).pathname;
+  let response: Response;
+  try {
+    response = await serve(logger);
+  } catch (error) {
+    logger.error({ err: error, method: request.method, path }, "request failed");
+    throw error;
+  }
+  // Some responses (better-auth's redirects) carry immutable headers; copy them then.
+  try {
+    response.headers.set("x-request-id", requestId);
+  } catch {
+    response = new Response(response.body, { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) });
+    response.headers.set("x-request-id", requestId);
+  }
+  // For an event stream this is when it opened, not when it ended.
+  logger.debug({ method: request.method, path, status: response.status, ms: Math.round(performance.now() - startedAt) }, "request");
+  return response;
 }

@@ -9,9 +9,12 @@ export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts
 export { CommandNotifier } from "./notifier.js";
 export { QueueWatcher } from "./queue-watcher.js";
 export { RetentionJob, defaultRetentionJobOptions, type RetentionJobOptions } from "./retention-job.js";
-export { createServices } from "./services.js";
-export { handleTrpcRequest, httpLimits, type TrpcRequestOptions } from "./http.js";
-export { handleAuthRequest, isServedAuthPath } from "./auth-http.js";
+export { createServices, type ServiceOptions } from "./services.js";
+export { createLogger, LogLevel, requestIdFrom, scrubSecrets, type Logger, type LoggerOptions } from "./logger.js";
+export { Metrics } from "./metrics.js";
+export { handleAuthRequest, handleTrpcRequest, httpLimits, type TrpcRequestOptions } from "./http.js";
+export { isServedAuthPath } from "./auth-http.js";
+export { healthResponse, metricsResponse, readyResponse } from "./operations.js";
 export { FleetFeed, fleetFeed } from "./fleet-feed.js";
 export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 

@@ -7,6 +7,8 @@ import type { QueuedCommand } from "@cachefleet/db";
 /** What woke a stream: commands to offer, and whether it should also re-read the queue. */
 export interface Wake {
   commands: QueuedCommand[];
+  /** Probes to echo (only for streams opened to carry them; see CommandNotifier.probeAll). */
+  probes: string[];
   /** A wake without commands (or a timeout): only the database knows what is pending. */
   reread: boolean;
 }
@@ -17,14 +19,25 @@ export interface Wake {
  */
 export class Mailbox {
   #commands: QueuedCommand[] = [];
+  #probes: string[] = [];
   #reread = false;
   #wake: (() => void) | null = null;
 
-  constructor(private readonly onClose: (mailbox: Mailbox) => void) {}
+  constructor(
+    private readonly onClose: (mailbox: Mailbox) => void,
+    /** Whether the stream asked to carry probes as well as commands. */
+    readonly carriesProbes: boolean,
+  ) {}
 
   deliver(commands: readonly QueuedCommand[] | undefined): void {
     if (commands && commands.length > 0) this.#commands.push(...commands);
     else this.#reread = true;
+    this.#wake?.();
+  }
+
+  deliverProbe(probeId: string): void {
+    if (!this.carriesProbes) return;
+    this.#probes.push(probeId);
     this.#wake?.();
   }
 
@@ -46,8 +59,9 @@ export class Mailbox {
         this.#wake = done;
       });
     }
-    const wake = { commands: this.#commands, reread: this.#reread };
+    const wake = { commands: this.#commands, probes: this.#probes, reread: this.#reread };
     this.#commands = [];
+    this.#probes = [];
     this.#reread = false;
     return wake;
   }
@@ -58,7 +72,7 @@ export class Mailbox {
   }
 
   #pending(): boolean {
-    return this.#commands.length > 0 || this.#reread;
+    return this.#commands.length > 0 || this.#probes.length > 0 || this.#reread;
   }
 }
 
@@ -79,8 +93,10 @@ export const fanOutSlice = 50;
 
 export class CommandNotifier {
   readonly #mailboxes = new Map<string, Set<Mailbox>>();
-  readonly #fanOut: [string, QueuedCommand[]][] = [];
+  /** Machines still to wake, with their commands, or the id of a probe to echo. */
+  readonly #fanOut: [string, QueuedCommand[] | string][] = [];
   #fanningOut = false;
+  #openStreams = 0;
   // Two generations, so that forgetting is one swap rather than a timer per command.
   #offered = new Set<string>();
   #previouslyOffered = new Set<string>();
@@ -114,12 +130,28 @@ export class CommandNotifier {
 
   #drainFanOut(): void {
     this.#fanningOut = true;
-    for (const [machineId, commands] of this.#fanOut.splice(0, fanOutSlice)) this.notify(machineId, commands);
+    for (const [machineId, what] of this.#fanOut.splice(0, fanOutSlice)) {
+      if (typeof what === "string") for (const mailbox of this.#mailboxes.get(machineId) ?? []) mailbox.deliverProbe(what);
+      else this.notify(machineId, what);
+    }
     // The next slice goes once this slice's promise jobs have all run, and before any I/O: a
     // tick scheduled from a job runs when the job queue is empty, after the ticks that uncork
     // this slice's sockets. (Scheduled directly, it would run before any of those jobs.)
     if (this.#fanOut.length > 0) queueMicrotask(() => process.nextTick(() => this.#drainFanOut()));
     else this.#fanningOut = false;
+  }
+
+  /**
+   * Sends a no-op event through every open stream that carries probes, in the same slices and
+   * order as `notifyAll` and with no database work: its round trip is the floor a push to as many
+   * agents cannot beat, the reference the dispatch bench compares pushes with. Returns how many
+   * machines' streams it goes to.
+   */
+  probeAll(probeId: string): number {
+    const machines = [...this.#mailboxes].filter(([, mailboxes]) => [...mailboxes].some((mailbox) => mailbox.carriesProbes)).map(([machineId]) => machineId);
+    this.#fanOut.push(...machines.map((machineId): [string, string] => [machineId, probeId]));
+    if (!this.#fanningOut) this.#drainFanOut();
+    return machines.length;
   }
 
   /**
@@ -144,13 +176,19 @@ export class CommandNotifier {
     this.#generationStartedAt = Date.now();
   }
 
+  /** How many command streams are open on this instance (for the metrics). */
+  get openStreamCount(): number {
+    return this.#openStreams;
+  }
+
   /** Opens an inbox for one stream of the machine; close it when the stream ends. */
-  open(machineId: string): Mailbox {
+  open(machineId: string, options: { probes?: boolean } = {}): Mailbox {
+    this.#openStreams += 1;
     const mailbox = new Mailbox((closed) => {
       const set = this.#mailboxes.get(machineId);
-      set?.delete(closed);
+      if (set?.delete(closed)) this.#openStreams -= 1;
       if (set?.size === 0) this.#mailboxes.delete(machineId);
-    });
+    }, options.probes ?? false);
     const set = this.#mailboxes.get(machineId) ?? new Set<Mailbox>();
     set.add(mailbox);
     this.#mailboxes.set(machineId, set);

@@ -25,7 +25,8 @@ export class QueueWatcher {
     private readonly db: Db,
     private readonly notifier: CommandNotifier,
     private readonly intervalMs: number,
-    private readonly onError: (error: unknown) => void = (error) => console.error("command queue watcher:", error),
+    /** Told when a tick failed; the next tick looks again over the same window. */
+    private readonly onError: (error: unknown) => void,
   ) {}
 
   /** The window's overlap with the previous tick's: a couple of intervals, never under the minimum. */

@@ -2,12 +2,33 @@
 import type { Db } from "@cachefleet/db";
 import { createAuth, type AuthSettings } from "./auth.js";
 import { createRequestLimits } from "./failure-limiter.js";
+import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
 import type { Services } from "./trpc.js";
 
-export function createServices(db: Db, options: { queuePollMs: number; auth?: AuthSettings; trustedProxyHops?: number }): Services {
+export interface ServiceOptions {
+  queuePollMs: number;
+  auth?: AuthSettings;
+  /** How many proxies in front of the dashboard to believe about client addresses (X-Forwarded-For). */
+  trustedProxyHops?: number;
+  /** Default: JSON lines on stdout at level info. */
+  logger?: Logger;
+}
+
+export function createServices(db: Db, options: ServiceOptions): Services {
+  const logger = options.logger ?? createLogger({ level: "info" });
   const notifier = new CommandNotifier();
   const limits = createRequestLimits(options.trustedProxyHops ?? 0);
-  return { db, notifier, watcher: new QueueWatcher(db, notifier, options.queuePollMs), auth: createAuth(db, { ...options.auth, limits }), limits };
+  const metrics = new Metrics({ db, notifier, onCollectError: (error) => logger.warn({ err: error }, "metrics: could not read the database") });
+  return {
+    db,
+    notifier,
+    watcher: new QueueWatcher(db, notifier, options.queuePollMs, (error) => logger.error({ err: error }, "command queue watcher: a tick failed")),
+    auth: createAuth(db, { ...options.auth, limits }),
+    limits,
+    logger,
+    metrics,
+  };
 }

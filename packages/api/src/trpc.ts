@@ -4,6 +4,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { findMachineByToken, type Db, type SessionUser } from "@cachefleet/db";
 import { sessionUserFrom, type Auth } from "./auth.js";
 import type { RequestLimits } from "./failure-limiter.js";
+import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
 import type { CommandNotifier } from "./notifier.js";
 import type { QueueWatcher } from "./queue-watcher.js";
 
@@ -16,6 +18,10 @@ export interface Services {
   auth: Auth;
   /** Failure limits on sign-in and enrollment, and which proxies to believe about addresses. */
   limits: RequestLimits;
+  /** Structured logs; the HTTP route gives each request a child carrying its request id. */
+  logger: Logger;
+  /** This process's Prometheus registry and the counters procedures increment. */
+  metrics: Metrics;
 }
 
 export interface Context extends Services {

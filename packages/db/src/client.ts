@@ -4,6 +4,7 @@
 // a multi-row change is a single conditional statement, or a transaction that takes row locks.)
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { createAdapter, type DatabaseTarget } from "./target.js";
 
 export type Db = Pick<
@@ -39,22 +40,30 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const providers = new WeakMap<Db, DatabaseTarget["provider"]>();
+const targets = new WeakMap<Db, DatabaseTarget>();
 
-export function createDatabase(target: DatabaseTarget): Database {
-  const db: Db =
-    target.provider === "sqlite"
-      ? new SqliteClient({ adapter: createAdapter(target) })
-      : postgresAsShared(new PostgresClient({ adapter: createAdapter(target) }));
-  providers.set(db, target.provider);
+export interface DatabaseOptions {
+  /** Hears the SQL of every statement the driver runs (tests count them to prove a write is set-based). */
+  onStatement?: (sql: string) => void;
+}
+
+export function createDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Database {
+  const adapter = options.onStatement ? new ObservedAdapterFactory(createAdapter(target), options.onStatement) : createAdapter(target);
+  const db: Db = target.provider === "sqlite" ? new SqliteClient({ adapter }) : postgresAsShared(new PostgresClient({ adapter }));
+  targets.set(db, target);
   return { target, db, close: () => db.$disconnect() };
 }
 
 /** Which SQL dialect `db` speaks, for the few raw statements whose text differs. */
 export function providerOf(db: Db): DatabaseTarget["provider"] {
-  const provider = providers.get(db);
-  if (!provider) throw new Error("This database handle was not made by createDatabase, so its provider is unknown.");
-  return provider;
+  return targetOf(db).provider;
+}
+
+/** Where `db` points (for the readiness check, which must know the SQLite file). */
+export function targetOf(db: Db): DatabaseTarget {
+  const target = targets.get(db);
+  if (!target) throw new Error("This database handle was not made by createDatabase, so its target is unknown.");
+  return target;
 }
 
 /**
@@ -64,4 +73,43 @@ export function providerOf(db: Db): DatabaseTarget["provider"] {
  */
 function postgresAsShared(client: PostgresClient): Db {
   return client as unknown as Db;
+}
+
+type Connection = Awaited<ReturnType<SqlDriverAdapterFactory["connect"]>>;
+
+/** Passes every statement's SQL to `onStatement`, then runs it unchanged (transactions included). */
+class ObservedAdapterFactory implements SqlDriverAdapterFactory {
+  readonly provider: SqlDriverAdapterFactory["provider"];
+  readonly adapterName: string;
+
+  constructor(
+    private readonly inner: SqlDriverAdapterFactory,
+    private readonly onStatement: (sql: string) => void,
+  ) {
+    this.provider = inner.provider;
+    this.adapterName = inner.adapterName;
+  }
+
+  async connect(): Promise<Connection> {
+    return observed(await this.inner.connect(), this.onStatement);
+  }
+}
+
+function observed<T extends object>(queryable: T, onStatement: (sql: string) => void): T {
+  return new Proxy(queryable, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      if (property === "queryRaw" || property === "executeRaw") {
+        return (query: { sql: string }) => {
+          onStatement(query.sql);
+          return Reflect.apply(value, target, [query]);
+        };
+      }
+      if (property === "startTransaction") {
+        return async (...args: unknown[]) => observed(await Reflect.apply(value, target, args), onStatement);
+      }
+      return value.bind(target);
+    },
+  });
 }

@@ -1,4 +1,4 @@
-export { createDatabase, providerOf, type Database, type Db, type DbTransaction } from "./client.js";
+export { createDatabase, providerOf, type Database, type DatabaseOptions, type Db, type DbTransaction } from "./client.js";
 export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
 export { migrateDatabase, restrictSqliteFiles } from "./migrate.js";
 export { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
@@ -13,3 +13,5 @@ export * from "./history.js";
 export * from "./audit.js";
 export * from "./enrollment.js";
 export * from "./retention.js";
+export * from "./operations.js";
+export { backupDatabase, backupFileName, BackupError, restoreDatabase } from "./backup.js";

@@ -22,7 +22,7 @@ export default async function FleetPage({ searchParams }: FleetPageProps) {
     initial = await createCaller({ ...services, user, agentToken: null }).fleet.list(query);
   } catch (error) {
     // The table asks again from the browser and shows the error there if it persists.
-    console.error("fleet page: the first page could not be read:", error);
+    services.logger.error({ err: error }, "fleet page: the first page could not be read");
   }
   return (
     <>

@@ -32,7 +32,11 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 
   const [{ signInWithPassword }, services] = await Promise.all([importApi(), getServices()]);
   const outcome = await signInWithPassword(services.auth, credentials.data, new Headers(await headers()));
-  if (!outcome.ok) return { error: outcome.message, email };
+  if (!outcome.ok) {
+    services.metrics.signInFailed();
+    services.logger.warn("sign-in refused");
+    return { error: outcome.message, email };
+  }
   await setCookies(outcome.cookies);
   redirect("/");
 }

@@ -1,5 +1,6 @@
 // The process-wide services the tRPC context and server actions use: one database client, one
-// command notifier and queue watcher, and better-auth, created on first use; and the retention job.
+// command notifier and queue watcher, better-auth, the logger and the metrics, created on first use;
+// and the retention job.
 import path from "node:path";
 import type { Services } from "@cachefleet/api";
 import { env } from "~/env";
@@ -31,19 +32,38 @@ export function shutdownSignal(): AbortSignal {
 }
 
 async function startServices(): Promise<Services> {
-  const [{ createServices, loadAuthSecret, RetentionJob }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([importApi(), importDb()]);
+  const [{ createLogger, createServices, defaultRetentionJobOptions, loadAuthSecret, RetentionJob }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([
+    importApi(),
+    importDb(),
+  ]);
   const target = databaseTarget(env.DATABASE_URL);
   // `pnpm start` keeps the SQLite file in the data folder, so its folder is the data folder.
   const dataDir = env.CACHEFLEET_DATA_DIR ?? (target.provider === "sqlite" ? path.dirname(target.file) : defaultDataDir);
   shutdownSignal();
   const { db } = createDatabase(target);
-  // Report history and logs are kept as the Policy page says (packages/db retention.ts).
-  new RetentionJob(db).start();
-  return createServices(db, {
+  const services = createServices(db, {
     queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
     trustedProxyHops: env.CACHEFLEET_TRUSTED_PROXY,
+    logger: createLogger({ level: env.CACHEFLEET_LOG_LEVEL }),
     auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
+  // Report history and logs are kept as the Policy page says (packages/db retention.ts); each run
+  // shows in the metrics and, when it fails, in the log.
+  const { metrics, logger } = services;
+  new RetentionJob(db, {
+    ...defaultRetentionJobOptions,
+    onRun: (run) => {
+      metrics.retentionDeleted("Report", run.thinned + run.expired);
+      metrics.retentionDeleted("CommandStep", run.stepsDeleted);
+      metrics.retentionDeleted("ActivityEvent", run.activityDeleted);
+      metrics.retentionRunFinished("succeeded");
+    },
+    onError: (error) => {
+      logger.error({ err: error }, "retention job: a run failed");
+      metrics.retentionRunFinished("failed");
+    },
+  }).start();
+  return services;
 }
 
 export function getServices(): Promise<Services> {

@@ -51,13 +51,15 @@ export const agentRouter = router({
     }),
 
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
+    const startedAt = performance.now();
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
     const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) }).catch((error: unknown) => {
       if (error instanceof ReportIdTaken) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
     });
-    if (stored) fleetFeed(ctx.db).changed();
+    if (stored) fleetFeed(ctx.db, ctx.logger).changed();
+    ctx.metrics.reportReceived(stored ? "stored" : "duplicate", (performance.now() - startedAt) / 1000);
     return { stored, health, findings, digest };
   }),
 
@@ -70,9 +72,11 @@ export const agentRouter = router({
     .input(Heartbeat)
     .output(HeartbeatAck)
     .mutation(async ({ ctx, input }) => {
+      const startedAt = performance.now();
       const { reportMatches } = await recordHeartbeat(ctx.db, ctx.machine.id, input.reportDigest);
       // Last-seen times are on the fleet page (online, "seen … ago"), as a report's were.
-      fleetFeed(ctx.db).changed();
+      fleetFeed(ctx.db, ctx.logger).changed();
+      ctx.metrics.heartbeatReceived((performance.now() - startedAt) / 1000);
       return { sendFullReport: !reportMatches };
     }),
 
@@ -89,13 +93,15 @@ export const agentRouter = router({
    * and from the queue watcher) with no query; the queue is read again only when a wake carries
    * no commands and every 30 s, in case something was missed; each re-read first checks that
    * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
+   * A stream opened with `probes: true` (the dispatch bench's) also echoes the no-op probes an
+   * admin sends (commands.probeStreams); the agent never asks for them.
    */
   commands: agentProcedure
-    .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
-    .subscription(async function* ({ ctx, signal }) {
+    .input(z.object({ lastEventId: z.string().max(64).nullish(), probes: z.boolean().optional() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
       const delivered = new Set<string>();
       // Opened before the first read, so that a command queued during it is not missed.
-      const mailbox = ctx.notifier.open(ctx.machine.id);
+      const mailbox = ctx.notifier.open(ctx.machine.id, { probes: input?.probes === true });
       ctx.watcher.connect(ctx.machine.id);
       try {
         let reread = true;
@@ -113,6 +119,7 @@ export const agentRouter = router({
             yield tracked(command.id, toDelivered(command));
           }
           const wake = await mailbox.next(rereadAfterMs, signal);
+          for (const probe of wake.probes) yield tracked(`probe:${probe}`, { probe });
           for (const command of wake.commands) {
             if (delivered.has(command.id) || command.machineId !== ctx.machine.id) continue;
             delivered.add(command.id);

@@ -39,6 +39,14 @@ export const commandsRouter = router({
       return batch;
     }),
 
+  /**
+   * Sends a no-op probe through every command stream on this instance that asked for probes:
+   * the reference round trip the dispatch bench measures pushes against. Changes nothing.
+   */
+  probeStreams: adminProcedure.input(z.object({ probeId: z.string().regex(/^[\w-]{1,64}$/) })).mutation(({ ctx, input }) => ({
+    streams: ctx.notifier.probeAll(input.probeId),
+  })),
+
   cancel: adminProcedure.input(z.object({ commandId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const outcome = await cancelCommand(ctx.db, input.commandId, ctx.user.email);
     if (outcome === "not-found") throw new TRPCError({ code: "NOT_FOUND", message: "No such command." });

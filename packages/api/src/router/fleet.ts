@@ -26,7 +26,7 @@ export const fleetRouter = router({
    * refresh what they show. No replay: a page that reconnects refreshes anyway.
    */
   changes: userProcedure.subscription(async function* ({ ctx, signal }) {
-    yield* fleetFeed(ctx.db).changes(signal);
+    yield* fleetFeed(ctx.db, ctx.logger).changes(signal);
   }),
 
   migrate: adminProcedure.input(machineId.extend({ options: MigrateOptions })).mutation(async ({ ctx, input }) => {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDatabase, type Database } from "../client.js";
 import { migrateDatabase } from "../migrate.js";
-import { databaseTarget } from "../target.js";
+import { databaseTarget, type DatabaseTarget } from "../target.js";
 
 export const postgresAdminUrl = process.env.CACHEFLEET_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -63,6 +63,25 @@ export async function createTestDatabase(provider: "sqlite" | "postgresql"): Pro
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Takes a test's PostgreSQL database down for its clients, for real: new connections are refused
+ * ("database … is not currently accepting connections") and every open one is terminated, as when
+ * the server restarts or an operator locks the database. `allowed = true` lets clients in again.
+ */
+export async function setPostgresConnectionsAllowed(target: DatabaseTarget, allowed: boolean): Promise<void> {
+  if (target.provider !== "postgresql") throw new Error("setPostgresConnectionsAllowed takes a PostgreSQL database");
+  const name = decodeURIComponent(new URL(target.url).pathname.slice(1));
+  if (!/^cachefleet_test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to lock ${name}: not a test database`);
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS ${allowed ? "true" : "false"}`);
+    if (!allowed) await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** The providers this run can test, saying plainly when PostgreSQL is skipped. */

@@ -1,6 +1,7 @@
 // better-auth's HTTP endpoints for clients other than the dashboard's own pages (which sign in
 // through server actions): only sign-in, sign-out and the session are served (see the api
-// package's auth-http.ts); account changes go through the users procedures alone.
+// package's auth-http.ts); account changes go through the users procedures alone. This only hands
+// requests over.
 import { importApi } from "~/server/backend";
 import { getServices } from "~/server/services";
 
@@ -8,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 async function handler(req: Request): Promise<Response> {
   const [{ handleAuthRequest }, services] = await Promise.all([importApi(), getServices()]);
-  return handleAuthRequest(services.auth, req);
+  return handleAuthRequest(services, req);
 }
 
 export { handler as GET, handler as POST };

@@ -1,5 +1,5 @@
 // The one tRPC endpoint, for browsers and agents alike; the api package's handleTrpcRequest owns
-// its limits, and the process's shutdown signal ends open streams when the server stops.
+// its limits and logging, and the process's shutdown signal ends open streams when the server stops.
 import { importApi } from "~/server/backend";
 import { getServices, shutdownSignal } from "~/server/services";
 
@@ -9,10 +9,7 @@ export const dynamic = "force-dynamic";
 
 async function handler(req: Request): Promise<Response> {
   const [{ handleTrpcRequest }, services] = await Promise.all([importApi(), getServices()]);
-  return handleTrpcRequest(services, req, {
-    shutdown: shutdownSignal(),
-    onServerError: (error, path) => console.error(`tRPC ${path ?? "(unknown path)"} failed:`, error),
-  });
+  return handleTrpcRequest(services, req, { shutdown: shutdownSignal() });
 }
 
 export { handler as GET, handler as POST };
