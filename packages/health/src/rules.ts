@@ -3,6 +3,7 @@
 // per machine, so a finding's rule names it.
 import type { AgentProbes, GoProbe, ProbeName, ScanProbe } from "@cachefleet/contract";
 import { isGoVersionAtLeast } from "./go-version.js";
+import { trimRules } from "./hygiene.js";
 
 export type Severity = "info" | "warning" | "critical";
 export type Health = "healthy" | "warning" | "critical";
@@ -31,6 +32,8 @@ export interface MachineFacts {
   scan: ScanProbe;
   /** The machine probes; absent for callers (or stored reports) that predate them. */
   probes?: AgentProbes;
+  /** When the report was taken (ISO 8601): the time rules about ages judge against. */
+  takenAt?: string;
 }
 
 export type Rule =
@@ -49,7 +52,8 @@ export type Rule =
   | "env-not-persisted"
   | "shared-across-versions"
   | "probe-failed"
-  | "cache-too-large";
+  | "cache-too-large"
+  | "stale-trim";
 
 export interface Finding {
   rule: Rule;
@@ -277,6 +281,7 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
   }
   const goVersion = facts.go.status === "ok" ? facts.go.env.GOVERSION : "";
   findings.push(...cacheRules(facts, goVersion, policy));
+  findings.push(...trimRules(facts.scan, facts.takenAt));
   const probes = facts.probes;
   if (probes) {
     findings.push(
