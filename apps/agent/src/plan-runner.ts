@@ -8,6 +8,7 @@ import { backupCache } from "./backup.js";
 import { GoCommandError, tail, type GoRunner } from "./commands.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
+import { atLowPriority, trimCache } from "./trim.js";
 import { errorMessage } from "./report.js";
 
 export interface StepSink {
@@ -192,6 +193,13 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
           await fs.promises.rm(backup.path, { recursive: true, force: true });
           figures.pruned.push(backup.path);
         }
+        return;
+      }
+      case "trim": {
+        const olderThanDays = command.spec.kind === "trim" ? command.spec.options.olderThanDays : 5;
+        const outcome = await atLowPriority(() => trimCache(context.gocache, { olderThanDays, now: now(), log, signal: deadline.signal }));
+        figures.after = scanCache(context.gocache).entries;
+        if (outcome.failed > 0) throw new Error(`${outcome.failed} entries could not be removed; the other ${outcome.removed.count} were.`);
         return;
       }
     }

@@ -15,6 +15,16 @@ export const PruneBackupsOptions = z.object({
 });
 export type PruneBackupsOptions = z.infer<typeof PruneBackupsOptions>;
 
+/**
+ * Trim deletes exactly the entries Go's own trim would (cmd/go/internal/cache, trimSubdir): `*-a`
+ * and `*-d` in the bucket folders unused for more than this many days (and the hour of mtime
+ * imprecision). Never fewer than Go's 5 days, so it needs no backup: Go itself deletes them.
+ */
+export const TrimOptions = z.object({
+  olderThanDays: z.number().int().min(5).max(3650).default(5),
+});
+export type TrimOptions = z.infer<typeof TrimOptions>;
+
 const noOptions = z.object({}).strict().default({});
 
 export const CommandSpec = z.discriminatedUnion("kind", [
@@ -26,13 +36,14 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("verify"), options: noOptions }),
   z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("prune-backups"), options: PruneBackupsOptions.strict().default({ olderThanDays: 30 }) }),
+  z.object({ kind: z.literal("trim"), options: TrimOptions.strict().default({ olderThanDays: 5 }) }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
-export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune"] as const;
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim"] as const;
 export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
@@ -64,6 +75,8 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       ];
     case "prune-backups":
       return [{ step: "prune", skipped: false }];
+    case "trim":
+      return [{ step: "trim", skipped: false }];
   }
 }
 
@@ -76,6 +89,8 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   verify: 600,
   migrate: 600,
   "prune-backups": 600,
+  // Deleting hundreds of thousands of entries in small batches at low priority takes its time.
+  trim: 3600,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 
