@@ -14,6 +14,7 @@ export const auditChecks = {
   "rosetta": ["rosetta-toolchain"],
   "permissions": ["gocache-missing", "gocache-not-directory", "gocache-not-owned", "gocache-not-writable", "gocache-no-hard-links", "gocache-low-disk"],
   "env-not-persisted": ["env-not-persisted"],
+  "stale-trim": ["stale-trim"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditCheck = keyof typeof auditChecks;

@@ -12,3 +12,5 @@ export * from "./bulk.js";
 export * from "./history.js";
 export * from "./audit.js";
 export * from "./enrollment.js";
+export * from "./growth.js";
+export * from "./hygiene.js";
