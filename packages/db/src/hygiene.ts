@@ -26,3 +26,23 @@ export async function fleetHygiene(db: Db): Promise<FleetHygiene> {
     staleTrim: { machines: stale._count._all, reclaimableBytes: Number(stale._sum.trimUnusedBytes ?? 0) },
   };
 }
+
+export interface MachineHygiene {
+  lastTrimAt: Date | null;
+  trimUnusedEntries: number | null;
+  trimUnusedBytes: number | null;
+  cacheBytes: number | null;
+  cacheGrowthPerDay: number | null;
+  diskFreeBytes: number | null;
+}
+
+/** One machine's hygiene columns; null when there is no such machine. */
+export async function getMachineHygiene(db: Db, machineId: string): Promise<MachineHygiene | null> {
+  const row = await db.machine.findUnique({
+    where: { id: machineId },
+    select: { lastTrimAt: true, trimUnusedEntries: true, trimUnusedBytes: true, cacheBytes: true, cacheGrowthPerDay: true, diskFreeBytes: true },
+  });
+  if (!row) return null;
+  const num = (value: bigint | null): number | null => (value === null ? null : Number(value));
+  return { ...row, trimUnusedBytes: num(row.trimUnusedBytes), cacheBytes: num(row.cacheBytes), diskFreeBytes: num(row.diskFreeBytes) };
+}

@@ -20,6 +20,7 @@ import { trpcErrorCode } from "~/trpc/error-code";
 import { formatCount } from "~/format";
 import { checkInfo, checkNames } from "./checks";
 import { PushMigration } from "./push-migration";
+import { FleetHygiene } from "~/components/hygiene/fleet-hygiene";
 
 const pageSize = 100;
 
@@ -44,6 +45,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
         }
       />
       {summary.isError ? <LoadError code={trpcErrorCode(summary.error)} message={summary.error.message} /> : null}
+      <FleetHygiene canPush={canPush} />
       <nav aria-label="Audit checks">
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           {checkNames.map((name) => (

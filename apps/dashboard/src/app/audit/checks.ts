@@ -45,6 +45,11 @@ export const checkInfo: Record<AuditCheck, CheckInfo> = {
     description: "No LaunchAgent puts GOBIN on PATH, so IDEs and other GUI apps do not see the Go tools.",
     migrateRule: null,
   },
+  "stale-trim": {
+    title: "Stale trim",
+    description: "Go has not trimmed the cache for over 2 days while entries unused for 5 days wait; a trim frees them.",
+    migrateRule: null,
+  },
 };
 
 export const checkNames = Object.keys(checkInfo) as AuditCheck[];
