@@ -9,6 +9,7 @@ import { GoCommandError, tail, type GoRunner } from "./commands.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
 import { atLowPriority, trimCache } from "./trim.js";
+import { cleanCacheInBatches } from "./batched-clean.js";
 import { errorMessage } from "./report.js";
 
 export interface StepSink {
@@ -44,7 +45,7 @@ export interface PlannedCommand {
 }
 
 /** Kinds that change the cache and so must not race a running Go build. */
-const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate"]);
+const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate", "clean-in-batches"]);
 
 class TimedOut extends Error {}
 
@@ -164,7 +165,8 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
         return;
       }
       case "clean":
-        await runGo("cleanCache", log);
+        if (command.spec.kind === "clean-in-batches") await atLowPriority(() => cleanCacheInBatches(context.gocache, { log, signal: deadline.signal }));
+        else await runGo("cleanCache", log);
         try {
           context.onCleaned?.(now());
         } catch (error) {

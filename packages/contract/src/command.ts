@@ -37,10 +37,15 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("migrate"), options: MigrateOptions.strict().default({ backup: true }) }),
   z.object({ kind: z.literal("prune-backups"), options: PruneBackupsOptions.strict().default({ olderThanDays: 30 }) }),
   z.object({ kind: z.literal("trim"), options: TrimOptions.strict().default({ olderThanDays: 5 }) }),
+  /**
+   * A clean for very large caches: what `go clean -cache` removes, deleted in bounded batches at
+   * low priority with progress, so the Mac stays responsive. Backs up first unless told not to.
+   */
+  z.object({ kind: z.literal("clean-in-batches"), options: MigrateOptions.strict().default({ backup: true }) }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim", "clean-in-batches"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
 export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim"] as const;
@@ -77,6 +82,11 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       return [{ step: "prune", skipped: false }];
     case "trim":
       return [{ step: "trim", skipped: false }];
+    case "clean-in-batches":
+      return [
+        { step: "backup", skipped: !spec.options.backup },
+        { step: "clean", skipped: false },
+      ];
   }
 }
 
@@ -91,6 +101,7 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   "prune-backups": 600,
   // Deleting hundreds of thousands of entries in small batches at low priority takes its time.
   trim: 3600,
+  "clean-in-batches": 3 * 3600,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 
