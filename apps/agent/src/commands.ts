@@ -20,7 +20,7 @@ export const goCommands = {
 export type GoCommandKind = keyof typeof goCommands;
 
 /** System tools the agent may run, found by name on its tool search path. */
-export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps";
+export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps" | "tmutil" | "mdutil" | "fdesetup" | "mount";
 
 /** Every process the agent may start. */
 export type Command =
@@ -41,7 +41,13 @@ export type Command =
   | { kind: "systemctl-daemon-reload" }
   | { kind: "systemctl-enable" }
   | { kind: "systemctl-restart" }
-  | { kind: "systemctl-disable" };
+  | { kind: "systemctl-disable" }
+  // Placement probes and the exclude-from-backup remediation; `path` is GOCACHE from `go env`.
+  | { kind: "mount-list" }
+  | { kind: "tmutil-isexcluded"; path: string }
+  | { kind: "tmutil-addexclusion"; path: string }
+  | { kind: "mdutil-status"; volume: string }
+  | { kind: "fdesetup-status" };
 
 export type CommandKind = Command["kind"];
 
@@ -104,6 +110,17 @@ export function invocationOf(command: Command): Invocation {
       return { program: { tool: "systemctl" }, args: ["--user", "restart", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
     case "systemctl-disable":
       return { program: { tool: "systemctl" }, args: ["--user", "disable", "--now", systemdUnitName], timeoutMs: probeTimeoutMs * 2 };
+    case "mount-list":
+      return { program: { tool: "mount" }, args: [], timeoutMs: probeTimeoutMs };
+    case "tmutil-isexcluded":
+      return { program: { tool: "tmutil" }, args: ["isexcluded", foundPath(command.path)], timeoutMs: probeTimeoutMs };
+    case "tmutil-addexclusion":
+      // Without -p: a sticky exclusion kept in the folder's own attributes, which needs no root.
+      return { program: { tool: "tmutil" }, args: ["addexclusion", foundPath(command.path)], timeoutMs: probeTimeoutMs };
+    case "mdutil-status":
+      return { program: { tool: "mdutil" }, args: ["-s", foundPath(command.volume)], timeoutMs: probeTimeoutMs };
+    case "fdesetup-status":
+      return { program: { tool: "fdesetup" }, args: ["status"], timeoutMs: probeTimeoutMs };
   }
 }
 

@@ -1,5 +1,6 @@
 // What an agent reports about its machine. Reports are idempotent: the agent picks the id.
 import { z } from "zod";
+import { PlacementProbes } from "./placement.js";
 import { AgentProbes } from "./probes.js";
 import { ScanSummary } from "./scan.js";
 
@@ -55,6 +56,8 @@ export const AgentReport = z.object({
   go: GoProbe,
   scan: ScanProbe,
   probes: AgentProbes,
+  /** Where GOCACHE lives; absent in reports of agents from before these probes. */
+  placement: PlacementProbes.optional(),
 });
 export type AgentReport = z.infer<typeof AgentReport>;
 
