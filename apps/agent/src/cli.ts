@@ -141,7 +141,7 @@ async function main(argv: string[]): Promise<number> {
     case "status": {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
       const [report, judgedBy] = await Promise.all([collectReport(probes), policyForStatus(loadConfig(agentHome(env)))]);
-      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes, takenAt: report.takenAt }, judgedBy.policy));
+      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes, takenAt: report.takenAt, placement: report.placement }, judgedBy.policy));
       const health = overallHealth(findings);
       if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings, policy: judgedBy.policy, policySource: judgedBy.source }, null, 2)}\n`);
       else process.stdout.write(`${renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR))}Judged by the ${judgedBy.source}.\n`);

@@ -15,6 +15,11 @@ export const auditChecks = {
   "permissions": ["gocache-missing", "gocache-not-directory", "gocache-not-owned", "gocache-not-writable", "gocache-no-hard-links", "gocache-low-disk"],
   "env-not-persisted": ["env-not-persisted"],
   "stale-trim": ["stale-trim"],
+  "network-fs": ["gocache-network-fs", "gocache-removable"],
+  "icloud": ["gocache-icloud"],
+  "time-machine": ["gocache-backed-up"],
+  "spotlight": ["gocache-indexed"],
+  "filevault": ["filevault-off"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditCheck = keyof typeof auditChecks;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { ScanProbe } from "@cachefleet/contract";
 import { evaluateHealth, overallHealth } from "./rules.js";
-import { formatBytes, isTrimStale } from "./hygiene.js";
+import { formatBytes, isTrimStale, placementFindings } from "./hygiene.js";
 import { go, summary } from "./test-support/facts.js";
 
 const takenAt = "2026-11-20T12:00:00.000Z";
@@ -45,5 +45,41 @@ describe("formatBytes", () => {
     [5 * 1024 ** 4, "5.0 TiB"],
   ])("%d bytes read %s", (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe("placement rules", () => {
+  const ok = {
+    fileSystem: { status: "ok", type: "apfs", mountPoint: "/System/Volumes/Data", kind: "local", removable: false },
+    iCloud: { status: "ok", synced: false, syncedPlace: null },
+    timeMachine: { status: "ok", excluded: true },
+    spotlight: { status: "ok", volumeIndexed: true, pathExcluded: true },
+    fileVault: { status: "ok", on: true, encryptionInProgress: false },
+  } as const;
+  const rules = (placement: Parameters<typeof placementFindings>[0]) => placementFindings(placement).map((f) => `${f.rule}:${f.severity}`);
+
+  it("finds nothing wrong with a well-placed cache, or without the probes", () => {
+    expect(rules(ok)).toEqual([]);
+    expect(rules(undefined)).toEqual([]);
+    const notApplicable = { status: "not-applicable", message: "Linux" } as const;
+    expect(rules({ ...ok, iCloud: notApplicable, timeMachine: notApplicable, spotlight: notApplicable, fileVault: notApplicable })).toEqual([]);
+  });
+
+  it("gives each placement problem its rule, severity and what to do", () => {
+    expect(rules({ ...ok, fileSystem: { status: "ok", type: "smbfs", mountPoint: "/Volumes/builds", kind: "network", removable: false } })).toEqual(["gocache-network-fs:critical"]);
+    expect(rules({ ...ok, fileSystem: { status: "ok", type: "macfuse", mountPoint: "/Volumes/s", kind: "fuse", removable: false } })).toEqual(["gocache-network-fs:warning"]);
+    expect(rules({ ...ok, fileSystem: { status: "ok", type: "exfat", mountPoint: "/Volumes/T7", kind: "local", removable: true } })).toEqual(["gocache-removable:warning"]);
+    expect(rules({ ...ok, iCloud: { status: "ok", synced: true, syncedPlace: "/Users/dev/Documents" } })).toEqual(["gocache-icloud:warning"]);
+    expect(rules({ ...ok, timeMachine: { status: "ok", excluded: false } })).toEqual(["gocache-backed-up:info"]);
+    expect(rules({ ...ok, spotlight: { status: "ok", volumeIndexed: true, pathExcluded: false } })).toEqual(["gocache-indexed:info"]);
+    expect(rules({ ...ok, spotlight: { status: "ok", volumeIndexed: false, pathExcluded: false } })).toEqual([]);
+    expect(rules({ ...ok, fileVault: { status: "ok", on: false, encryptionInProgress: false } })).toEqual(["filevault-off:warning"]);
+    const findings = placementFindings({ ...ok, timeMachine: { status: "ok", excluded: false } });
+    expect(findings[0]?.action).toContain("tmutil addexclusion");
+  });
+
+  it("runs as part of evaluateHealth", () => {
+    const findings = evaluateHealth({ go: go("go1.24.0"), scan: { status: "ok", summary: summary(0, 9, "encrypted") }, placement: { ...ok, fileVault: { status: "ok", on: false, encryptionInProgress: false } } });
+    expect(findings.map((f) => f.rule)).toEqual(["filevault-off"]);
   });
 });

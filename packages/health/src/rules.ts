@@ -1,9 +1,9 @@
 // Health rules: a machine's facts plus team policy give findings, each with what to do. Pure, and
 // shared by the agent (`cachefleet-agent status`) and the dashboard. Each rule fires at most once
 // per machine, so a finding's rule names it.
-import type { AgentProbes, GoProbe, ProbeName, ScanProbe } from "@cachefleet/contract";
+import type { AgentProbes, GoProbe, PlacementProbes, ProbeName, ScanProbe } from "@cachefleet/contract";
 import { isGoVersionAtLeast } from "./go-version.js";
-import { trimRules } from "./hygiene.js";
+import { placementFindings, trimRules, type PlacementRule } from "./hygiene.js";
 
 export type Severity = "info" | "warning" | "critical";
 export type Health = "healthy" | "warning" | "critical";
@@ -34,6 +34,8 @@ export interface MachineFacts {
   probes?: AgentProbes;
   /** When the report was taken (ISO 8601): the time rules about ages judge against. */
   takenAt?: string;
+  /** Where GOCACHE lives; absent for agents from before the placement probes. */
+  placement?: PlacementProbes;
 }
 
 export type Rule =
@@ -53,7 +55,8 @@ export type Rule =
   | "shared-across-versions"
   | "probe-failed"
   | "cache-too-large"
-  | "stale-trim";
+  | "stale-trim"
+  | PlacementRule;
 
 export interface Finding {
   rule: Rule;
@@ -282,6 +285,7 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
   const goVersion = facts.go.status === "ok" ? facts.go.env.GOVERSION : "";
   findings.push(...cacheRules(facts, goVersion, policy));
   findings.push(...trimRules(facts.scan, facts.takenAt));
+  findings.push(...placementFindings(facts.placement));
   const probes = facts.probes;
   if (probes) {
     findings.push(
