@@ -126,6 +126,8 @@ async function execute(
       {
         gocache: env.GOCACHE,
         runner: probes.go,
+        commands: probes.commands,
+        platform: probes.platform,
         sink,
         now: probes.now,
         onCleaned: (at) => {

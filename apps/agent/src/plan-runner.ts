@@ -5,7 +5,8 @@ import fs from "node:fs";
 import type { CommandResult, CommandSpec, MigrateOptions, StepName, StepStatus, Tally } from "@cachefleet/contract";
 import { scanCache } from "@cachefleet/gocache";
 import { backupCache } from "./backup.js";
-import { GoCommandError, tail, type GoRunner } from "./commands.js";
+import { GoCommandError, tail, type CommandRunner, type GoRunner } from "./commands.js";
+import { parseIsExcluded } from "./probes/placement.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
 import { atLowPriority, trimCache } from "./trim.js";
@@ -20,6 +21,9 @@ export interface StepSink {
 export interface PlanContext {
   gocache: string;
   runner: GoRunner;
+  /** System tools (tmutil) for the steps that need them, and the platform they run on. */
+  commands?: CommandRunner;
+  platform?: NodeJS.Platform;
   sink: StepSink;
   now?: () => Date;
   /** Free space reading, replaceable in tests. */
@@ -195,6 +199,16 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
           await fs.promises.rm(backup.path, { recursive: true, force: true });
           figures.pruned.push(backup.path);
         }
+        return;
+      }
+      case "exclude": {
+        if ((context.platform ?? process.platform) !== "darwin") throw new Error("Time Machine exists only on macOS: there is no backup to exclude GOCACHE from.");
+        if (!context.commands) throw new Error("No system tools are available to this plan.");
+        const added = await context.commands.run({ kind: "tmutil-addexclusion", path: context.gocache }, log, deadline.signal);
+        if (added.exitCode !== 0) throw new Error(`tmutil addexclusion exited ${added.exitCode}: ${tail(added.stderr || added.stdout, 2000)}`);
+        const check = await context.commands.run({ kind: "tmutil-isexcluded", path: context.gocache }, log, deadline.signal);
+        if (parseIsExcluded(check.stdout) !== true) throw new Error(`Time Machine still includes ${context.gocache} after tmutil addexclusion.`);
+        log(`Time Machine now excludes ${context.gocache}`);
         return;
       }
       case "trim": {

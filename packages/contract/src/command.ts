@@ -42,13 +42,15 @@ export const CommandSpec = z.discriminatedUnion("kind", [
    * low priority with progress, so the Mac stays responsive. Backs up first unless told not to.
    */
   z.object({ kind: z.literal("clean-in-batches"), options: MigrateOptions.strict().default({ backup: true }) }),
+  /** `tmutil addexclusion` on GOCACHE (macOS): Time Machine stops backing up the build cache. */
+  z.object({ kind: z.literal("exclude-from-backup"), options: noOptions }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim", "clean-in-batches"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim", "clean-in-batches", "exclude-from-backup"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
-export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim"] as const;
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim", "exclude"] as const;
 export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
@@ -82,6 +84,8 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       return [{ step: "prune", skipped: false }];
     case "trim":
       return [{ step: "trim", skipped: false }];
+    case "exclude-from-backup":
+      return [{ step: "exclude", skipped: false }];
     case "clean-in-batches":
       return [
         { step: "backup", skipped: !spec.options.backup },
@@ -102,6 +106,7 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   // Deleting hundreds of thousands of entries in small batches at low priority takes its time.
   trim: 3600,
   "clean-in-batches": 3 * 3600,
+  "exclude-from-backup": 120,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 
