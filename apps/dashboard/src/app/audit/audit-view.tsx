@@ -21,6 +21,7 @@ import { formatCount } from "~/format";
 import { checkInfo, checkNames } from "./checks";
 import { PushMigration } from "./push-migration";
 import { FleetHygiene } from "~/components/hygiene/fleet-hygiene";
+import { PushExcludeFromBackup } from "~/components/hygiene/push-exclude";
 
 const pageSize = 100;
 
@@ -84,6 +85,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
               </a>
             </Button>
             {canPush && info.migrateRule !== null ? <PushMigration rule={info.migrateRule} title={info.title} count={counts.get(check) ?? 0} /> : null}
+            {canPush && check === "time-machine" ? <PushExcludeFromBackup machines={counts.get(check) ?? 0} /> : null}
           </div>
         </div>
         <CheckMachines key={check} check={check} />
