@@ -172,6 +172,7 @@ describe.each(providers)("fleet on %s", (provider) => {
         keychainKey: "missing",
         lastSeenAt: minutesAgo(1),
         online: true,
+        cacheGrowthPerDay: null,
       });
       expect(page.rows.find((row) => row.hostname === "Beta-Mac")).toMatchObject({ rosetta: true, online: false });
       expect(page.rows.find((row) => row.hostname === "delta")).toMatchObject({ rosetta: null, lastSeenAt: null, online: false });

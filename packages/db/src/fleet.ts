@@ -29,6 +29,8 @@ export interface FleetPageRow {
   keychainKey: string | null;
   lastSeenAt: Date | null;
   online: boolean;
+  /** Cache growth in bytes per day; null until the history says. */
+  cacheGrowthPerDay: number | null;
 }
 
 export interface FleetPage {
@@ -79,6 +81,7 @@ const column = {
   keychainKey: raw(`"keychainKey"`),
   lastSeenAt: raw(`"lastSeenAt"`),
   revokedAt: raw(`"revokedAt"`),
+  cacheGrowthPerDay: raw(`"cacheGrowthPerDay"`),
 };
 
 /** ASCII-only lower case, as the database folds. */
@@ -170,6 +173,8 @@ async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Pro
       return [{ key: column.findingsCount, nullable: false }];
     case "lastSeen":
       return [{ key: column.lastSeenAt, nullable: true }];
+    case "growth":
+      return [{ key: column.cacheGrowthPerDay, nullable: true }];
   }
 }
 
@@ -215,6 +220,7 @@ interface RawRow {
   findingsCount: number | bigint;
   keychainKey: string | null;
   lastSeenAt: Date | string | number | null;
+  cacheGrowthPerDay: number | string | null;
 }
 
 const numberOrNull = (value: number | bigint | string | null): number | null => (value === null ? null : Number(value));
@@ -240,11 +246,12 @@ function toRow(row: RawRow, offlineBefore: Date): FleetPageRow {
     keychainKey: row.keychainKey,
     lastSeenAt,
     online: lastSeenAt !== null && lastSeenAt >= offlineBefore,
+    cacheGrowthPerDay: numberOrNull(row.cacheGrowthPerDay),
   };
 }
 
 const selected = raw(
-  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "lastSeenAt"]
+  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "lastSeenAt", "cacheGrowthPerDay"]
     .map((name) => `"${name}"`)
     .join(", "),
 );

@@ -1,10 +1,12 @@
 // Trim facts, free disk and growth per machine from reports, the fleet's hygiene totals and the
 // stale-trim audit check, on real databases: SQLite always, PostgreSQL when reachable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FleetQuery } from "@cachefleet/contract";
 import { agentReport } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { auditCounts, listAudit } from "./audit.js";
 import { daysUntil, growthPerDay } from "./growth.js";
+import { listFleetPage } from "./fleet.js";
 import { fleetHygiene } from "./hygiene.js";
 import { createEnrollmentSecret, enrollMachine, recordReport } from "./machines.js";
 
@@ -74,5 +76,14 @@ describe.each(providers)("cache hygiene on %s", (provider) => {
     });
     expect((await auditCounts(database.db))["stale-trim"]).toBe(1);
     expect((await listAudit(database.db, "stale-trim")).rows.map((r) => r.hostname)).toEqual(["stale-trim-mac"]);
+
+    // The fleet page sorts by growth, unknown growth last in either direction.
+    for (const direction of ["desc", "asc"] as const) {
+      const page = await listFleetPage(database.db, FleetQuery.parse({ sort: "growth", direction }));
+      expect(page.rows.map((r) => [r.hostname, r.cacheGrowthPerDay === null ? null : Math.round(r.cacheGrowthPerDay / gib)])).toEqual([
+        ["stale-trim-mac", 1],
+        ["fresh-trim-mac", null],
+      ]);
+    }
   });
 });
