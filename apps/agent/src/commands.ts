@@ -47,7 +47,9 @@ export type Command =
   | { kind: "tmutil-isexcluded"; path: string }
   | { kind: "tmutil-addexclusion"; path: string }
   | { kind: "mdutil-status"; volume: string }
-  | { kind: "fdesetup-status" };
+  | { kind: "fdesetup-status" }
+  /** `go env -w GOBIN=<path>`: the path is <GOPATH>/bin from the agent's own `go env`. */
+  | { kind: "go-env-write-gobin"; go: string; gobin: string };
 
 export type CommandKind = Command["kind"];
 
@@ -119,6 +121,8 @@ export function invocationOf(command: Command): Invocation {
       return { program: { tool: "tmutil" }, args: ["addexclusion", foundPath(command.path)], timeoutMs: probeTimeoutMs };
     case "mdutil-status":
       return { program: { tool: "mdutil" }, args: ["-s", foundPath(command.volume)], timeoutMs: probeTimeoutMs };
+    case "go-env-write-gobin":
+      return { program: { go: command.go }, args: ["env", "-w", `GOBIN=${foundPath(command.gobin)}`], timeoutMs: probeTimeoutMs * 4 };
     case "fdesetup-status":
       return { program: { tool: "fdesetup" }, args: ["status"], timeoutMs: probeTimeoutMs };
   }

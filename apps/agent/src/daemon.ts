@@ -128,6 +128,8 @@ async function execute(
         runner: probes.go,
         commands: probes.commands,
         platform: probes.platform,
+        home: probes.home,
+        uid: probes.uid,
         sink,
         now: probes.now,
         onCleaned: (at) => {

@@ -11,6 +11,7 @@ import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
 import { atLowPriority, trimCache } from "./trim.js";
 import { cleanCacheInBatches } from "./batched-clean.js";
+import { persistEnv } from "./persist-env.js";
 import { errorMessage } from "./report.js";
 
 export interface StepSink {
@@ -24,6 +25,9 @@ export interface PlanContext {
   /** System tools (tmutil) for the steps that need them, and the platform they run on. */
   commands?: CommandRunner;
   platform?: NodeJS.Platform;
+  /** The developer's home folder and uid, for persist-env's LaunchAgent. */
+  home?: string;
+  uid?: number | null;
   sink: StepSink;
   now?: () => Date;
   /** Free space reading, replaceable in tests. */
@@ -209,6 +213,12 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
         const check = await context.commands.run({ kind: "tmutil-isexcluded", path: context.gocache }, log, deadline.signal);
         if (parseIsExcluded(check.stdout) !== true) throw new Error(`Time Machine still includes ${context.gocache} after tmutil addexclusion.`);
         log(`Time Machine now excludes ${context.gocache}`);
+        return;
+      }
+      case "persist": {
+        if ((context.platform ?? process.platform) !== "darwin") throw new Error("LaunchAgents exist only on macOS: there is no GUI PATH to persist GOBIN on.");
+        if (!context.commands || !context.home || context.uid === undefined || context.uid === null) throw new Error("No home folder, uid or system tools are available to this plan.");
+        await persistEnv({ go: context.runner, commands: context.commands, home: context.home, uid: context.uid, now: now(), log });
         return;
       }
       case "trim": {

@@ -44,13 +44,18 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("clean-in-batches"), options: MigrateOptions.strict().default({ backup: true }) }),
   /** `tmutil addexclusion` on GOCACHE (macOS): Time Machine stops backing up the build cache. */
   z.object({ kind: z.literal("exclude-from-backup"), options: noOptions }),
+  /**
+   * macOS: `go env -w GOBIN=<GOPATH>/bin` when GOBIN is unset, and the LaunchAgent of
+   * persist-env.ts that puts GOBIN on the PATH GUI apps see at login.
+   */
+  z.object({ kind: z.literal("persist-env"), options: noOptions }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim", "clean-in-batches", "exclude-from-backup"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "trim", "clean-in-batches", "exclude-from-backup", "persist-env"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
-export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim", "exclude"] as const;
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "trim", "exclude", "persist"] as const;
 export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
@@ -86,6 +91,8 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       return [{ step: "trim", skipped: false }];
     case "exclude-from-backup":
       return [{ step: "exclude", skipped: false }];
+    case "persist-env":
+      return [{ step: "persist", skipped: false }];
     case "clean-in-batches":
       return [
         { step: "backup", skipped: !spec.options.backup },
@@ -107,6 +114,7 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   trim: 3600,
   "clean-in-batches": 3 * 3600,
   "exclude-from-backup": 120,
+  "persist-env": 120,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 

@@ -6,3 +6,4 @@ export * from "./enroll.js";
 export * from "./fleet.js";
 export * from "./policy.js";
 export * from "./placement.js";
+export * from "./persist-env.js";
