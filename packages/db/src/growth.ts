@@ -32,12 +32,12 @@ export function growthPerDay(points: readonly SizePoint[]): number | null {
 }
 
 /**
- * Days until a cache of `bytes` growing `perDay` reaches `limitBytes`: 0 when already there, null
- * when it does not grow (or nothing is known).
+ * Days until a cache of `bytes` growing `perDay` reaches `limitBytes`: 0 when already there (growth
+ * known or not), null when it does not grow or its growth is unknown.
  */
 export function daysUntil(bytes: number | null, perDay: number | null, limitBytes: number | null): number | null {
-  if (bytes === null || perDay === null || limitBytes === null) return null;
+  if (bytes === null || limitBytes === null) return null;
   if (bytes >= limitBytes) return 0;
-  if (perDay <= 0) return null;
+  if (perDay === null || perDay <= 0) return null;
   return (limitBytes - bytes) / perDay;
 }

@@ -21,6 +21,8 @@ describe("growthPerDay and daysUntil", () => {
     expect(daysUntil(16 * gib, 2 * gib, 20 * gib)).toBe(2);
     expect(daysUntil(21 * gib, 2 * gib, 20 * gib)).toBe(0);
     expect(daysUntil(16 * gib, -1, 20 * gib)).toBeNull();
+    expect(daysUntil(21 * gib, null, 20 * gib)).toBe(0);
+    expect(daysUntil(16 * gib, null, 20 * gib)).toBeNull();
     expect(growthPerDay(points.slice(0, 1))).toBeNull();
     expect(growthPerDay([{ takenAt: new Date(start), bytes: 1 }, { takenAt: new Date(start + 60_000), bytes: 2 }])).toBeNull();
   });
