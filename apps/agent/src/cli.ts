@@ -121,6 +121,10 @@ async function main(argv: string[]): Promise<number> {
       } else {
         console.log(`${summary.gocache}: ${summary.entries.count} entries, ${formatBytes(summary.entries.bytes)}; verdict ${summary.verdict}`);
         for (const [name, tally] of Object.entries(summary.classes)) console.log(`  ${name.padEnd(10)} ${String(tally.count).padStart(8)}  ${formatBytes(tally.bytes)}`);
+        if (summary.trim) {
+          const { lastTrimAt, unused } = summary.trim;
+          console.log(`  last trim ${lastTrimAt ?? "never (no trim.txt)"}; unused by Go's rule: ${unused.count} entries, ${formatBytes(unused.bytes)}`);
+        }
       }
       return 0;
     }
@@ -155,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
     case "status": {
       const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
       const [report, judgedBy] = await Promise.all([collectReport(probes), policyForStatus(loadConfig(agentHome(env)))]);
-      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes }, judgedBy.policy));
+      const findings = sortFindings(evaluateHealth({ go: report.go, scan: report.scan, probes: report.probes, takenAt: report.takenAt, placement: report.placement }, judgedBy.policy));
       const health = overallHealth(findings);
       if (values.json) process.stdout.write(`${JSON.stringify({ report, health, findings, policy: judgedBy.policy, policySource: judgedBy.source }, null, 2)}\n`);
       else process.stdout.write(`${renderStatus(report, findings, health, wantsColor(process.stdout.isTTY, env.NO_COLOR))}Judged by the ${judgedBy.source}.\n`);

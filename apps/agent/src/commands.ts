@@ -37,7 +37,7 @@ export const keyStoreServices = [keychainService, `${keychainService}.rotating`]
 export type KeyStoreService = (typeof keyStoreServices)[number];
 
 /** System tools the agent may run, found by name on its tool search path. */
-export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps";
+export type SystemTool = "uname" | "sysctl" | "sw_vers" | "security" | "launchctl" | "systemctl" | "ps" | "tmutil" | "mdutil" | "fdesetup" | "mount";
 
 /** Every process the agent may start. */
 export type Command =
@@ -74,7 +74,15 @@ export type Command =
   | { kind: "keychain-read-key"; service: KeyStoreService; account: string }
   /** Stores a key: `security -i` reads the command, secret included, from stdin. */
   | { kind: "keychain-write-key"; service: KeyStoreService; account: string; keyHex: string }
-  | { kind: "keychain-delete-key"; service: KeyStoreService; account: string };
+  | { kind: "keychain-delete-key"; service: KeyStoreService; account: string }
+  // Placement probes and the exclude-from-backup remediation; `path` is GOCACHE from `go env`.
+  | { kind: "mount-list" }
+  | { kind: "tmutil-isexcluded"; path: string }
+  | { kind: "tmutil-addexclusion"; path: string }
+  | { kind: "mdutil-status"; volume: string }
+  | { kind: "fdesetup-status" }
+  /** `go env -w GOBIN=<path>`: the path is <GOPATH>/bin from the agent's own `go env`. */
+  | { kind: "go-env-write-gobin"; go: string; gobin: string };
 
 export type CommandKind = Command["kind"];
 
@@ -213,6 +221,19 @@ export function invocationOf(command: Command): Invocation {
       };
     case "keychain-delete-key":
       return { program: { tool: "security" }, args: ["delete-generic-password", "-s", serviceArg(command.service), "-a", accountArg(command.account)], timeoutMs: probeTimeoutMs, discardStdout: true };
+    case "mount-list":
+      return { program: { tool: "mount" }, args: [], timeoutMs: probeTimeoutMs };
+    case "tmutil-isexcluded":
+      return { program: { tool: "tmutil" }, args: ["isexcluded", foundPath(command.path)], timeoutMs: probeTimeoutMs };
+    case "tmutil-addexclusion":
+      // Without -p: a sticky exclusion kept in the folder's own attributes, which needs no root.
+      return { program: { tool: "tmutil" }, args: ["addexclusion", foundPath(command.path)], timeoutMs: probeTimeoutMs };
+    case "mdutil-status":
+      return { program: { tool: "mdutil" }, args: ["-s", foundPath(command.volume)], timeoutMs: probeTimeoutMs };
+    case "go-env-write-gobin":
+      return { program: { go: command.go }, args: ["env", "-w", `GOBIN=${foundPath(command.gobin)}`], timeoutMs: probeTimeoutMs * 4 };
+    case "fdesetup-status":
+      return { program: { tool: "fdesetup" }, args: ["status"], timeoutMs: probeTimeoutMs };
   }
 }
 

@@ -166,6 +166,10 @@ async function execute(
       {
         gocache: env.GOCACHE,
         runner: probes.go,
+        commands: probes.commands,
+        platform: probes.platform,
+        home: probes.home,
+        uid: probes.uid,
         sink,
         now: probes.now,
         onCleaned: (at) => {

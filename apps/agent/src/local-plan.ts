@@ -30,6 +30,9 @@ export function describePlan(spec: LocalPlanSpec, gocache: string): string[] {
     disable: "remove GOCACHEPROG from your go env file (go env -u), back to Go's own disk cache",
     prune: "remove old backups",
     "rotate-key": "re-seal every entry under a new key",
+    trim: "delete the entries Go's own trim calls unused",
+    exclude: "exclude the cache from Time Machine backups (tmutil addexclusion)",
+    persist: "set GOBIN if unset and add the LaunchAgent that puts it on the PATH apps see",
   };
   return planSteps(spec).map(({ step, skipped }) => `  ${skipped ? "(skipped) " : ""}${step}: ${what[step]}`);
 }

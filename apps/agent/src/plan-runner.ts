@@ -8,9 +8,13 @@ import { scanCache } from "@cachefleet/gocache";
 import { backupCache, listPartialCopies } from "./backup.js";
 import type { CacheHelper } from "./cache-helper.js";
 import { disableHelper, enableHelper, refusalBeforePlan, verifyEncryptedCache } from "./cache-steps.js";
-import { GoCommandError, tail, type GoRunner } from "./commands.js";
+import { GoCommandError, tail, type CommandRunner, type GoRunner } from "./commands.js";
+import { parseIsExcluded } from "./probes/placement.js";
 import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
+import { atLowPriority, trimCache } from "./trim.js";
+import { cleanCacheInBatches } from "./batched-clean.js";
+import { persistEnv } from "./persist-env.js";
 import { errorMessage } from "./report.js";
 
 export interface StepSink {
@@ -21,6 +25,12 @@ export interface StepSink {
 export interface PlanContext {
   gocache: string;
   runner: GoRunner;
+  /** System tools (tmutil) for the steps that need them, and the platform they run on. */
+  commands?: CommandRunner;
+  platform?: NodeJS.Platform;
+  /** The developer's home folder and uid, for persist-env's LaunchAgent. */
+  home?: string;
+  uid?: number | null;
   sink: StepSink;
   now?: () => Date;
   /** Free space reading, replaceable in tests. */
@@ -49,7 +59,7 @@ export interface PlannedCommand {
 }
 
 /** Kinds that change the cache and so must not race a running Go build. */
-const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate", "disable", "rotate-key"]);
+const changesCache = new Set<CommandSpec["kind"]>(["backup", "clean", "reinit", "migrate", "disable", "rotate-key", "clean-in-batches"]);
 
 class TimedOut extends Error {}
 
@@ -189,7 +199,8 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
         return;
       }
       case "clean":
-        await runGo("cleanCache", log);
+        if (command.spec.kind === "clean-in-batches") await atLowPriority(() => cleanCacheInBatches(context.gocache, { log, signal: deadline.signal }));
+        else await runGo("cleanCache", log);
         try {
           context.onCleaned?.(now());
         } catch (error) {
@@ -235,6 +246,29 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
           await fs.promises.rm(backup.path, { recursive: true, force: true });
           figures.pruned.push(backup.path);
         }
+        return;
+      }
+      case "exclude": {
+        if ((context.platform ?? process.platform) !== "darwin") throw new Error("Time Machine exists only on macOS: there is no backup to exclude GOCACHE from.");
+        if (!context.commands) throw new Error("No system tools are available to this plan.");
+        const added = await context.commands.run({ kind: "tmutil-addexclusion", path: context.gocache }, log, deadline.signal);
+        if (added.exitCode !== 0) throw new Error(`tmutil addexclusion exited ${added.exitCode}: ${tail(added.stderr || added.stdout, 2000)}`);
+        const check = await context.commands.run({ kind: "tmutil-isexcluded", path: context.gocache }, log, deadline.signal);
+        if (parseIsExcluded(check.stdout) !== true) throw new Error(`Time Machine still includes ${context.gocache} after tmutil addexclusion.`);
+        log(`Time Machine now excludes ${context.gocache}`);
+        return;
+      }
+      case "persist": {
+        if ((context.platform ?? process.platform) !== "darwin") throw new Error("LaunchAgents exist only on macOS: there is no GUI PATH to persist GOBIN on.");
+        if (!context.commands || !context.home || context.uid === undefined || context.uid === null) throw new Error("No home folder, uid or system tools are available to this plan.");
+        await persistEnv({ go: context.runner, commands: context.commands, home: context.home, uid: context.uid, now: now(), log });
+        return;
+      }
+      case "trim": {
+        const olderThanDays = command.spec.kind === "trim" ? command.spec.options.olderThanDays : 5;
+        const outcome = await atLowPriority(() => trimCache(context.gocache, { olderThanDays, now: now(), log, signal: deadline.signal }));
+        figures.after = scanCache(context.gocache).entries;
+        if (outcome.failed > 0) throw new Error(`${outcome.failed} entries could not be removed; the other ${outcome.removed.count} were.`);
         return;
       }
     }

@@ -10,6 +10,7 @@ import type { ProbeContext } from "./probes/context.js";
 import { probeGoToolchain } from "./probes/go-toolchain.js";
 import { probeHardware } from "./probes/hardware.js";
 import { probeKeychain } from "./probes/keychain.js";
+import { probePlacement } from "./probes/placement.js";
 import { probePermissions } from "./probes/permissions.js";
 import { probePersistence } from "./probes/persistence.js";
 import { probeTools } from "./probes/tools.js";
@@ -118,5 +119,6 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     scan,
     probes: await collectProbes(context, env, scan),
     cacheHits: readCacheHits(context, env ? env.GOCACHE : null),
+    placement: await probePlacement(context, env ? env.GOCACHE : null).catch(() => undefined),
   };
 }

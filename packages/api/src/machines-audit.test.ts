@@ -94,7 +94,7 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
     const audit = createCaller(viewerContext).audit;
     const summary = await audit.summary();
     const count = (check: string) => summary.find((row) => row.check === check)?.count;
-    expect(summary.map((row) => row.check)).toEqual(["plaintext", "mixed", "keychain-missing", "shared-across-versions", "rosetta", "permissions", "env-not-persisted", "key-rotation-due", "low-hit-rate"]);
+    expect(summary.map((row) => row.check)).toEqual(["plaintext", "mixed", "keychain-missing", "shared-across-versions", "rosetta", "permissions", "env-not-persisted", "key-rotation-due", "low-hit-rate", "stale-trim", "network-fs", "icloud", "time-machine", "spotlight", "filevault"]);
     expect(count("mixed")).toBeGreaterThanOrEqual(2);
     expect(count("rosetta")).toBe(0);
 

@@ -7,6 +7,7 @@ import { fleetRouter } from "./router/fleet.js";
 import { usersRouter } from "./router/users.js";
 import { machinesRouter } from "./router/machines.js";
 import { policyRouter } from "./router/policy.js";
+import { hygieneRouter } from "./router/hygiene.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   enrollment: enrollmentRouter,
   policy: policyRouter,
   activity: activityRouter,
+  hygiene: hygieneRouter,
 });
 
 export type AppRouter = typeof appRouter;

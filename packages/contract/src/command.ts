@@ -27,6 +27,16 @@ export const PruneBackupsOptions = z.object({
 });
 export type PruneBackupsOptions = z.infer<typeof PruneBackupsOptions>;
 
+/**
+ * Trim deletes exactly the entries Go's own trim would (cmd/go/internal/cache, trimSubdir): `*-a`
+ * and `*-d` in the bucket folders unused for more than this many days (and the hour of mtime
+ * imprecision). Never fewer than Go's 5 days, so it needs no backup: Go itself deletes them.
+ */
+export const TrimOptions = z.object({
+  olderThanDays: z.number().int().min(5).max(3650).default(5),
+});
+export type TrimOptions = z.infer<typeof TrimOptions>;
+
 const noOptions = z.object({}).strict().default({});
 
 export const CommandSpec = z.discriminatedUnion("kind", [
@@ -42,13 +52,26 @@ export const CommandSpec = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("disable"), options: CleanOptions.strict().default({ backup: true }) }),
   /** A new key; every sealed entry re-sealed under it; the old key deleted last. */
   z.object({ kind: z.literal("rotate-key"), options: noOptions }),
+  z.object({ kind: z.literal("trim"), options: TrimOptions.strict().default({ olderThanDays: 5 }) }),
+  /**
+   * A clean for very large caches: what `go clean -cache` removes, deleted in bounded batches at
+   * low priority with progress, so the Mac stays responsive. Backs up first unless told not to.
+   */
+  z.object({ kind: z.literal("clean-in-batches"), options: CleanOptions.strict().default({ backup: true }) }),
+  /** `tmutil addexclusion` on GOCACHE (macOS): Time Machine stops backing up the build cache. */
+  z.object({ kind: z.literal("exclude-from-backup"), options: noOptions }),
+  /**
+   * macOS: `go env -w GOBIN=<GOPATH>/bin` when GOBIN is unset, and the LaunchAgent of
+   * persist-env.ts that puts GOBIN on the PATH GUI apps see at login.
+   */
+  z.object({ kind: z.literal("persist-env"), options: noOptions }),
 ]);
 export type CommandSpec = z.infer<typeof CommandSpec>;
 export type CommandKind = CommandSpec["kind"];
-export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "disable", "rotate-key"] as const satisfies readonly CommandKind[];
+export const commandKinds = ["rescan", "backup", "clean", "reinit", "verify", "migrate", "prune-backups", "disable", "rotate-key", "trim", "clean-in-batches", "exclude-from-backup", "persist-env"] as const satisfies readonly CommandKind[];
 export const CommandKindSchema = z.enum(commandKinds);
 
-export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "enable", "disable", "rotate-key"] as const;
+export const stepNames = ["scan", "backup", "clean", "reinit", "verify", "prune", "enable", "disable", "rotate-key", "trim", "exclude", "persist"] as const;
 export const StepName = z.enum(stepNames);
 export type StepName = z.infer<typeof StepName>;
 
@@ -90,6 +113,17 @@ export function planSteps(spec: CommandSpec): { step: StepName; skipped: boolean
       ];
     case "rotate-key":
       return [{ step: "rotate-key", skipped: false }];
+    case "trim":
+      return [{ step: "trim", skipped: false }];
+    case "exclude-from-backup":
+      return [{ step: "exclude", skipped: false }];
+    case "persist-env":
+      return [{ step: "persist", skipped: false }];
+    case "clean-in-batches":
+      return [
+        { step: "backup", skipped: !spec.options.backup },
+        { step: "clean", skipped: false },
+      ];
   }
 }
 
@@ -105,6 +139,11 @@ export const defaultTimeoutSeconds: Record<CommandKind, number> = {
   disable: 600,
   // Re-sealing reads and writes every entry once.
   "rotate-key": 1800,
+  // Deleting hundreds of thousands of entries in small batches at low priority takes its time.
+  trim: 3600,
+  "clean-in-batches": 3 * 3600,
+  "exclude-from-backup": 120,
+  "persist-env": 120,
 };
 export const TimeoutSeconds = z.number().int().min(10).max(24 * 60 * 60);
 

@@ -11,6 +11,13 @@ describe("command specs", () => {
     expect(CommandSpec.parse({ kind: "rescan" })).toEqual({ kind: "rescan", options: {} });
   });
 
+  it("accept a trim only of entries unused for at least Go's own 5 days", () => {
+    expect(CommandSpec.parse({ kind: "trim" })).toEqual({ kind: "trim", options: { olderThanDays: 5 } });
+    expect(CommandSpec.parse({ kind: "trim", options: { olderThanDays: 30 } })).toEqual({ kind: "trim", options: { olderThanDays: 30 } });
+    for (const olderThanDays of [4, 0, -1, 5.5, "5"]) expect(CommandSpec.safeParse({ kind: "trim", options: { olderThanDays } }).success).toBe(false);
+    expect(CommandSpec.safeParse({ kind: "trim", options: { olderThanDays: 5, gocache: "/" } }).success).toBe(false);
+  });
+
   it("refuse unknown kinds and any option that is not declared", () => {
     expect(CommandSpec.safeParse({ kind: "shell", options: { argv: ["rm", "-rf", "/"] } }).success).toBe(false);
     expect(CommandSpec.safeParse({ kind: "migrate", options: { backup: true, path: "/etc" } }).success).toBe(false);

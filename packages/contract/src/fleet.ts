@@ -14,6 +14,8 @@ export const fleetSortColumns = [
   "keychainKey",
   "findings",
   "lastSeen",
+  /** Cache growth in bytes per day over the recent report history. */
+  "growth",
 ] as const;
 export const FleetSortColumn = z.enum(fleetSortColumns);
 export type FleetSortColumn = z.infer<typeof FleetSortColumn>;

@@ -9,3 +9,5 @@ export * from "./cacheprog.js";
 export * from "./heartbeat.js";
 export * from "./storable.js";
 export * from "./limits.js";
+export * from "./placement.js";
+export * from "./persist-env.js";

@@ -1,5 +1,6 @@
 // What an agent reports about its machine. Reports are idempotent: the agent picks the id.
 import { z } from "zod";
+import { PlacementProbes } from "./placement.js";
 import { AgentProbes } from "./probes.js";
 import { ScanSummary } from "./scan.js";
 import { refuseUnstorableText } from "./storable.js";
@@ -83,6 +84,8 @@ export const AgentReport = z.object({
   probes: AgentProbes,
   /** The helper's counters; null when it has none (no helper, or an agent that predates it). */
   cacheHits: CacheHitFigures.nullable().default(null),
+  /** Where GOCACHE lives; absent in reports of agents from before these probes. */
+  placement: PlacementProbes.optional(),
 }).superRefine(refuseUnstorableText);
 export type AgentReport = z.infer<typeof AgentReport>;
 

@@ -33,6 +33,18 @@ export const Tally = z.object({
 });
 export type Tally = z.infer<typeof Tally>;
 
+/**
+ * What Go's own trim (cmd/go/internal/cache, trimSubdir) would do next: `lastTrimAt` is the time
+ * in trim.txt (null when absent or unreadable); `unused` counts the `*-a` / `*-d` entries in the
+ * bucket folders whose mtime is before the scan's time minus 5 days and 1 hour, with the bytes
+ * of the regular files among them.
+ */
+export const TrimFacts = z.object({
+  lastTrimAt: z.iso.datetime().nullable(),
+  unused: Tally,
+});
+export type TrimFacts = z.infer<typeof TrimFacts>;
+
 export const ScanSummary = z.object({
   gocache: z.string().min(1).max(4096),
   entries: Tally,
@@ -52,5 +64,7 @@ export const ScanSummary = z.object({
   oldestEntryAt: z.iso.datetime().nullable(),
   newestEntryAt: z.iso.datetime().nullable(),
   durationMs: z.number().nonnegative(),
+  /** Every scan carries it; absent only in reports of agents from before trim facts. */
+  trim: TrimFacts.optional(),
 });
 export type ScanSummary = z.infer<typeof ScanSummary>;

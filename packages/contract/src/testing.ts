@@ -4,7 +4,7 @@
 import type { AgentProbes, CacheBackend, ProbeName } from "./probes.js";
 import { keychainService } from "./probes.js";
 import type { AgentReport, CacheHitFigures } from "./report.js";
-import type { CacheVerdict, Tally } from "./scan.js";
+import type { CacheVerdict, Tally, TrimFacts } from "./scan.js";
 
 export interface ReportFacts {
   id?: string;
@@ -45,6 +45,8 @@ export interface ReportFacts {
   cacheHits?: CacheHitFigures | null;
   /** Probes that replace the healthy Mac's. */
   probes?: Partial<AgentProbes>;
+  /** Go's trim facts; by default trimmed 6 hours before the report with nothing unused. */
+  trim?: TrimFacts;
 }
 
 export const probeNames = ["goToolchain", "hardware", "keychain", "permissions", "persistence", "tools", "versionDrift"] as const satisfies readonly ProbeName[];
@@ -182,6 +184,7 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
         oldestEntryAt: entries === 0 ? null : new Date(takenAt.getTime() - 40 * day).toISOString(),
         newestEntryAt: entries === 0 ? null : takenAt.toISOString(),
         durationMs: 120,
+        trim: facts.trim ?? { lastTrimAt: new Date(takenAt.getTime() - 6 * 3_600_000).toISOString(), unused: { count: 0, bytes: 0 } },
       },
     },
     probes,

@@ -17,6 +17,12 @@ export const auditChecks = {
   "key-rotation-due": ["key-rotation-due"],
   /** Not a rule: machines whose encrypted cache serves few lookups (see lowHitRate). */
   "low-hit-rate": [],
+  "stale-trim": ["stale-trim"],
+  "network-fs": ["gocache-network-fs", "gocache-removable"],
+  "icloud": ["gocache-icloud"],
+  "time-machine": ["gocache-backed-up"],
+  "spotlight": ["gocache-indexed"],
+  "filevault": ["filevault-off"],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

@@ -182,6 +182,7 @@ describe.each(providers)("fleet on %s", (provider) => {
         hitRate: null,
         lastSeenAt: minutesAgo(1),
         online: true,
+        cacheGrowthPerDay: null,
       });
       expect(page.rows.find((row) => row.hostname === "Beta-Mac")).toMatchObject({ rosetta: true, online: false });
       expect(page.rows.find((row) => row.hostname === "delta")).toMatchObject({ rosetta: null, lastSeenAt: null, online: false });

@@ -33,6 +33,8 @@ export interface FleetPageRow {
   hitRate: number | null;
   lastSeenAt: Date | null;
   online: boolean;
+  /** Cache growth in bytes per day; null until the history says. */
+  cacheGrowthPerDay: number | null;
 }
 
 export interface FleetPage {
@@ -85,6 +87,7 @@ const column = {
   keychainKey: raw(`"keychainKey"`),
   lastSeenAt: raw(`"lastSeenAt"`),
   revokedAt: raw(`"revokedAt"`),
+  cacheGrowthPerDay: raw(`"cacheGrowthPerDay"`),
 };
 
 /** ASCII-only lower case, as the database folds. */
@@ -176,6 +179,8 @@ async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Pro
       return [{ key: column.findingsCount, nullable: false }];
     case "lastSeen":
       return [{ key: column.lastSeenAt, nullable: true }];
+    case "growth":
+      return [{ key: column.cacheGrowthPerDay, nullable: true }];
   }
 }
 
@@ -223,6 +228,7 @@ interface RawRow {
   cacheBackend: string | null;
   hitRate: number | null;
   lastSeenAt: Date | string | number | null;
+  cacheGrowthPerDay: number | string | null;
 }
 
 const numberOrNull = (value: number | bigint | string | null): number | null => (value === null ? null : Number(value));
@@ -250,11 +256,12 @@ function toRow(row: RawRow, offlineBefore: Date): FleetPageRow {
     hitRate: row.hitRate === null ? null : Number(row.hitRate),
     lastSeenAt,
     online: lastSeenAt !== null && lastSeenAt >= offlineBefore,
+    cacheGrowthPerDay: numberOrNull(row.cacheGrowthPerDay),
   };
 }
 
 const selected = raw(
-  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "cacheBackend", "hitRate", "lastSeenAt"]
+  ["id", "hostname", "username", "platform", "arch", "rosetta", "macosVersion", "goVersion", "goVersions", "cacheEntries", "cacheBytes", "cacheVerdict", "health", "findingsCount", "keychainKey", "cacheBackend", "hitRate", "lastSeenAt", "cacheGrowthPerDay"]
     .map((name) => `"${name}"`)
     .join(", "),
 );

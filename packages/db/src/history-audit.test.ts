@@ -98,7 +98,7 @@ describe.each(providers)("history and audit on %s", (provider) => {
     const counts = await auditCounts(database.db);
     expect(counts).toEqual({
       "plaintext": 1, "mixed": 1, "keychain-missing": 1, "shared-across-versions": 0, "rosetta": 0, "permissions": 1, "env-not-persisted": 0,
-      "key-rotation-due": 0, "low-hit-rate": 0,
+      "key-rotation-due": 0, "low-hit-rate": 0, "stale-trim": 0, "network-fs": 0, "icloud": 0, "time-machine": 0, "spotlight": 0, "filevault": 0,
     });
     const plaintext = await listAudit(database.db, "plaintext");
     expect(plaintext.total).toBe(1);

@@ -15,3 +15,5 @@ export * from "./enrollment.js";
 export * from "./retention.js";
 export * from "./operations.js";
 export { backupDatabase, backupFileName, BackupError, restoreDatabase } from "./backup.js";
+export * from "./growth.js";
+export * from "./hygiene.js";

@@ -5,6 +5,7 @@ import type { Db, DbTransaction } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
 import { chunked } from "./batching.js";
 import { decodePayload, encodePayload } from "./payload.js";
+import { GROWTH_WINDOW_DAYS, growthPerDay, type SizePoint } from "./growth.js";
 
 export async function createEnrollmentSecret(db: Db, name: string, secret: string = newEnrollmentSecret()): Promise<string> {
   await db.enrollmentSecret.create({ data: { name, secretHash: hashToken(secret) } });
@@ -98,6 +99,7 @@ export async function recordReport(
 
 async function writeReport(db: DbTransaction, machineId: string, report: AgentReport, evaluation: ReportEvaluation, digest: string): Promise<void> {
   const summary = report.scan.status === "ok" ? report.scan.summary : null;
+  const hygiene = await hygieneColumns(db, machineId, report);
   await db.report.create({
     data: {
       id: report.id,
@@ -133,6 +135,7 @@ async function writeReport(db: DbTransaction, machineId: string, report: AgentRe
       findingRules: evaluation.rules.length > 0 ? `,${evaluation.rules.join(",")},` : "",
       latestReportId: report.id,
       latestReportDigest: digest,
+      ...hygiene,
     },
   });
 }
@@ -157,6 +160,34 @@ export function cacheHelperColumns(report: AgentReport): { cacheBackend: string 
     hitRate: figures ? hitRateOf(figures) : null,
     cacheGets: figures?.gets ?? null,
     keyCreatedAt: keychain.status === "ok" && keychain.keyCreatedAt ? new Date(keychain.keyCreatedAt) : null,
+  };
+}
+
+/** The machine's trim facts, free disk and growth rate from this report and its recent history. */
+async function hygieneColumns(
+  db: Db | DbTransaction,
+  machineId: string,
+  report: AgentReport,
+): Promise<{ lastTrimAt: Date | null; trimUnusedEntries: number | null; trimUnusedBytes: bigint | null; diskFreeBytes: bigint | null; cacheGrowthPerDay: number | null }> {
+  const summary = report.scan.status === "ok" ? report.scan.summary : null;
+  const trim = summary?.trim ?? null;
+  const permissions = report.probes.permissions;
+  const disk = permissions.status === "ok" ? permissions.disk : null;
+  const takenAt = new Date(report.takenAt);
+  const history = await db.report.findMany({
+    where: { machineId, takenAt: { gte: new Date(takenAt.getTime() - GROWTH_WINDOW_DAYS * 86_400_000), lt: takenAt }, cacheBytes: { not: null } },
+    select: { takenAt: true, cacheBytes: true },
+    orderBy: { takenAt: "asc" },
+    take: 1000,
+  });
+  const points: SizePoint[] = history.flatMap((row) => (row.cacheBytes === null ? [] : [{ takenAt: row.takenAt, bytes: Number(row.cacheBytes) }]));
+  if (summary) points.push({ takenAt, bytes: summary.entries.bytes });
+  return {
+    lastTrimAt: trim?.lastTrimAt ? new Date(trim.lastTrimAt) : null,
+    trimUnusedEntries: trim ? trim.unused.count : null,
+    trimUnusedBytes: trim ? BigInt(trim.unused.bytes) : null,
+    diskFreeBytes: disk ? BigInt(disk.freeBytes) : null,
+    cacheGrowthPerDay: summary ? growthPerDay(points) : null,
   };
 }
 

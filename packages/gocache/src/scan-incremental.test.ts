@@ -44,7 +44,7 @@ import {
 let compiled: typeof Gocache = source;
 beforeAll(async () => {
   compiled = await import(compilePackage());
-}, 60_000);
+}, 600_000);
 afterAll(removeTempDirs);
 
 /** A clock a minute ahead: every entry counts as settled (see TRUST_MARGIN_MS), so all are kept. */
@@ -336,7 +336,7 @@ describe("scanCacheIncremental: where it runs", () => {
     );
     execFileSync(esbuild, ["cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20", "--outfile=cli.js", "--log-level=warning"], { cwd: dir });
     writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
-    const lines = execFileSync(process.execPath, [path.join(dir, "cli.js"), cache], { encoding: "utf8", timeout: 60_000 }).trim().split("\n");
+    const lines = execFileSync(process.execPath, [path.join(dir, "cli.js"), cache], { encoding: "utf8", timeout: 300_000 }).trim().split("\n");
     expect(lines[0]).toBe("main");
     expect(lines).toHaveLength(2);
     const result: IncrementalScan = JSON.parse(lines[1] ?? "null");
@@ -350,7 +350,7 @@ describe("scanCacheIncremental on a hostile tree", () => {
   beforeAll(() => {
     cache = freshDir("hostile");
     buildHostileTree(cache, freshDir("outside"));
-  }, 60_000);
+  }, 600_000);
 
   for (const threads of [2, 0]) {
     it(`follows no link and opens no FIFO (threads: ${threads}), exactly like scanCache`, async () => {

@@ -6,10 +6,11 @@ import { performance } from "node:perf_hooks";
 import type { ScanSummary } from "@cachefleet/contract";
 import type { ScanOptions } from "./scan.js";
 import { runOnWorkers } from "./scan-workers.js";
+import { readLastTrimAt, trimCutoffMs } from "./trim.js";
 import { addTotals, checkRoot, checkSampleBytes, createWalker, packRecords, rootFolder, summarize, unpackRecords } from "./walk.js";
 
 /** Bump when the state's layout or the classification rules change: older states are ignored. */
-export const SCAN_STATE_VERSION = 2;
+export const SCAN_STATE_VERSION = 3;
 
 /**
  * Entries whose ctime is this close to (or after) the start of the scan that saw them are not
@@ -38,8 +39,6 @@ export interface ScanState {
 export interface IncrementalScanOptions extends ScanOptions {
   /** Worker threads to scan with (about 15 MB each); 0 scans in the calling thread. Default: os.availableParallelism(). */
   threads?: number;
-  /** The wall clock in ms, for deciding which entries changed too recently to trust. Default: Date.now. */
-  now?: () => number;
 }
 
 export interface IncrementalScan {
@@ -102,6 +101,7 @@ export async function scanCacheIncremental(
   checkRoot(root);
   const scannedAt = (options.now ?? Date.now)();
   const trustBefore = scannedAt - TRUST_MARGIN_MS;
+  const cutoffMs = trimCutoffMs(scannedAt);
 
   const prior = previous === null ? null : parseScanState(previous);
   const usable = prior !== null && prior.gocache === root && prior.sampleBytes === sampleBytes ? prior : null;
@@ -109,11 +109,11 @@ export async function scanCacheIncremental(
 
   // The calling thread reads GOCACHE itself (bookkeeping files, usually nothing else); workers
   // take the folders below it, each claiming whole top-level folders (the 256 buckets) in turn.
-  const walker = createWalker({ sampleBytes, previous: previousRecords, trustBefore });
+  const walker = createWalker({ sampleBytes, previous: previousRecords, trustBefore, trimCutoffMs: cutoffMs });
   const folders = walker.visit(rootFolder(root));
   const count = Math.min(threads, folders.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
-  const results = count > 0 ? await runOnWorkers(count, { folders, next, sampleBytes, previous: previousRecords, trustBefore }) : null;
+  const results = count > 0 ? await runOnWorkers(count, { folders, next, sampleBytes, previous: previousRecords, trustBefore, trimCutoffMs: cutoffMs }) : null;
 
   if (results === null) for (const folder of folders) walker.walk(folder);
   const totals = walker.totals;
@@ -124,7 +124,7 @@ export async function scanCacheIncremental(
   }
 
   return {
-    summary: summarize(root, totals, performance.now() - started),
+    summary: summarize(root, totals, performance.now() - started, { lastTrimAt: readLastTrimAt(root) }),
     state: {
       kind: "cachefleet-gocache-scan-state",
       version: SCAN_STATE_VERSION,

@@ -16,6 +16,7 @@ export interface ScanJob {
   /** On shared memory: every worker reads the one copy. */
   previous: RecordSet | null;
   trustBefore: number;
+  trimCutoffMs: number;
 }
 
 export interface JobResult {
@@ -51,7 +52,7 @@ export function isScanWorker(): boolean {
 // ---- the worker side ----------------------------------------------------------------------------
 
 function runJob(job: ScanJob): JobResult {
-  const walker = createWalker({ sampleBytes: job.sampleBytes, previous: job.previous, trustBefore: job.trustBefore });
+  const walker = createWalker({ sampleBytes: job.sampleBytes, previous: job.previous, trustBefore: job.trustBefore, trimCutoffMs: job.trimCutoffMs });
   for (;;) {
     const folder = job.folders[Atomics.add(job.next, 0, 1)];
     if (folder === undefined) break;

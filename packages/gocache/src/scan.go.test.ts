@@ -1,12 +1,14 @@
 // scanCache against caches that real Go toolchains wrote, checked against an independent count.
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ScanSummary } from "@cachefleet/contract";
 import type { EntryFormat, Tally } from "@cachefleet/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scanCacheIncremental } from "./scan-incremental.js";
 import { scanCache } from "./scan.js";
-import { GO_BUILD_TIMEOUT_MS, buildGoCache, toolchains } from "./test-support/fixtures.js";
+import { GO_BUILD_TIMEOUT_MS, buildGoCache, runGo, toolchains, writeLeafModule } from "./test-support/fixtures.js";
 
 interface Independent {
   count: number;
@@ -126,7 +128,7 @@ for (const { version, go } of toolchains) {
       // The build really filled the cache, and every action line is what cmd/go writes.
       expect(existsSync(path.join(cache, "README"))).toBe(true);
       expect(ind.actionFiles).toBeGreaterThan(100);
-      expect(ind.archives).toBeGreaterThan(50);
+      expect(ind.archives).toBeGreaterThan(30);
       expect(ind.badActionLines).toEqual([]);
       expect(ind.missingOutputs).toEqual([]);
 
@@ -162,5 +164,61 @@ for (const { version, go } of toolchains) {
       expect(summary.formats.action).toBeUndefined();
       expect(summary.classes.unknown.count).toBe(full.classes.unknown.count + (full.formats.action?.count ?? 0));
     });
+
+    // Last in this block: it moves mtimes back and lets Go trim the cache.
+    it(
+      "states Go's trim facts exactly, and Go's own trim then deletes exactly the entries it counted unused",
+      async () => {
+        const DAY_S = 86_400;
+        const nowMs = Date.now();
+        const nowS = Math.floor(nowMs / 1000);
+        const files = (): string[] =>
+          readdirSync(cache, { recursive: true, encoding: "utf8" })
+            .filter((rel) => lstatSync(path.join(cache, rel)).isFile())
+            .sort();
+        const bucketEntries = files().filter((rel) => /^[0-9a-f]{2}\/[^/]+-[ad]$/.test(rel));
+        expect(bucketEntries.length).toBeGreaterThan(200);
+        // The fresh build left nothing unused, and the build's own trim wrote trim.txt.
+        const fresh = scanCache(cache, { now: () => nowMs });
+        expect(fresh.trim?.unused).toEqual({ count: 0, bytes: 0 });
+        expect(fresh.trim?.lastTrimAt).not.toBeNull();
+
+        // Every third entry unused for 10 days; two more on either side of Go's cutoff (now − 5 days − 1 hour).
+        const aged = bucketEntries.filter((_, i) => i % 3 === 0);
+        const [, justUnused = "", justKept = ""] = bucketEntries;
+        execFileSync("touch", ["-m", "-d", "10 days ago", ...aged.map((rel) => path.join(cache, rel))]);
+        execFileSync("touch", ["-m", "-d", `@${nowS - 5 * DAY_S - 90 * 60}`, path.join(cache, justUnused)]);
+        execFileSync("touch", ["-m", "-d", `@${nowS - 5 * DAY_S - 30 * 60}`, path.join(cache, justKept)]);
+        // An old file outside the buckets, and one not named like an entry: Go's trim leaves both.
+        writeFileSync(path.join(cache, "ab-d"), "top level\n");
+        writeFileSync(path.join(cache, (aged[0] ?? "").slice(0, 2), "notes.txt"), "not an entry\n");
+        execFileSync("touch", ["-m", "-d", "10 days ago", path.join(cache, "ab-d"), path.join(cache, (aged[0] ?? "").slice(0, 2), "notes.txt")]);
+        // The last trim three days ago: stale, so the next go command that builds trims.
+        writeFileSync(path.join(cache, "trim.txt"), `${nowS - 3 * DAY_S}`);
+
+        const unused = [...aged, justUnused];
+        const unusedBytes = unused.reduce((n, rel) => n + lstatSync(path.join(cache, rel)).size, 0);
+        const expected = {
+          lastTrimAt: new Date((nowS - 3 * DAY_S) * 1000).toISOString(),
+          unused: { count: unused.length, bytes: unusedBytes },
+        };
+        expect(scanCache(cache, { now: () => nowMs }).trim).toEqual(expected);
+        const incremental = await scanCacheIncremental(cache, null, { threads: 0, now: () => nowMs });
+        expect(incremental.summary.trim).toEqual(expected);
+
+        // Go's own trim: a build that uses none of these entries, then Trim as the go command exits.
+        const before = files();
+        writeLeafModule(tmp);
+        runGo(go, tmp, ["build", "."], "leaf");
+        const after = new Set(files());
+        const deleted = before.filter((rel) => !after.has(rel));
+        expect(deleted).toEqual([...unused].sort());
+        expect(after.has("ab-d")).toBe(true);
+        const rescan = scanCache(cache);
+        expect(rescan.trim?.unused).toEqual({ count: 0, bytes: 0 });
+        expect(Date.parse(rescan.trim?.lastTrimAt ?? "")).toBeGreaterThanOrEqual(nowS * 1000);
+      },
+      GO_BUILD_TIMEOUT_MS,
+    );
   });
 }

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ScanSummary } from "@cachefleet/contract";
+import { readLastTrimAt, trimCutoffMs } from "./trim.js";
 import { checkRoot, checkSampleBytes, createWalker, rootFolder, summarize } from "./walk.js";
 
 export { BOOKKEEPING_FILES } from "./walk.js";
@@ -10,6 +11,8 @@ export { BOOKKEEPING_FILES } from "./walk.js";
 export interface ScanOptions {
   /** How many leading bytes of each entry to read (default and maximum 4096). */
   sampleBytes?: number;
+  /** The wall clock in ms: the scan's time, from which Go's trim cutoff is taken. Default: Date.now. */
+  now?: () => number;
 }
 
 /**
@@ -23,7 +26,8 @@ export function scanCache(gocache: string, options: ScanOptions = {}): ScanSumma
   const sampleBytes = checkSampleBytes(options.sampleBytes);
   const root = path.resolve(gocache);
   checkRoot(root);
-  const walker = createWalker({ sampleBytes, previous: null, trustBefore: null });
+  const cutoffMs = trimCutoffMs((options.now ?? Date.now)());
+  const walker = createWalker({ sampleBytes, previous: null, trustBefore: null, trimCutoffMs: cutoffMs });
   walker.walk(rootFolder(root));
-  return summarize(root, walker.totals, performance.now() - started);
+  return summarize(root, walker.totals, performance.now() - started, { lastTrimAt: readLastTrimAt(root) });
 }

@@ -6,6 +6,7 @@ import type { Dirent, Stats } from "node:fs";
 import path from "node:path";
 import { cacheProgStatsFile, cacheProgStatsLock, type EntryClass, type EntryFormat, type ScanSummary, type Tally } from "@cachefleet/contract";
 import { DEFAULT_SAMPLE_BYTES, cacheVerdict, classifyEntry } from "./classify.js";
+import { TRIM_BUCKET, isTrimmableName } from "./trim.js";
 
 /** Top-level files Go and Cachefleet's cache helper keep for their bookkeeping; they are not cache entries. */
 export const BOOKKEEPING_FILES: readonly string[] = ["README", "trim.txt", "testexpire.txt", cacheProgStatsFile, cacheProgStatsLock];
@@ -64,6 +65,9 @@ export interface Totals {
   read: number;
   /** Entries whose classification was reused from the previous scan's state. */
   reused: number;
+  /** Entries Go's next trim would delete (see trim.ts), and the bytes of the regular files among them. */
+  unusedCount: number;
+  unusedBytes: number;
 }
 
 function emptyTotals(): Totals {
@@ -76,6 +80,8 @@ function emptyTotals(): Totals {
     newestMs: -Infinity,
     read: 0,
     reused: 0,
+    unusedCount: 0,
+    unusedBytes: 0,
   };
 }
 
@@ -88,9 +94,16 @@ export function addTotals(into: Totals, from: Totals): void {
   into.newestMs = Math.max(into.newestMs, from.newestMs);
   into.read += from.read;
   into.reused += from.reused;
+  into.unusedCount += from.unusedCount;
+  into.unusedBytes += from.unusedBytes;
 }
 
-export function summarize(gocache: string, totals: Totals, durationMs: number): ScanSummary {
+/** What summarize needs besides the totals to state the trim facts: trim.txt's time. */
+export interface TrimInputs {
+  lastTrimAt: string | null;
+}
+
+export function summarize(gocache: string, totals: Totals, durationMs: number, trim: TrimInputs): ScanSummary {
   const tally = (): Tally => ({ count: 0, bytes: 0 });
   const entries = tally();
   const classes: ScanSummary["classes"] = { plaintext: tally(), encrypted: tally(), unknown: tally() };
@@ -119,6 +132,10 @@ export function summarize(gocache: string, totals: Totals, durationMs: number): 
     oldestEntryAt: Number.isFinite(totals.oldestMs) ? new Date(totals.oldestMs).toISOString() : null,
     newestEntryAt: Number.isFinite(totals.newestMs) ? new Date(totals.newestMs).toISOString() : null,
     durationMs,
+    trim: {
+      lastTrimAt: trim.lastTrimAt,
+      unused: { count: totals.unusedCount, bytes: totals.unusedBytes },
+    },
   };
 }
 
@@ -272,6 +289,8 @@ export interface WalkerOptions {
    * time (ms): a change within the same timestamp tick could otherwise go unseen. null: record none.
    */
   trustBefore: number | null;
+  /** Entries in bucket folders named like Go's with an mtime before this (ms) count as unused. */
+  trimCutoffMs: number;
 }
 
 export interface Walker {
@@ -314,7 +333,7 @@ function childFolder(parent: Folder, name: string | Buffer): Folder {
 }
 
 export function createWalker(options: WalkerOptions): Walker {
-  const { sampleBytes, previous, trustBefore } = options;
+  const { sampleBytes, previous, trustBefore, trimCutoffMs } = options;
   const totals = emptyTotals();
   const kinds = totals.kinds;
   const buffer = Buffer.alloc(DEFAULT_SAMPLE_BYTES);
@@ -330,9 +349,15 @@ export function createWalker(options: WalkerOptions): Walker {
     kept.records[keptCount++] = record;
   };
 
-  const count = (kind: number, size: number, mtimeMs: number): void => {
+  // Go's trim compares each entry's mtime with its cutoff (info.ModTime().Before(cutoff)); the
+  // mtime is in hand from the stat every entry gets anyway, so no read is added.
+  const count = (kind: number, size: number, mtimeMs: number, trimmable: boolean): void => {
     kinds[2 * kind] = (kinds[2 * kind] ?? 0) + 1;
     kinds[2 * kind + 1] = (kinds[2 * kind + 1] ?? 0) + size;
+    if (trimmable && mtimeMs < trimCutoffMs) {
+      totals.unusedCount++;
+      totals.unusedBytes += size;
+    }
     if (Number.isFinite(mtimeMs) && mtimeMs >= EARLIEST_MS && mtimeMs <= LATEST_MS) {
       if (mtimeMs < totals.oldestMs) totals.oldestMs = mtimeMs;
       if (mtimeMs > totals.newestMs) totals.newestMs = mtimeMs;
@@ -340,7 +365,7 @@ export function createWalker(options: WalkerOptions): Walker {
   };
 
   /** Opens, classifies and counts one entry; returns its record, or -1 when there is none to keep. */
-  const readEntry = (file: string | Buffer, name: string): number => {
+  const readEntry = (file: string | Buffer, name: string, trimmable: boolean): number => {
     let fd: number;
     try {
       fd = openSync(file, OPEN_FLAGS);
@@ -368,7 +393,7 @@ export function createWalker(options: WalkerOptions): Walker {
       }
       const { class: cls, format } = classifyEntry(name, buffer.subarray(0, got), st.size > got);
       const kind = kindOf(cls, format);
-      count(kind, st.size, st.mtimeMs);
+      count(kind, st.size, st.mtimeMs, trimmable);
       totals.read++;
       return trustBefore !== null && st.ctimeMs < trustBefore ? fingerprint(name, st) * KIND_BITS + kind : -1;
     } catch {
@@ -380,7 +405,7 @@ export function createWalker(options: WalkerOptions): Walker {
   };
 
   /** Counts an entry from last time's classification when its fingerprint is unchanged. */
-  const reuseEntry = (file: string | Buffer, name: string, known: ReadonlyMap<number, number>): number | null => {
+  const reuseEntry = (file: string | Buffer, name: string, known: ReadonlyMap<number, number>, trimmable: boolean): number | null => {
     let st: Stats;
     try {
       st = lstatSync(file);
@@ -391,9 +416,18 @@ export function createWalker(options: WalkerOptions): Walker {
     const fp = fingerprint(name, st);
     const kind = known.get(fp);
     if (kind === undefined) return null;
-    count(kind, st.size, st.mtimeMs);
+    count(kind, st.size, st.mtimeMs, trimmable);
     totals.reused++;
     return trustBefore !== null && st.ctimeMs < trustBefore ? fp * KIND_BITS + kind : -1;
+  };
+
+  /** A folder named like an entry in a bucket, which Go's trim removes whole (os.RemoveAll) when old. */
+  const countTrimmableFolder = (sub: Folder): void => {
+    try {
+      if (lstatSync(sub.path).mtimeMs < trimCutoffMs) totals.unusedCount++;
+    } catch {
+      // Gone since the listing: nothing for a trim to remove.
+    }
   };
 
   const visit = (folder: Folder): Folder[] => {
@@ -407,16 +441,22 @@ export function createWalker(options: WalkerOptions): Walker {
     const known = previous === null ? undefined : knownEntries(previous.records, previousFolders.get(folder.key));
     const start = keptCount;
     const subfolders: Folder[] = [];
+    // Go's trim looks only at names ending -a or -d directly inside its 256 bucket folders. (It
+    // stats through symbolic links; cmd/go never writes one, and the scan follows none.)
+    const inBucket = folder.depth === 1 && TRIM_BUCKET.test(folder.key);
     for (const child of children) {
       if (child.isSymbolicLink()) {
         totals.symlinks++;
       } else if (child.isDirectory()) {
-        subfolders.push(childFolder(folder, child.name));
+        const sub = childFolder(folder, child.name);
+        if (inBucket && typeof child.name === "string" && isTrimmableName(child.name)) countTrimmableFolder(sub);
+        subfolders.push(sub);
       } else if (child.isFile()) {
         const name = typeof child.name === "string" ? child.name : child.name.toString("utf8");
         if (folder.depth === 0 && BOOKKEEPING_FILES.includes(name)) continue;
         const file = joinPath(folder.path, child.name);
-        const record = (known === undefined ? null : reuseEntry(file, name, known)) ?? readEntry(file, name);
+        const trimmable = inBucket && typeof child.name === "string" && isTrimmableName(name);
+        const record = (known === undefined ? null : reuseEntry(file, name, known, trimmable)) ?? readEntry(file, name, trimmable);
         if (record >= 0) keep(record);
       } else {
         totals.other++;

@@ -1,8 +1,9 @@
 // Health rules: a machine's facts plus team policy give findings, each with what to do. Pure, and
 // shared by the agent (`cachefleet-agent status`) and the dashboard. Each rule fires at most once
 // per machine, so a finding's rule names it.
-import { cacheProgMinimumGo, type AgentProbes, type CacheBackend, type GoProbe, type ProbeName, type ScanProbe } from "@cachefleet/contract";
+import { cacheProgMinimumGo, type AgentProbes, type CacheBackend, type GoProbe, type PlacementProbes, type ProbeName, type ScanProbe } from "@cachefleet/contract";
 import { isGoVersionAtLeast } from "./go-version.js";
+import { placementFindings, trimRules, type PlacementRule } from "./hygiene.js";
 
 export type Severity = "info" | "warning" | "critical";
 export type Health = "healthy" | "warning" | "critical";
@@ -34,8 +35,10 @@ export interface MachineFacts {
   scan: ScanProbe;
   /** The machine probes; absent for callers (or stored reports) that predate them. */
   probes?: AgentProbes;
-  /** When the facts were taken (ISO 8601): ages such as the key's are measured from it. */
+  /** When the report was taken (ISO 8601): the time rules about ages judge against. */
   takenAt?: string;
+  /** Where GOCACHE lives; absent for agents from before the placement probes. */
+  placement?: PlacementProbes;
 }
 
 export type Rule =
@@ -56,7 +59,9 @@ export type Rule =
   | "env-not-persisted"
   | "shared-across-versions"
   | "probe-failed"
-  | "cache-too-large";
+  | "cache-too-large"
+  | "stale-trim"
+  | PlacementRule;
 
 export interface Finding {
   rule: Rule;
@@ -339,6 +344,8 @@ export function evaluateHealth(facts: MachineFacts, policy: TeamPolicy = default
   }
   const goVersion = facts.go.status === "ok" ? facts.go.env.GOVERSION : "";
   findings.push(...cacheRules(facts, goVersion, policy));
+  findings.push(...trimRules(facts.scan, facts.takenAt));
+  findings.push(...placementFindings(facts.placement));
   const probes = facts.probes;
   if (probes) {
     findings.push(

@@ -37,6 +37,12 @@ export interface StandinOptions {
   /** Lets `security` print the secret (-w/-g): only for the key store and the cache helper. */
   keychainSecrets?: "readable";
   systemctl?: "ok" | "no-bus";
+  timeMachine?: "included" | "excluded";
+  spotlight?: "enabled" | "disabled";
+  fileVault?: "on" | "off" | "encrypting";
+  /** A folder `mount` lists as its own volume, of `mountType` (default apfs). */
+  mountRoot?: string;
+  mountType?: "apfs" | "hfs" | "exfat" | "smbfs" | "macfuse";
   /** Folder for the call log and launchctl/systemctl state. */
   dir: string;
   /** Go settings for the children (a temp GOCACHE, GOPATH, …). */
@@ -64,6 +70,11 @@ export function standinRunner(options: StandinOptions): CommandRunner {
       CACHEFLEET_STANDIN_PROFILE: options.profile ?? "apple-silicon",
       CACHEFLEET_STANDIN_KEYCHAIN: options.keychain ?? "present",
       CACHEFLEET_STANDIN_SYSTEMCTL: options.systemctl ?? "ok",
+      CACHEFLEET_STANDIN_TIMEMACHINE: options.timeMachine ?? "included",
+      CACHEFLEET_STANDIN_SPOTLIGHT: options.spotlight ?? "enabled",
+      CACHEFLEET_STANDIN_FILEVAULT: options.fileVault ?? "on",
+      CACHEFLEET_STANDIN_MOUNT_ROOT: options.mountRoot ?? "",
+      CACHEFLEET_STANDIN_MOUNT_TYPE: options.mountType ?? "apfs",
       CACHEFLEET_STANDIN_LOG: standinLog(options.dir),
       CACHEFLEET_STANDIN_STATE: path.join(options.dir, "standin-state"),
       ...(options.keychainSecrets ? { CACHEFLEET_STANDIN_KEYCHAIN_SECRETS: options.keychainSecrets } : {}),

@@ -357,6 +357,7 @@ const columns: { sort: FleetSortColumn; label: string; numeric?: boolean; firstD
   { sort: "goVersion", label: "Go" },
   { sort: "cacheBytes", label: "Cache size", numeric: true, firstDirection: "desc" },
   { sort: "cacheEntries", label: "Entries", numeric: true, firstDirection: "desc" },
+  { sort: "growth", label: "Growth / day", numeric: true, firstDirection: "desc" },
   { sort: "verdict", label: "Verdict" },
   { sort: "keychainKey", label: "Keychain key" },
   { sort: "findings", label: "Findings", numeric: true, firstDirection: "desc" },
@@ -457,6 +458,9 @@ function MachineTable({
               </TableCell>
               <TableCell className="text-right tabular-nums" data-testid="cell-entries">
                 {formatCount(machine.cacheEntries)}
+              </TableCell>
+              <TableCell className="text-right tabular-nums" data-testid="cell-growth">
+                {machine.cacheGrowthPerDay === null ? "—" : `${machine.cacheGrowthPerDay < 0 ? "−" : ""}${formatBytes(Math.abs(machine.cacheGrowthPerDay))}`}
               </TableCell>
               <TableCell data-testid="cell-verdict">
                 <StatusBadge kind="verdict" value={machine.cacheVerdict} label={machine.cacheVerdict ?? "not scanned"} />

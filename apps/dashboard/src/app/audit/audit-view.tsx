@@ -20,6 +20,8 @@ import { trpcErrorCode } from "~/trpc/error-code";
 import { formatCount } from "~/format";
 import { checkInfo, checkNames } from "./checks";
 import { PushMigration } from "./push-migration";
+import { FleetHygiene } from "~/components/hygiene/fleet-hygiene";
+import { PushExcludeFromBackup } from "~/components/hygiene/push-exclude";
 
 const pageSize = 100;
 
@@ -44,6 +46,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
         }
       />
       {summary.isError ? <LoadError code={trpcErrorCode(summary.error)} message={summary.error.message} /> : null}
+      <FleetHygiene canPush={canPush} />
       <nav aria-label="Audit checks">
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           {checkNames.map((name) => (
@@ -82,6 +85,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
               </a>
             </Button>
             {canPush && info.migrateRule !== null ? <PushMigration rule={info.migrateRule} title={info.title} count={counts.get(check) ?? 0} /> : null}
+            {canPush && check === "time-machine" ? <PushExcludeFromBackup machines={counts.get(check) ?? 0} /> : null}
           </div>
         </div>
         <CheckMachines key={check} check={check} />

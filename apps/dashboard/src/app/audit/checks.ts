@@ -55,6 +55,36 @@ export const checkInfo: Record<AuditCheck, CheckInfo> = {
     description: "The encrypted cache served fewer than half of at least 200 lookups: builds rarely reuse it (a GOCACHE per checkout, caches cleaned by scripts).",
     migrateRule: null,
   },
+  "stale-trim": {
+    title: "Stale trim",
+    description: "Go has not trimmed the cache for over 2 days while entries unused for 5 days wait; a trim frees them.",
+    migrateRule: null,
+  },
+  "network-fs": {
+    title: "Cache on a network or external disk",
+    description: "GOCACHE is on a network, FUSE or removable file system, where cmd/go's cache is not safe or comes and goes; move it to the internal disk.",
+    migrateRule: null,
+  },
+  "icloud": {
+    title: "Cache synced by iCloud",
+    description: "GOCACHE lies in a folder iCloud Drive syncs, which keeps bird busy with every build; move it to ~/Library/Caches.",
+    migrateRule: null,
+  },
+  "time-machine": {
+    title: "Cache in Time Machine backups",
+    description: "Time Machine backs up GOCACHE, which is rebuilt from source anyway; push “Exclude from backup”.",
+    migrateRule: null,
+  },
+  "spotlight": {
+    title: "Cache indexed by Spotlight",
+    description: "Spotlight indexes GOCACHE; exclude it in Spotlight's Privacy settings or keep it under a .noindex folder.",
+    migrateRule: null,
+  },
+  "filevault": {
+    title: "FileVault off",
+    description: "The disk under the build cache is not encrypted at rest; turn on FileVault.",
+    migrateRule: null,
+  },
 };
 
 export const checkNames = Object.keys(checkInfo) as AuditCheck[];

@@ -16,6 +16,8 @@ import { CommandHistory } from "./command-history";
 import { Findings } from "./findings";
 import { GoTools } from "./go-tools";
 import { HistoryCharts } from "./history-charts";
+import { HygienePanel } from "./hygiene-panel";
+import { PersistEnvPanel } from "./persist-env-panel";
 import { MachineSummary } from "./machine-summary";
 import { MigratePanel } from "./migrate-panel";
 import { ProbeGroups } from "./probe-groups";
@@ -56,6 +58,8 @@ export function MachineView({
       {report ? <ProbeGroups report={report} /> : null}
       {report ? <CacheComposition scan={report.scan} /> : null}
       <HistoryCharts machineId={machineId} latestReportId={report?.id ?? null} />
+      <HygienePanel machineId={machineId} canTrim={role === "admin"} />
+      {report ? <PersistEnvPanel machineId={machineId} report={report} canPush={role === "admin"} /> : null}
       {report ? <GoTools tools={report.probes.tools} /> : null}
       <MigratePanel machine={machine} canMigrate={role === "admin"} />
       <CommandHistory commands={machine.commands} canControl={role === "admin"} />
