@@ -14,3 +14,4 @@ export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { openApiDocument, documentedRouters } from "./openapi.js";

@@ -1,5 +1,6 @@
 import { activityRouter } from "./router/activity.js";
 import { agentRouter } from "./router/agent.js";
+import { apiTokensRouter } from "./router/api-tokens.js";
 import { auditRouter } from "./router/audit.js";
 import { commandsRouter } from "./router/commands.js";
 import { enrollmentRouter } from "./router/enrollment.js";
@@ -19,6 +20,7 @@ export const appRouter = router({
   enrollment: enrollmentRouter,
   policy: policyRouter,
   activity: activityRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

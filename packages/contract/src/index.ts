@@ -5,3 +5,4 @@ export * from "./command.js";
 export * from "./enroll.js";
 export * from "./fleet.js";
 export * from "./policy.js";
+export * from "./api-token.js";

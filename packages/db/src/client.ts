@@ -20,6 +20,7 @@ export type Db = Pick<
   | "commandStep"
   | "commandBatch"
   | "activityEvent"
+  | "apiToken"
   | "$disconnect"
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"

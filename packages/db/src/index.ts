@@ -12,3 +12,4 @@ export * from "./bulk.js";
 export * from "./history.js";
 export * from "./audit.js";
 export * from "./enrollment.js";
+export * from "./api-tokens.js";
