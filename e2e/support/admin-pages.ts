@@ -1,4 +1,4 @@
-// Page objects for the administration pages: policy and enrollment.
+// Page objects for the administration pages: policy, enrollment and API tokens.
 import { expect, type Page } from "@playwright/test";
 import { SignInPage } from "./pages.js";
 
@@ -61,5 +61,36 @@ export class EnrollmentPage {
     await expect(dialog).toBeVisible();
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await expect(this.machineRow(hostname)).toHaveCount(0);
+  }
+}
+
+export class TokensPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/tokens`);
+    await expect(this.page.getByRole("heading", { name: "API tokens", exact: true })).toBeVisible();
+  }
+
+  /** Creates a token; resolves to its plaintext, shown once. */
+  async createToken(name: string, scope: "Read only" | "Admin"): Promise<string> {
+    await this.page.getByLabel("Token name").fill(name);
+    await this.page.getByLabel("Scope").selectOption({ label: scope });
+    await this.page.getByRole("button", { name: "Create token" }).click();
+    const shown = this.page.getByTestId("new-token");
+    await expect(shown).toBeVisible();
+    return (await shown.textContent()) ?? "";
+  }
+
+  tokenRow(name: string) {
+    return this.page.getByTestId("token-row").filter({ hasText: name });
+  }
+
+  async revokeToken(name: string): Promise<void> {
+    await this.page.getByRole("button", { name: `Revoke token ${name}` }).click();
+    const dialog = this.page.getByRole("alertdialog", { name: `Revoke the token “${name}”?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await expect(this.tokenRow(name)).toContainText("revoked");
   }
 }

@@ -21,6 +21,7 @@ export const sections = [
   { href: "/enrollment", label: "Enrollment" },
   { href: "/policy", label: "Policy" },
   { href: "/users", label: "Users" },
+  { href: "/tokens", label: "API tokens" },
 ] as const;
 
 /** Machine and batch pages belong to the fleet; every other section owns its path and below. */
