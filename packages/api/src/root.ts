@@ -6,6 +6,7 @@ import { commandsRouter } from "./router/commands.js";
 import { enrollmentRouter } from "./router/enrollment.js";
 import { fleetRouter } from "./router/fleet.js";
 import { usersRouter } from "./router/users.js";
+import { webhooksRouter } from "./router/webhooks.js";
 import { machinesRouter } from "./router/machines.js";
 import { policyRouter } from "./router/policy.js";
 import { createCallerFactory, router } from "./trpc.js";
@@ -21,6 +22,7 @@ export const appRouter = router({
   policy: policyRouter,
   activity: activityRouter,
   apiTokens: apiTokensRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,3 +6,4 @@ export * from "./enroll.js";
 export * from "./fleet.js";
 export * from "./policy.js";
 export * from "./api-token.js";
+export * from "./webhook.js";

@@ -21,6 +21,9 @@ export type Db = Pick<
   | "commandBatch"
   | "activityEvent"
   | "apiToken"
+  | "webhook"
+  | "webhookDelivery"
+  | "machineOfflineNotice"
   | "$disconnect"
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"

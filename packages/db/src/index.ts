@@ -13,3 +13,4 @@ export * from "./history.js";
 export * from "./audit.js";
 export * from "./enrollment.js";
 export * from "./api-tokens.js";
+export * from "./webhooks.js";

@@ -1,5 +1,6 @@
 // The process-wide services the tRPC context and server actions use: one database client, one
-// command notifier and queue watcher, and better-auth, created on first use.
+// command notifier and queue watcher, and better-auth, created on first use, with the background
+// jobs (webhook deliveries) started beside them.
 import path from "node:path";
 import type { Services } from "@cachefleet/api";
 import { env } from "~/env";
@@ -14,14 +15,17 @@ declare global {
 }
 
 async function startServices(): Promise<Services> {
-  const [{ createServices, loadAuthSecret }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([importApi(), importDb()]);
+  const [{ createServices, loadAuthSecret, startBackgroundJobs }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([importApi(), importDb()]);
   const target = databaseTarget(env.DATABASE_URL);
   // `pnpm start` keeps the SQLite file in the data folder, so its folder is the data folder.
   const dataDir = env.CACHEFLEET_DATA_DIR ?? (target.provider === "sqlite" ? path.dirname(target.file) : defaultDataDir);
-  return createServices(createDatabase(target).db, {
+  const services = createServices(createDatabase(target).db, {
     queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
     auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
+  // The webhook outbox is emptied by whichever instances run; each claims its deliveries.
+  startBackgroundJobs(services.db);
+  return services;
 }
 
 export function getServices(): Promise<Services> {

@@ -6,7 +6,7 @@ import { router, userProcedure } from "../trpc.js";
 /** Which actions each kind of event covers (by prefix of the action name). */
 export const activityKinds = {
   "sign-ins": ["sign-in", "sign-out", "user."],
-  secrets: ["enrollment-secret.", "api-token."],
+  secrets: ["enrollment-secret.", "api-token.", "webhook."],
   machines: ["machine."],
   policy: ["policy."],
   commands: ["command.", "batch."],

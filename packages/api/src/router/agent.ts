@@ -6,6 +6,8 @@ import {
   claimCommand,
   enrollMachine,
   EnrollmentRefused,
+  getCommandKind,
+  getMachineHealth,
   isMachineActive,
   pendingCommands,
   recordActivity,
@@ -17,6 +19,7 @@ import {
 } from "@cachefleet/db";
 import { fleetFeed } from "../fleet-feed.js";
 import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
+import { commandEnded, healthChanged, machineEnrolled } from "../machine-events.js";
 import { cachedPolicy } from "../policy-cache.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
@@ -31,6 +34,7 @@ export const agentRouter = router({
       try {
         const enrolled = await enrollMachine(ctx.db, input.secret, input.machine);
         await recordEnrollmentSecretUse(ctx.db, input.secret);
+        await machineEnrolled(ctx.db, { id: enrolled.machineId, hostname: input.machine.hostname, username: input.machine.username, platform: input.machine.platform });
         return enrolled;
       } catch (error) {
         if (error instanceof EnrollmentRefused) throw new TRPCError({ code: "FORBIDDEN", message: error.message });
@@ -41,8 +45,13 @@ export const agentRouter = router({
   report: agentProcedure.input(AgentReport).mutation(async ({ ctx, input }) => {
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
-    const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) });
-    if (stored) fleetFeed(ctx.db).changed();
+    const rules = findings.map((finding) => finding.rule);
+    const previous = await getMachineHealth(ctx.db, ctx.machine.id);
+    const { stored } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules });
+    if (stored) {
+      fleetFeed(ctx.db).changed();
+      await healthChanged(ctx.db, ctx.machine, { previous, health, rules });
+    }
     return { stored, health, findings };
   }),
 
@@ -116,7 +125,10 @@ export const agentRouter = router({
   /** The outcome; `recorded` is false when the command had already ended (e.g. marked interrupted). */
   result: agentProcedure.input(CommandResult).mutation(async ({ ctx, input }) => {
     const recorded = await recordCommandResult(ctx.db, ctx.machine.id, input);
-    if (!recorded) {
+    if (recorded) {
+      const kind = (await getCommandKind(ctx.db, input.commandId)) ?? "unknown";
+      await commandEnded(ctx.db, ctx.machine, { id: input.commandId, kind, status: input.status, failedStep: input.failedStep, error: input.error });
+    } else {
       await recordActivity(ctx.db, { actorEmail: null, action: "command.late-result", subject: input.commandId, detail: { machineId: ctx.machine.id, status: input.status } });
     }
     return { recorded };
