@@ -24,6 +24,8 @@ export type Db = Pick<
   | "webhook"
   | "webhookDelivery"
   | "machineOfflineNotice"
+  | "remediation"
+  | "remediationState"
   | "$disconnect"
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"

@@ -83,6 +83,7 @@ export async function recordReport(
       platform: report.machine.platform,
       osRelease: report.machine.osRelease,
       arch: report.machine.arch,
+      timeZone: report.timeZone ?? null,
       goVersion: report.go.status === "ok" ? report.go.env.GOVERSION : null,
       ...probedColumns(report),
       gocache: summary?.gocache ?? (report.go.status === "ok" ? report.go.env.GOCACHE : null),

@@ -1,3 +1,4 @@
 export * from "./go-version.js";
 export * from "./rules.js";
 export * from "./policy.js";
+export * from "./remediation.js";

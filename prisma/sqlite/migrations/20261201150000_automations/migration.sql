@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "Machine" ADD COLUMN "timeZone" TEXT;
+
 -- CreateTable
 CREATE TABLE "ApiToken" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -52,6 +55,38 @@ CREATE TABLE "MachineOfflineNotice" (
     "notifiedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- CreateTable
+CREATE TABLE "Remediation" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "rule" TEXT NOT NULL,
+    "spec" TEXT NOT NULL,
+    "windowStart" INTEGER NOT NULL,
+    "windowEnd" INTEGER NOT NULL,
+    "maxConcurrent" INTEGER NOT NULL DEFAULT 5,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 3,
+    "retryBaseMinutes" INTEGER NOT NULL DEFAULT 15,
+    "paused" BOOLEAN NOT NULL DEFAULT false,
+    "createdById" TEXT,
+    "createdByEmail" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "RemediationState" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "remediationId" TEXT NOT NULL,
+    "machineId" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "commandId" TEXT,
+    "nextAttemptAt" DATETIME,
+    "lastError" TEXT,
+    "updatedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "RemediationState_remediationId_fkey" FOREIGN KEY ("remediationId") REFERENCES "Remediation" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 
@@ -66,4 +101,10 @@ CREATE INDEX "WebhookDelivery_webhookId_orderKey_sequence_idx" ON "WebhookDelive
 
 -- CreateIndex
 CREATE INDEX "WebhookDelivery_webhookId_createdAt_idx" ON "WebhookDelivery"("webhookId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "RemediationState_machineId_idx" ON "RemediationState"("machineId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RemediationState_remediationId_machineId_key" ON "RemediationState"("remediationId", "machineId");
 
