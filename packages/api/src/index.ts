@@ -17,4 +17,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { openApiDocument, documentedRouters } from "./openapi.js";
 export { WebhookDispatcher, type WebhookDispatcherOptions } from "./webhook-dispatcher.js";
 export { verifyWebhookSignature, webhookSignature } from "./webhook-format.js";
-export { startBackgroundJobs, type BackgroundJobs } from "./background-jobs.js";
+export { startBackgroundJobs, type BackgroundJobIntervals, type BackgroundJobs } from "./background-jobs.js";
+export { RemediationRunner } from "./remediation-runner.js";

@@ -9,6 +9,7 @@ import { usersRouter } from "./router/users.js";
 import { webhooksRouter } from "./router/webhooks.js";
 import { machinesRouter } from "./router/machines.js";
 import { policyRouter } from "./router/policy.js";
+import { remediationsRouter } from "./router/remediations.js";
 import { createCallerFactory, router } from "./trpc.js";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   activity: activityRouter,
   apiTokens: apiTokensRouter,
   webhooks: webhooksRouter,
+  remediations: remediationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

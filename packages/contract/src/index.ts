@@ -7,3 +7,4 @@ export * from "./fleet.js";
 export * from "./policy.js";
 export * from "./api-token.js";
 export * from "./webhook.js";
+export * from "./remediation.js";

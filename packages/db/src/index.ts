@@ -14,3 +14,4 @@ export * from "./audit.js";
 export * from "./enrollment.js";
 export * from "./api-tokens.js";
 export * from "./webhooks.js";
+export * from "./remediations.js";

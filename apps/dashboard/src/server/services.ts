@@ -1,6 +1,6 @@
 // The process-wide services the tRPC context and server actions use: one database client, one
 // command notifier and queue watcher, and better-auth, created on first use, with the background
-// jobs (webhook deliveries) started beside them.
+// jobs (webhook deliveries, automatic remediation) started beside them.
 import path from "node:path";
 import type { Services } from "@cachefleet/api";
 import { env } from "~/env";
@@ -23,8 +23,8 @@ async function startServices(): Promise<Services> {
     queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
     auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
-  // The webhook outbox is emptied by whichever instances run; each claims its deliveries.
-  startBackgroundJobs(services.db);
+  // Webhook deliveries and automatic remediation run on whichever instances are up; each claims its work.
+  startBackgroundJobs(services);
   return services;
 }
 

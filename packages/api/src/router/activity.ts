@@ -10,6 +10,7 @@ export const activityKinds = {
   machines: ["machine."],
   policy: ["policy."],
   commands: ["command.", "batch."],
+  remediation: ["remediation."],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ActivityKind = keyof typeof activityKinds;
