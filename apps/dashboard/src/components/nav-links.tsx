@@ -21,6 +21,7 @@ export const sections = [
   { href: "/enrollment", label: "Enrollment" },
   { href: "/policy", label: "Policy" },
   { href: "/users", label: "Users" },
+  { href: "/remediation", label: "Remediation" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/tokens", label: "API tokens" },
 ] as const;

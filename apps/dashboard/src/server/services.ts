@@ -24,7 +24,7 @@ async function startServices(): Promise<Services> {
     auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
   // Webhook deliveries and automatic remediation run on whichever instances are up; each claims its work.
-  startBackgroundJobs(services);
+  startBackgroundJobs(services, { remediationMs: env.CACHEFLEET_REMEDIATION_INTERVAL_MS });
   return services;
 }
 
