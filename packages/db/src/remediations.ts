@@ -113,6 +113,7 @@ export interface RemediationStateRow {
   /** For a state with a command: its status (pending, running, succeeded, failed, …). */
   commandStatus: string | null;
   commandError: string | null;
+  commandFinishedAt: Date | null;
 }
 
 function toStatus(status: string): RemediationStateRow["status"] {
@@ -126,7 +127,7 @@ export async function listRemediationStates(db: Db, remediationIds?: readonly st
   });
   const commandIds = rows.map((row) => row.commandId).filter((id): id is string => id !== null);
   const commands = new Map(
-    (commandIds.length > 0 ? await db.command.findMany({ where: { id: { in: commandIds } }, select: { id: true, status: true, error: true } }) : []).map((command) => [command.id, command]),
+    (commandIds.length > 0 ? await db.command.findMany({ where: { id: { in: commandIds } }, select: { id: true, status: true, error: true, finishedAt: true } }) : []).map((command) => [command.id, command]),
   );
   return rows.map((row) => {
     const command = row.commandId ? commands.get(row.commandId) : undefined;
@@ -141,6 +142,7 @@ export async function listRemediationStates(db: Db, remediationIds?: readonly st
       updatedAt: row.updatedAt,
       commandStatus: command?.status ?? null,
       commandError: command?.error ?? null,
+      commandFinishedAt: command?.finishedAt ?? null,
     };
   });
 }

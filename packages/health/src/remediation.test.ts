@@ -20,7 +20,7 @@ function mac(id: string, timeZone: string | null, overrides: Partial<Remediation
 }
 
 function state(machineId: string, overrides: Partial<RemediationMachineState>): RemediationMachineState {
-  return { remediationId: "r1", machineId, status: "pending", attempts: 0, nextAttemptAt: null, updatedAt: at("2026-12-01T00:00:00Z"), command: null, commandError: null, ...overrides };
+  return { remediationId: "r1", machineId, status: "pending", attempts: 0, nextAttemptAt: null, updatedAt: at("2026-12-01T00:00:00Z"), command: null, commandError: null, commandFinishedAt: null, ...overrides };
 }
 
 const started = (plan: ReturnType<typeof planRemediations>) => plan.actions.filter((action) => action.type === "start").map((action) => action.machineId);
@@ -121,9 +121,29 @@ describe("retries", () => {
 describe("fixed, and failing again", () => {
   const now = at("2026-12-01T02:00:00Z");
 
-  it("marks a machine fixed when its command succeeds", () => {
-    const plan = planRemediations({ bindings: [nightly], machines: [mac("m1", "UTC")], states: [state("m1", { status: "running", attempts: 1, command: "succeeded" })], now });
+  const succeeded = state("m1", { status: "running", attempts: 1, command: "succeeded", commandFinishedAt: at("2026-12-01T01:50:00Z") });
+
+  it("marks a machine fixed when its command succeeds and its next report passes the rule", () => {
+    const machines = [mac("m1", "UTC", { failingRules: [], reportedAt: at("2026-12-01T01:51:00Z") })];
+    const plan = planRemediations({ bindings: [nightly], machines, states: [succeeded], now });
     expect(plan.actions).toEqual([{ type: "fixed", remediationId: "r1", machineId: "m1", by: "command" }]);
+  });
+
+  it("waits for a report after the command, holding the slot, and trusts the command after half an hour without one", () => {
+    const machines = [mac("m1", "UTC", { reportedAt: at("2026-12-01T01:00:00Z") }), mac("m2", "UTC"), mac("m3", "UTC")];
+    const waiting = planRemediations({ bindings: [nightly], machines, states: [succeeded], now });
+    expect(waiting.actions.filter((action) => action.machineId === "m1")).toEqual([]);
+    expect(started(waiting)).toEqual(["m2"]); // m1 still holds one of the two slots
+    const late = planRemediations({ bindings: [nightly], machines, states: [succeeded], now: at("2026-12-01T02:20:00Z") });
+    expect(late.actions[0]).toEqual({ type: "fixed", remediationId: "r1", machineId: "m1", by: "command" });
+  });
+
+  it("counts a command that succeeded without fixing the rule as a failed attempt", () => {
+    const machines = [mac("m1", "UTC", { reportedAt: at("2026-12-01T01:51:00Z") })];
+    const plan = planRemediations({ bindings: [nightly], machines, states: [succeeded], now });
+    expect(plan.actions).toEqual([
+      { type: "retry", remediationId: "r1", machineId: "m1", attempts: 1, retryAt: at("2026-12-01T02:15:00Z"), error: "The command succeeded but the machine still fails mixed-cache." },
+    ]);
   });
 
   it("does not act again on the report from before the fix", () => {
@@ -155,8 +175,8 @@ describe("fixed, and failing again", () => {
 describe("pause", () => {
   it("starts nothing while paused, but still records how running commands ended", () => {
     const paused = { ...nightly, paused: true };
-    const machines = [mac("m1", "UTC"), mac("m2", "UTC")];
-    const states = [state("m1", { status: "running", attempts: 1, command: "succeeded" })];
+    const machines = [mac("m1", "UTC", { failingRules: [], reportedAt: at("2026-12-01T01:51:00Z") }), mac("m2", "UTC")];
+    const states = [state("m1", { status: "running", attempts: 1, command: "succeeded", commandFinishedAt: at("2026-12-01T01:50:00Z") })];
     const plan = planRemediations({ bindings: [paused], machines, states, now: at("2026-12-01T02:00:00Z") });
     expect(plan.actions).toEqual([
       { type: "fixed", remediationId: "r1", machineId: "m1", by: "command" },

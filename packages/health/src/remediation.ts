@@ -38,6 +38,8 @@ export interface RemediationMachineState {
   /** For a running state, how its command stands; "missing" when it has none. */
   command: "running" | "succeeded" | "failed" | "missing" | null;
   commandError: string | null;
+  /** When that command ended: the machine is fixed only if a report after it passes the rule. */
+  commandFinishedAt: Date | null;
 }
 
 export type RemediationAction =
@@ -68,6 +70,12 @@ export function inWindow(minute: number, start: number, end: number): boolean {
   return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
+/**
+ * A command that succeeded but whose machine sent no report since (it went offline, or runs an
+ * agent that does not report after commands) counts as a fix after this long.
+ */
+export const reportAfterCommandWithinMs = 30 * 60_000;
+
 /** Attempt n (1-based) that failed waits base × 2^(n-1) minutes before the next. */
 export function remediationRetryDelayMs(attempts: number, baseMinutes: number): number {
   return baseMinutes * 60_000 * 2 ** Math.max(0, attempts - 1);
@@ -97,10 +105,19 @@ export function planRemediations(input: {
       if (state.status === "running") {
         if (state.command === "running") {
           running++;
-        } else if (state.command === "succeeded") {
-          actions.push({ type: "fixed", ...ids, machineId: state.machineId, by: "command" });
+          continue;
+        }
+        const finishedAt = state.commandFinishedAt?.getTime() ?? now.getTime();
+        const reportedAt = machine?.reportedAt ?? null;
+        const reportedAfter = reportedAt !== null && reportedAt.getTime() > finishedAt;
+        const stillFailing = reportedAfter && (machine?.failingRules.includes(binding.rule) ?? false);
+        if (state.command === "succeeded" && !stillFailing) {
+          if (reportedAfter || now.getTime() - finishedAt >= reportAfterCommandWithinMs) actions.push({ type: "fixed", ...ids, machineId: state.machineId, by: "command" });
+          // Until the machine's next report says whether the rule passes, the attempt holds its slot.
+          else running++;
         } else {
-          const error = state.command === "missing" ? "The command was lost before it ran." : state.commandError;
+          const error =
+            state.command === "missing" ? "The command was lost before it ran." : state.command === "succeeded" ? `The command succeeded but the machine still fails ${binding.rule}.` : state.commandError;
           if (state.attempts >= binding.maxAttempts) actions.push({ type: "give-up", ...ids, machineId: state.machineId, attempts: state.attempts, error });
           else
             actions.push({
