@@ -72,6 +72,10 @@ test("a remediation configured in the browser takes mixed caches from pending to
     .toEqual(["fixed", "fixed"]);
   await expect(page.getByTestId("remediation-card")).toContainText("0 pending, 0 running, 2 fixed, 0 failed");
 
+  // The machine's own page says so too.
+  await page.goto(`${dashboard.url}/machines/${macs[0]?.mac.machineId ?? ""}`);
+  await expect(page.getByTestId("machine-remediation-state")).toHaveText("fixed");
+
   // Every run is in Activity under the remediation.
   await page.goto(`${dashboard.url}/activity`);
   await expect(page.getByText("remediation:Fix mixed caches").first()).toBeVisible();

@@ -115,6 +115,8 @@ describe.each(providers)("automatic remediation on %s", (provider) => {
     await runner.tick(at(12));
     const third = await machineStates(id);
     expect(third).toEqual({ [one]: "fixed/1", [two]: "failed/2", [waitingHost]: "fixed/1" });
+    const onItsPage = await createCaller(fixture.viewer).remediations.forMachine({ machineId: ids.get(two) ?? "" });
+    expect(onItsPage).toEqual([expect.objectContaining({ name: "Fix mixed caches", status: "failed", attempts: 2, lastError: "verify: plaintext entries remain" })]);
     await runner.tick(at(100));
     expect((await machineStates(id))[two]).toBe("failed/2");
     expect(await agents.get(two)?.pendingCommands()).toEqual([]);

@@ -195,3 +195,26 @@ export async function moveRemediationState(
 
 /** A running state whose command was never recorded is treated as lost after this long. */
 export const lostCommandAfterMs = 5 * 60_000;
+
+/** One machine's remediation states, with each remediation's name and rule, for its page. */
+export async function listMachineRemediations(
+  db: Db,
+  machineId: string,
+): Promise<{ remediationId: string; name: string; rule: string; kind: string; maxAttempts: number; status: RemediationStateRow["status"]; attempts: number; lastError: string | null; updatedAt: Date }[]> {
+  const rows = await db.remediationState.findMany({
+    where: { machineId },
+    orderBy: { updatedAt: "desc" },
+    include: { remediation: { select: { name: true, rule: true, spec: true, maxAttempts: true } } },
+  });
+  return rows.map((row) => ({
+    remediationId: row.remediationId,
+    name: row.remediation.name,
+    rule: row.remediation.rule,
+    kind: CommandSpec.parse(JSON.parse(row.remediation.spec)).kind,
+    maxAttempts: row.remediation.maxAttempts,
+    status: toStatus(row.status),
+    attempts: row.attempts,
+    lastError: row.lastError,
+    updatedAt: row.updatedAt,
+  }));
+}

@@ -4,7 +4,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { localTimeOfMinutes, minutesOfLocalTime, NewRemediation } from "@cachefleet/contract";
-import { createRemediation, deleteRemediation, listRemediations, listRemediationStates, setRemediationPaused, type RemediationRow } from "@cachefleet/db";
+import { createRemediation, deleteRemediation, listMachineRemediations, listRemediations, listRemediationStates, setRemediationPaused, type RemediationRow } from "@cachefleet/db";
 import { planNow } from "../remediation-runner.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
@@ -56,6 +56,11 @@ export const remediationsRouter = router({
         waiting: state.status === "pending" ? (waiting.get(state.machineId) ?? null) : null,
       }));
   }),
+
+  /** One machine's state under every remediation that concerns it, for the machine's page. */
+  forMachine: userProcedure.input(z.object({ machineId: z.string().min(1).max(64) })).query(async ({ ctx, input }) =>
+    (await listMachineRemediations(ctx.db, input.machineId)).map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })),
+  ),
 
   /** The dry run: which machines this remediation would act on now, and why the others wait. */
   preview: adminProcedure.input(NewRemediation).query(async ({ ctx, input }) => {
