@@ -49,6 +49,12 @@ test("a read-only token made in the browser lists the fleet with the README's cu
   const body: unknown = JSON.parse(listed.stdout);
   expect(body).toMatchObject({ result: { data: { total: 1, rows: [{ hostname: "token-mac" }] } } });
 
+  // The page links the OpenAPI document, which describes the call just made.
+  const documentResponse = await fetch(`${dashboard.url}/api/openapi.json`);
+  expect(documentResponse.status).toBe(200);
+  const document: unknown = await documentResponse.json();
+  expect(document).toMatchObject({ openapi: "3.1.0", servers: [{ url: dashboard.url }], paths: { "/api/trpc/fleet.list": { get: { operationId: "fleet.list" } } } });
+
   await tokens.revokeToken("ci reader");
   const refused = await execa("bash", ["-c", curl], { env: { CACHEFLEET_TOKEN: token }, reject: false });
   // curl -f exits 22 on an HTTP error status (401 here).
