@@ -1,4 +1,4 @@
-// Page objects for the administration pages: policy and enrollment.
+// Page objects for the administration pages: policy, enrollment, API tokens and remediation.
 import { expect, type Page } from "@playwright/test";
 import { SignInPage } from "./pages.js";
 
@@ -61,5 +61,72 @@ export class EnrollmentPage {
     await expect(dialog).toBeVisible();
     await dialog.getByRole("button", { name: "Revoke" }).click();
     await expect(this.machineRow(hostname)).toHaveCount(0);
+  }
+}
+
+export class TokensPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/tokens`);
+    await expect(this.page.getByRole("heading", { name: "API tokens", exact: true })).toBeVisible();
+  }
+
+  /** Creates a token; resolves to its plaintext, shown once. */
+  async createToken(name: string, scope: "Read only" | "Admin"): Promise<string> {
+    await this.page.getByLabel("Token name").fill(name);
+    await this.page.getByLabel("Scope").selectOption({ label: scope });
+    await this.page.getByRole("button", { name: "Create token" }).click();
+    const shown = this.page.getByTestId("new-token");
+    await expect(shown).toBeVisible();
+    return (await shown.textContent()) ?? "";
+  }
+
+  tokenRow(name: string) {
+    return this.page.getByTestId("token-row").filter({ hasText: name });
+  }
+
+  async revokeToken(name: string): Promise<void> {
+    await this.page.getByRole("button", { name: `Revoke token ${name}` }).click();
+    const dialog = this.page.getByRole("alertdialog", { name: `Revoke the token “${name}”?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Revoke" }).click();
+    await expect(this.tokenRow(name)).toContainText("revoked");
+  }
+}
+
+export class RemediationPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/remediation`);
+    await expect(this.page.getByRole("heading", { name: "Remediation", exact: true })).toBeVisible();
+  }
+
+  /** Fills the form: a rule bound to migrate with backup, any time of day, `atOnce` at a time. */
+  async fill(options: { name: string; rule: string; atOnce: number }): Promise<void> {
+    await this.page.getByLabel("Remediation name").fill(options.name);
+    await this.page.getByLabel("When a machine fails rule").fill(options.rule);
+    await this.page.getByLabel("Push command").selectOption("migrate");
+    await this.page.getByLabel("Window opens (machine's local time)").fill("00:00");
+    await this.page.getByLabel("Window closes").fill("00:00");
+    await this.page.getByLabel("At most at once").fill(String(options.atOnce));
+  }
+
+  /** Runs the dry run; resolves to its text. */
+  async dryRun(): Promise<string> {
+    await this.page.getByRole("button", { name: "Dry run" }).click();
+    const result = this.page.getByTestId("dry-run");
+    await expect(result).toBeVisible();
+    return (await result.textContent()) ?? "";
+  }
+
+  async save(): Promise<void> {
+    await this.page.getByRole("button", { name: "Save remediation" }).click();
+    await expect(this.page.getByTestId("remediation-card")).toHaveCount(1);
+  }
+
+  machineState(hostname: string) {
+    return this.page.getByTestId("remediation-machine-row").filter({ hasText: hostname }).getByTestId("remediation-state");
   }
 }

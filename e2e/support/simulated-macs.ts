@@ -60,15 +60,18 @@ export interface SimulatedReport {
   cache: CacheFigures;
   goVersion?: string;
   /** Probes to replace in the otherwise healthy Mac's set. */
-  probes?: Probes;
+  probes?: Partial<Probes>;
+  /** The Mac's IANA time zone, as the agent reports it. */
+  timeZone?: string;
 }
 
 /** A healthy Homebrew-Go Mac's report with the cache and probes a spec chooses. */
 export function macReport(hostname: string, report: SimulatedReport): AgentReport {
-  return agentReport({
+  const built = agentReport({
     hostname, takenAt: report.takenAt, goVersions: [report.goVersion ?? "go1.22.2"], goroot: "/opt/homebrew/Cellar/go/1.22.2/libexec",
     ...report.cache, ...(report.probes ? { probes: report.probes } : {}),
   });
+  return report.timeZone ? { ...built, timeZone: report.timeZone } : built;
 }
 
 export interface SimulatedMachine {

@@ -34,14 +34,14 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-export async function startDashboard(workDir: string): Promise<Dashboard> {
+export async function startDashboard(workDir: string, options: Pick<DashboardServerOptions, "remediationIntervalMs"> = {}): Promise<Dashboard> {
   const target = databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`);
   await migrateDatabase(target);
   const database = createDatabase(target);
   const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider: target.provider }));
   await database.close();
   if (!seeded) throw new Error("the fresh database was not empty");
-  const server = await startDashboardServer({ databaseUrl: target.url });
+  const server = await startDashboardServer({ databaseUrl: target.url, ...options });
   return { url: server.url, enrollmentSecret: seeded.enrollmentSecret, stop: server.stop };
 }
 
@@ -57,6 +57,8 @@ export interface DashboardServerOptions {
   databaseUrl: string;
   /** CACHEFLEET_QUEUE_POLL_MS; unset keeps the dashboard's default. */
   queuePollMs?: number;
+  /** CACHEFLEET_REMEDIATION_INTERVAL_MS; unset keeps the dashboard's default. */
+  remediationIntervalMs?: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       DATABASE_URL: options.databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       ...(options.queuePollMs === undefined ? {} : { CACHEFLEET_QUEUE_POLL_MS: String(options.queuePollMs) }),
+      ...(options.remediationIntervalMs === undefined ? {} : { CACHEFLEET_REMEDIATION_INTERVAL_MS: String(options.remediationIntervalMs) }),
     },
     reject: false,
     all: true,

@@ -115,6 +115,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     agentVersion,
     takenAt: takenAt.toISOString(),
     machine: machineIdentity(context.machineName),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     go,
     scan,
     probes: await collectProbes(context, env, scan),

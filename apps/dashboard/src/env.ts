@@ -28,6 +28,13 @@ const EnvSchema = z.object({
     .min(0, { error: "must be 0 or more" })
     .max(10, { error: "must be at most 10" })
     .default(0),
+  /** How often this instance runs automatic remediation (the planner is cheap; commands wait for windows anyway). */
+  CACHEFLEET_REMEDIATION_INTERVAL_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds" })
+    .int({ error: "must be a whole number of milliseconds" })
+    .min(100, { error: "must be at least 100 ms" })
+    .max(3_600_000, { error: "must be at most 3600000 ms" })
+    .default(15_000),
   /** Where the dashboard keeps its generated auth secret; default: the SQLite file's folder, or ./data. */
   CACHEFLEET_DATA_DIR: z.string().trim().min(1).optional(),
   /** Signs session cookies; unset means one generated on first start and kept in the data folder. */

@@ -20,3 +20,8 @@ export { csvCell, formatCsv, type CsvValue } from "./csv.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { openApiDocument, documentedRouters } from "./openapi.js";
+export { WebhookDispatcher, type WebhookDispatcherOptions } from "./webhook-dispatcher.js";
+export { verifyWebhookSignature, webhookSignature } from "./webhook-format.js";
+export { startBackgroundJobs, type BackgroundJobIntervals, type BackgroundJobs } from "./background-jobs.js";
+export { RemediationRunner } from "./remediation-runner.js";

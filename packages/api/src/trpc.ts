@@ -1,7 +1,8 @@
 // Builds tRPC for the dashboard: the context, and the procedures for browsers (signed-in users)
 // and agents (bearer tokens).
 import { initTRPC, TRPCError } from "@trpc/server";
-import { findMachineByToken, type Db, type SessionUser } from "@cachefleet/db";
+import { findMachineByToken, type ApiTokenPrincipal, type Db, type SessionUser } from "@cachefleet/db";
+import { apiTokenPrincipalFrom, bearerToken, isApiToken } from "./api-token-auth.js";
 import { sessionUserFrom, type Auth } from "./auth.js";
 import type { RequestLimits } from "./failure-limiter.js";
 import type { Logger } from "./logger.js";
@@ -29,14 +30,22 @@ export interface Context extends Services {
   agentToken: string | null;
   /** The request's headers (client address for limits); absent for callers made in tests. */
   headers?: Headers;
+  /** Set when `user` is an API token's principal rather than a signed-in person. */
+  apiToken?: ApiTokenPrincipal["token"] | null;
 }
 
 /** The context for one request; tests build it directly with a user or token of their choice. */
 export async function createContext(services: Services, headers: Headers): Promise<Context> {
   const user = await sessionUserFrom(services.auth, headers);
-  const authorization = headers.get("authorization") ?? "";
-  const agentToken = authorization.startsWith("Bearer ") ? authorization.slice("Bearer ".length).trim() : null;
-  return { ...services, user, agentToken, headers };
+  const token = bearerToken(headers);
+  if (isApiToken(token)) {
+    // A session cookie, when a request has both, decides who acts.
+    const principal = user ? null : await apiTokenPrincipalFrom(services.db, headers);
+    // An agent token is random base64url and may (once in 64⁴) begin with the same four
+    // characters, so a token that is no API token's still reaches the agent procedures.
+    return { ...services, user: user ?? principal?.user ?? null, agentToken: principal ? null : token, apiToken: principal?.token ?? null, headers };
+  }
+  return { ...services, user, agentToken: token, headers };
 }
 
 /**
@@ -65,6 +74,12 @@ export const userProcedure = t.procedure.use(({ ctx, next }) => {
 
 export const adminProcedure = userProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new TRPCError({ code: "FORBIDDEN", message: "Only admins can do that." });
+  return next();
+});
+
+/** For what a token must not do on its own (minting or revoking tokens): a signed-in admin only. */
+export const sessionAdminProcedure = adminProcedure.use(({ ctx, next }) => {
+  if (ctx.apiToken) throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot manage API tokens; sign in as an admin." });
   return next();
 });
 

@@ -11,3 +11,6 @@ export * from "./storable.js";
 export * from "./limits.js";
 export * from "./placement.js";
 export * from "./persist-env.js";
+export * from "./api-token.js";
+export * from "./webhook.js";
+export * from "./remediation.js";

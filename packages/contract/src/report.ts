@@ -74,11 +74,28 @@ export function hitRateOf(figures: Pick<CacheHitFigures, "gets" | "hits">): numb
   return figures.gets > 0 ? Math.min(1, figures.hits / figures.gets) : null;
 }
 
+/** An IANA time zone name as Intl reports it (e.g. "Europe/Paris"), one this runtime knows. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_+\-/]+$/)
+  .refine((name) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "Unknown time zone.");
+
 export const AgentReport = z.object({
   id: z.uuid(),
   agentVersion: z.string().max(64),
   takenAt: z.iso.datetime(),
   machine: MachineIdentity,
+  /** The Mac's time zone, for maintenance windows in local time; absent from older agents. */
+  timeZone: TimeZone.optional(),
   go: GoProbe,
   scan: ScanProbe,
   probes: AgentProbes,

@@ -21,6 +21,12 @@ export type Db = Pick<
   | "commandStep"
   | "commandBatch"
   | "activityEvent"
+  | "apiToken"
+  | "webhook"
+  | "webhookDelivery"
+  | "machineOfflineNotice"
+  | "remediation"
+  | "remediationState"
   | "$disconnect"
   // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
   | "$executeRaw"

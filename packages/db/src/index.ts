@@ -17,3 +17,6 @@ export * from "./operations.js";
 export { backupDatabase, backupFileName, BackupError, restoreDatabase } from "./backup.js";
 export * from "./growth.js";
 export * from "./hygiene.js";
+export * from "./api-tokens.js";
+export * from "./webhooks.js";
+export * from "./remediations.js";

@@ -123,6 +123,7 @@ async function writeReport(db: DbTransaction, machineId: string, report: AgentRe
       platform: report.machine.platform,
       osRelease: report.machine.osRelease,
       arch: report.machine.arch,
+      timeZone: report.timeZone ?? null,
       goVersion: report.go.status === "ok" ? report.go.env.GOVERSION : null,
       ...probedColumns(report),
       ...cacheHelperColumns(report),

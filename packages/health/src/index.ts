@@ -2,3 +2,4 @@ export * from "./go-version.js";
 export * from "./rules.js";
 export * from "./policy.js";
 export * from "./hygiene.js";
+export * from "./remediation.js";

@@ -1,5 +1,6 @@
 "use client";
-// The dashboard's sections: inline links on wide screens, a menu button on narrow ones.
+// The dashboard's sections: inline links on wide screens (nine of them need 1280 px), a menu
+// button on narrower ones.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { MenuIcon } from "lucide-react";
@@ -21,6 +22,9 @@ export const sections = [
   { href: "/enrollment", label: "Enrollment" },
   { href: "/policy", label: "Policy" },
   { href: "/users", label: "Users" },
+  { href: "/remediation", label: "Remediation" },
+  { href: "/webhooks", label: "Webhooks" },
+  { href: "/tokens", label: "API tokens" },
 ] as const;
 
 /** Machine and batch pages belong to the fleet; every other section owns its path and below. */
@@ -32,7 +36,7 @@ function isCurrent(pathname: string, href: string): boolean {
 export function NavLinks() {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="hidden md:block">
+    <nav aria-label="Main" className="hidden xl:block">
       <ul className="flex items-center gap-1">
         {sections.map(({ href, label }) => {
           const current = isCurrent(pathname, href);
@@ -42,7 +46,7 @@ export function NavLinks() {
                 href={href}
                 aria-current={current ? "page" : undefined}
                 className={cn(
-                  "rounded-md px-3 py-2 text-sm font-medium text-muted-foreground transition-colors outline-none hover:bg-accent hover:text-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50",
+                  "rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap text-muted-foreground transition-colors outline-none hover:bg-accent hover:text-accent-foreground focus-visible:ring-[3px] focus-visible:ring-ring/50",
                   current && "bg-accent text-accent-foreground",
                 )}
                 data-slot="nav-link"
@@ -63,7 +67,7 @@ export function NavMenu({ email, role }: { email: string; role: string }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" className="md:hidden" aria-label="Navigation menu">
+        <Button variant="ghost" size="icon" className="xl:hidden" aria-label="Navigation menu">
           <MenuIcon aria-hidden />
         </Button>
       </DropdownMenuTrigger>

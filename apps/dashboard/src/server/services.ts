@@ -1,6 +1,7 @@
 // The process-wide services the tRPC context and server actions use: one database client, one
-// command notifier and queue watcher, better-auth, the logger and the metrics, created on first use;
-// and the retention job.
+// command notifier and queue watcher, better-auth, the logger and the metrics, created on first use,
+// with the background jobs (report retention, webhook deliveries, automatic remediation) started
+// beside them.
 import path from "node:path";
 import type { Services } from "@cachefleet/api";
 import { env } from "~/env";
@@ -32,7 +33,7 @@ export function shutdownSignal(): AbortSignal {
 }
 
 async function startServices(): Promise<Services> {
-  const [{ createLogger, createServices, defaultRetentionJobOptions, loadAuthSecret, RetentionJob }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([
+  const [{ createLogger, createServices, defaultRetentionJobOptions, loadAuthSecret, RetentionJob, startBackgroundJobs }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([
     importApi(),
     importDb(),
   ]);
@@ -63,6 +64,8 @@ async function startServices(): Promise<Services> {
       metrics.retentionRunFinished("failed");
     },
   }).start();
+  // Webhook deliveries and automatic remediation run on whichever instances are up; each claims its work.
+  startBackgroundJobs(services, { remediationMs: env.CACHEFLEET_REMEDIATION_INTERVAL_MS });
   return services;
 }
 

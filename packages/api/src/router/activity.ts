@@ -6,10 +6,11 @@ import { router, userProcedure } from "../trpc.js";
 /** Which actions each kind of event covers (by prefix of the action name). */
 export const activityKinds = {
   "sign-ins": ["sign-in", "sign-out", "user."],
-  secrets: ["enrollment-secret."],
+  secrets: ["enrollment-secret.", "api-token.", "webhook."],
   machines: ["machine."],
   policy: ["policy."],
   commands: ["command.", "batch."],
+  remediation: ["remediation."],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ActivityKind = keyof typeof activityKinds;

@@ -7,6 +7,8 @@ import {
   enrollMachine,
   EnrollmentRefused,
   findMachineCommand,
+  getCommandKind,
+  getMachineHealth,
   isMachineActive,
   pendingCommands,
   recordActivity,
@@ -20,6 +22,7 @@ import {
 } from "@cachefleet/db";
 import { fleetFeed } from "../fleet-feed.js";
 import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
+import { commandEnded, healthChanged, machineEnrolled } from "../machine-events.js";
 import { cachedPolicy } from "../policy-cache.js";
 import { clientAddress } from "../client-address.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
@@ -40,6 +43,7 @@ export const agentRouter = router({
       try {
         const enrolled = await enrollMachine(ctx.db, input.secret, input.machine);
         await recordEnrollmentSecretUse(ctx.db, input.secret, { id: enrolled.machineId, hostname: input.machine.hostname });
+        await machineEnrolled(ctx.db, { id: enrolled.machineId, hostname: input.machine.hostname, username: input.machine.username, platform: input.machine.platform });
         return enrolled;
       } catch (error) {
         if (error instanceof EnrollmentRefused) {
@@ -54,11 +58,16 @@ export const agentRouter = router({
     const startedAt = performance.now();
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
-    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules: findings.map((finding) => finding.rule) }).catch((error: unknown) => {
+    const rules = findings.map((finding) => finding.rule);
+    const previous = await getMachineHealth(ctx.db, ctx.machine.id);
+    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules }).catch((error: unknown) => {
       if (error instanceof ReportIdTaken) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
     });
-    if (stored) fleetFeed(ctx.db, ctx.logger).changed();
+    if (stored) {
+      fleetFeed(ctx.db, ctx.logger).changed();
+      await healthChanged(ctx.db, ctx.machine, { previous, health, rules });
+    }
     ctx.metrics.reportReceived(stored ? "stored" : "duplicate", (performance.now() - startedAt) / 1000);
     return { stored, health, findings, digest };
   }),
@@ -157,7 +166,10 @@ export const agentRouter = router({
    */
   result: agentProcedure.input(CommandResult).mutation(async ({ ctx, input }) => {
     const recorded = await recordCommandResult(ctx.db, ctx.machine.id, input);
-    if (!recorded) {
+    if (recorded) {
+      const kind = (await getCommandKind(ctx.db, input.commandId)) ?? "unknown";
+      await commandEnded(ctx.db, ctx.machine, { id: input.commandId, kind, status: input.status, failedStep: input.failedStep, error: input.error });
+    } else {
       if (!(await findMachineCommand(ctx.db, ctx.machine.id, input.commandId))) {
         throw new TRPCError({ code: "NOT_FOUND", message: "No command of this machine has that id." });
       }

@@ -23,10 +23,11 @@ type Kind = NonNullable<RouterInputs["activity"]["list"]["kind"]>;
 const kinds: { value: Kind | ""; label: string }[] = [
   { value: "", label: "Everything" },
   { value: "sign-ins", label: "Sign-ins and users" },
-  { value: "secrets", label: "Enrollment secrets" },
+  { value: "secrets", label: "Secrets, tokens and webhooks" },
   { value: "machines", label: "Machines" },
   { value: "policy", label: "Policy" },
   { value: "commands", label: "Commands" },
+  { value: "remediation", label: "Automatic remediation" },
 ];
 
 const pageSize = 50;

@@ -14,6 +14,7 @@ import { trpcErrorCode } from "~/trpc/error-code";
 import { CacheComposition } from "./cache-composition";
 import { CommandHistory } from "./command-history";
 import { Findings } from "./findings";
+import { RemediationStatus } from "./remediation-status";
 import { GoTools } from "./go-tools";
 import { HistoryCharts } from "./history-charts";
 import { HygienePanel } from "./hygiene-panel";
@@ -55,6 +56,7 @@ export function MachineView({
       ) : null}
       <MachineSummary machine={machine} />
       <Findings machine={machine} />
+      <RemediationStatus machineId={machineId} />
       {report ? <ProbeGroups report={report} /> : null}
       {report ? <CacheComposition scan={report.scan} /> : null}
       <HistoryCharts machineId={machineId} latestReportId={report?.id ?? null} />
