@@ -52,6 +52,27 @@ const access: Record<string, Access> = {
   "policy.retention": "user",
   "policy.updateRetention": "admin",
   "activity.list": "user",
+  "commands.probeStreams": "admin",
+  "hygiene.fleet": "user",
+  "hygiene.machine": "user",
+  // Token management needs a signed-in admin's session (sessionAdminProcedure): for these callers, as admin.
+  "apiTokens.list": "admin",
+  "apiTokens.create": "admin",
+  "apiTokens.revoke": "admin",
+  "webhooks.list": "admin",
+  "webhooks.create": "admin",
+  "webhooks.signingSecret": "admin",
+  "webhooks.setEnabled": "admin",
+  "webhooks.delete": "admin",
+  "webhooks.sendTest": "admin",
+  "webhooks.deliveries": "admin",
+  "remediations.list": "user",
+  "remediations.machines": "user",
+  "remediations.forMachine": "user",
+  "remediations.preview": "admin",
+  "remediations.create": "admin",
+  "remediations.setPaused": "admin",
+  "remediations.delete": "admin",
 };
 
 const callers = ["no session", "viewer", "admin", "agent", "another machine's agent"] as const;
