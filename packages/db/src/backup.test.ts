@@ -72,7 +72,9 @@ describe.each(providers)("backup and restore on %s", (provider) => {
     expect(bytes).toBeGreaterThan(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
-    // Restored into a database of its own: every machine in it has its report (no torn write).
+    // Restored into a database of its own: every machine that names a latest report has it (no
+    // torn write). A machine enrolled a moment before the snapshot may have none yet: enrolling
+    // and reporting are two transactions.
     const copy = await createTestDatabase(provider);
     try {
       await restoreDatabase(copy.target, file);
@@ -81,7 +83,8 @@ describe.each(providers)("backup and restore on %s", (provider) => {
         const state = await fleetState(restored.db);
         expect(state.machines.length).toBeGreaterThanOrEqual(before + 3);
         expect(state.machines.length).toBeLessThanOrEqual(before + written);
-        for (const machine of state.machines) expect(state.reports).toContain(machine.latestReportId);
+        for (const machine of state.machines) if (machine.latestReportId !== null) expect(state.reports).toContain(machine.latestReportId);
+        expect(state.machines.filter((machine) => machine.latestReportId !== null).length).toBeGreaterThanOrEqual(3);
       } finally {
         await restored.close();
       }
