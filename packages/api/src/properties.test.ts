@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentReport } from "@cachefleet/contract";
 import { hostileReport } from "@cachefleet/contract/hostile";
+import { decodePayload } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { handleTrpcRequest } from "./http.js";
 import { createCaller } from "./root.js";
@@ -48,8 +49,8 @@ describe.each(providers)("the report path under hostile input on %s", (provider)
           stored++;
           if (typeof id !== "string") throw new Error("a report without a string id was stored");
           const row = await database.db.report.findUniqueOrThrow({ where: { id } });
-          // Stored whole: the payload parses as the report, and the machine points at it.
-          expect(AgentReport.safeParse(JSON.parse(row.payload)).success).toBe(true);
+          // Stored whole: the (compressed) payload parses as the report, and the machine points at it.
+          expect(AgentReport.safeParse(JSON.parse(decodePayload(row.payload))).success).toBe(true);
           expect((await database.db.machine.findUniqueOrThrow({ where: { id: machineId } })).latestReportId).toBe(id);
         } else {
           refused++;

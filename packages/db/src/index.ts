@@ -20,3 +20,4 @@ export * from "./hygiene.js";
 export * from "./api-tokens.js";
 export * from "./webhooks.js";
 export * from "./remediations.js";
+export { decodePayload, encodePayload } from "./payload.js";
