@@ -173,12 +173,14 @@ describe.skipIf(!fs.existsSync(go))("the agent against a hostile server", () => 
 describe.skipIf(!fs.existsSync(go))("the dashboard unreachable when a command ends", () => {
   it("keeps the agent alive, and delivers the progress and the result once the dashboard is back", async () => {
     const root = path.join(workDir, "outage");
-    const { gocache, home, agent } = machine("outage", lingeringGo(path.join(root, "bin"), "list", 4));
+    // A clean with its backup, on Go 1.22 (a migration there refuses: the encrypted cache needs Go
+    // 1.24); `go clean` lingers so the dashboard can go away while the step runs.
+    const { gocache, home, agent } = machine("outage", lingeringGo(path.join(root, "bin"), "clean", 4));
     const before = await countTree(gocache);
     agent.start();
     await until("the first report", () => dashboard.reports.length > 0, () => agent.output);
-    dashboard.push(command("outage-migrate", { kind: "migrate", options: { backup: true } }));
-    await until("the reinit step", () => readJournal(journalPath(home))?.step === "reinit", () => agent.output);
+    dashboard.push(command("outage-migrate", { kind: "clean", options: { backup: true } }));
+    await until("the clean step", () => readJournal(journalPath(home))?.step === "clean", () => agent.output);
     await dashboard.stop();
 
     // The command ends while the dashboard is away: its result waits in the outbox.
@@ -192,7 +194,7 @@ describe.skipIf(!fs.existsSync(go))("the dashboard unreachable when a command en
     const [result] = await until("the result after the outage", () => (dashboard.resultsOf("outage-migrate").length > 0 ? dashboard.resultsOf("outage-migrate") : null), () => agent.output);
     expect(fieldOf(result, "status")).toBe("succeeded");
     const steps = dashboard.progressOf("outage-migrate").map((entry) => `${String(fieldOf(entry, "step"))} ${String(fieldOf(entry, "status"))}`);
-    for (const step of ["backup", "clean", "reinit", "verify"]) expect(steps).toContain(`${step} succeeded`);
+    for (const step of ["backup", "clean"]) expect(steps).toContain(`${step} succeeded`);
     const backup = await countTree(String(fieldOf(result, "backupPath")));
     expect({ files: backup.files, bytes: backup.bytes }).toEqual({ files: before.files, bytes: before.bytes });
     // Exactly once, and nothing left to send.
@@ -202,14 +204,17 @@ describe.skipIf(!fs.existsSync(go))("the dashboard unreachable when a command en
   });
 });
 
-describe.skipIf(!fs.existsSync(go))("the agent killed during a migration", () => {
+// On Go 1.22 a migration refuses before any step (the encrypted cache needs Go 1.24), so the steps
+// that touch the cache are driven by the commands that run them there: clean (backup, then clean)
+// and reinit.
+describe.skipIf(!fs.existsSync(go))("the agent killed during a command's step", () => {
   const cases = [
-    { step: "backup", go: null, message: /^The agent stopped during its backup step .*The cache itself is untouched\.$/ },
-    { step: "clean", go: "clean", message: /^The agent stopped during its clean step .*: the cache may be partly cleaned; it rebuilds on the next build\. The backup at .* is kept\.$/ },
-    { step: "reinit", go: "list", message: /^The agent stopped during its reinit step .*\. The backup at .* is kept\.$/ },
+    { step: "backup", kind: "clean", go: null, message: /^The agent stopped during its backup step .*The cache itself is untouched\.$/ },
+    { step: "clean", kind: "clean", go: "clean", message: /^The agent stopped during its clean step .*: the cache may be partly cleaned; it rebuilds on the next build\. The backup at .* is kept\.$/ },
+    { step: "reinit", kind: "reinit", go: "list", message: /^The agent stopped during its reinit step \([^)]*\)\.$/ },
   ] as const;
 
-  it.each(cases)("during $step: restarted, it reports the interruption truly and the cache or its verified backup is intact", async ({ step, go: lingerIn, message }) => {
+  it.each(cases)("during $step: restarted, it reports the interruption truly and the cache or its verified backup is intact", async ({ step, kind, go: lingerIn, message }) => {
     const name = `killed-${step}`;
     const goBinary = lingerIn ? lingeringGo(path.join(workDir, name, "bin"), lingerIn, 60) : go;
     const { gocache, home, agent } = machine(name, goBinary);
@@ -217,7 +222,7 @@ describe.skipIf(!fs.existsSync(go))("the agent killed during a migration", () =>
     agent.start();
     await until("the first report", () => dashboard.reports.length > 0, () => agent.output);
     const id = `migrate-${step}`;
-    dashboard.push(command(id, { kind: "migrate", options: { backup: true } }));
+    dashboard.push(command(id, kind === "clean" ? { kind, options: { backup: true } } : { kind, options: {} }));
     await until(`the ${step} step`, () => {
       const journal = readJournal(journalPath(home));
       return journal?.step === step && !journal.stepDone;
@@ -239,6 +244,10 @@ describe.skipIf(!fs.existsSync(go))("the agent killed during a migration", () =>
       expect(backups).toEqual([]);
       expect(fieldOf(result, "backupPath")).toBeNull();
       expect(listPartialCopies(gocache).every((partial) => partial === atKill?.backupPath)).toBe(true);
+    } else if (kind === "reinit") {
+      // Nothing was backed up or cleaned: the command only rebuilds entries.
+      expect(backups).toEqual([]);
+      expect(fieldOf(result, "backupPath")).toBeNull();
     } else {
       expect(backups).toHaveLength(1);
       expect(fieldOf(result, "backupPath")).toBe(backups[0]?.path);
