@@ -111,7 +111,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
   const pollTimer = setInterval(() => void poll(), options.pollFallbackMs ?? 30_000);
 
-  await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve(), { once: true }));
+  // A stop asked for while the agent was still starting (its first collection takes seconds) has
+  // already fired its abort event: waiting for another would keep the process up forever.
+  if (!options.signal.aborted) await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve(), { once: true }));
   reporter.stop();
   clearInterval(pollTimer);
   subscription.unsubscribe();
