@@ -3,7 +3,12 @@
 // real Go 1.24): warm builds (every action a hit) and cold builds (a fresh GOCACHE), medians of
 // interleaved runs, the ratios, the helper's per-request latency, and the start-up figures behind
 // writing the helper in Go. Targets: warm ≤ 1.25×, cold ≤ 1.10×. The last line is
-// `cacheprog warm <x>x cold <y>x`.
+// `cacheprog warm <x>x cold <y>x` (the helper against the disk cache).
+//
+// The same runs also build through the protocol floor (cacheprog-floor/main.go, compiled here
+// with the same go): a helper that only speaks the protocol, keeping plaintext in GOCACHE and
+// answering with paths straight into it. What it costs beyond the disk cache, any GOCACHEPROG
+// helper pays; what the encrypted helper costs beyond it is Cachefleet's own.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,6 +20,7 @@ import { cacheProgVersion, prepareCacheProg, readCacheProgStats } from "../src/c
 import { splitQuoted } from "../src/cacheprog/quoted.js";
 import { writeGoModule } from "../src/testing/go-module.js";
 import { requireGo124 } from "../src/testing/standins.js";
+import floorSource from "./cacheprog-floor/main.go";
 
 const warmRuns = 9;
 const coldRuns = 3;
@@ -59,29 +65,44 @@ try {
   const { commandLine } = await prepareCacheProg({ go, commands, agentHome: path.join(root, "agent"), keyStore, helperDir, log: (line) => console.log(line) });
   const latencyLog = path.join(root, "latency.log");
 
-  const envFor = (gocache: string, helper: boolean): NodeJS.ProcessEnv => ({
+  // The floor, compiled with the same toolchain (its own build cache, no GOCACHEPROG).
+  const floorDir = path.join(root, "floor");
+  fs.mkdirSync(floorDir);
+  fs.writeFileSync(path.join(floorDir, "main.go"), floorSource);
+  const floorBinary = path.join(floorDir, "cacheprog-floor");
+  const floorBuild = spawnSync(go, ["build", "-trimpath", "-ldflags", "-s -w", "-o", floorBinary, "main.go"], {
+    cwd: floorDir,
+    env: { ...process.env, GOENV: "off", GOCACHE: path.join(floorDir, "build-cache"), GOCACHEPROG: "", GOFLAGS: "", GOTOOLCHAIN: "local" },
+    encoding: "utf8",
+  });
+  if (floorBuild.status !== 0) throw new Error(`compiling the protocol floor failed: ${floorBuild.stderr}`);
+
+  type Backend = "disk" | "helper" | "floor";
+  const backends: readonly Backend[] = ["disk", "helper", "floor"];
+  const goCacheProg: Record<Backend, string> = { disk: "", helper: commandLine, floor: floorBinary };
+  const envFor = (gocache: string, backend: Backend): NodeJS.ProcessEnv => ({
     ...process.env,
     GOCACHE: gocache,
-    GOCACHEPROG: helper ? commandLine : "",
+    GOCACHEPROG: goCacheProg[backend],
     GOENV: path.join(root, "no-go-env"),
     GOPATH: path.join(root, "gopath"),
     GOFLAGS: "-modcacherw",
     GOPROXY: "off",
     GOTOOLCHAIN: "local",
     GOTELEMETRY: "off",
-    ...(helper ? { CACHEFLEET_CACHEPROG_LATENCY_LOG: latencyLog } : {}),
+    ...(backend === "helper" ? { CACHEFLEET_CACHEPROG_LATENCY_LOG: latencyLog } : {}),
   });
 
   /** One `go build` of the command; returns its wall time in ms and records its CPU time. */
-  const cpu = { disk: 0, helper: 0 };
-  const buildOnce = (gocache: string, helper: boolean): number => {
+  const cpu: Record<Backend, number> = { disk: 0, helper: 0, floor: 0 };
+  const buildOnce = (gocache: string, backend: Backend): number => {
     const app = path.join(root, "app");
     const cpuBefore = childrenCpuMs();
     const started = performance.now();
-    const result = spawnSync(go, ["build", "-o", app, "./cmd/app"], { cwd: moduleDir, env: envFor(gocache, helper), encoding: "utf8" });
+    const result = spawnSync(go, ["build", "-o", app, "./cmd/app"], { cwd: moduleDir, env: envFor(gocache, backend), encoding: "utf8" });
     const elapsed = performance.now() - started;
-    cpu[helper ? "helper" : "disk"] += childrenCpuMs() - cpuBefore;
-    if (result.status !== 0) throw new Error(`go build failed (${helper ? "helper" : "disk"}): ${result.stderr}`);
+    cpu[backend] += childrenCpuMs() - cpuBefore;
+    if (result.status !== 0) throw new Error(`go build failed (${backend}): ${result.stderr}`);
     const line = spawnSync(app, [], { encoding: "utf8" }).stderr.trim();
     if (line !== expected) throw new Error(`the built command printed ${JSON.stringify(line)}, not ${JSON.stringify(expected)}`);
     return elapsed;
@@ -97,7 +118,7 @@ try {
     const gocache = path.join(root, "handshake-cache");
     fs.mkdirSync(gocache, { recursive: true });
     const started = performance.now();
-    const child = spawn(helperBinary, helperArgs, { env: envFor(gocache, true), stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(helperBinary, helperArgs, { env: envFor(gocache, "helper"), stdio: ["pipe", "pipe", "inherit"] });
     await new Promise<void>((resolve, reject) => {
       child.stdout.once("data", () => resolve());
       child.once("error", reject);
@@ -114,53 +135,54 @@ try {
   }
   console.log(`start-up: the Go helper answers its handshake in ${median(handshakes).toFixed(1)} ms (median of 15); a bare \`node -e ""\` takes ${median(nodeStarts).toFixed(1)} ms to start and exit`);
 
+  const series = () => ({ disk: [] as number[], helper: [] as number[], floor: [] as number[] });
+  const resetCpu = () => backends.forEach((backend) => (cpu[backend] = 0));
+  const labels: Record<Backend, string> = { disk: "disk cache  ", helper: "helper      ", floor: "floor       " };
+  const printSeries = (times: Record<Backend, number[]>) => {
+    for (const backend of backends) console.log(`  ${labels[backend]} median ${ms(median(times[backend]))}  [${times[backend].map((v) => v.toFixed(0)).join(" ")}]`);
+  };
+  const cpuLine = (runs: number) =>
+    `disk ${ms(cpu.disk / runs)}, helper ${ms(cpu.helper / runs)} (${(cpu.helper / cpu.disk).toFixed(2)}x), floor ${ms(cpu.floor / runs)} (${(cpu.floor / cpu.disk).toFixed(2)}x) per build`;
+
   // Warm: each cache primed by two builds, then interleaved timed builds.
-  const warmDisk = path.join(root, "warm-disk");
-  const warmHelper = path.join(root, "warm-helper");
-  for (let prime = 0; prime < 2; prime++) {
-    buildOnce(warmDisk, false);
-    buildOnce(warmHelper, true);
-  }
-  const before = readCacheProgStats(warmHelper);
+  const warmCache: Record<Backend, string> = { disk: path.join(root, "warm-disk"), helper: path.join(root, "warm-helper"), floor: path.join(root, "warm-floor") };
+  for (let prime = 0; prime < 2; prime++) for (const backend of backends) buildOnce(warmCache[backend], backend);
+  const before = readCacheProgStats(warmCache.helper);
   fs.rmSync(latencyLog, { force: true });
-  const warm = { disk: [] as number[], helper: [] as number[] };
-  cpu.disk = 0;
-  cpu.helper = 0;
-  for (let run = 0; run < warmRuns; run++) {
-    warm.disk.push(buildOnce(warmDisk, false));
-    warm.helper.push(buildOnce(warmHelper, true));
-  }
-  const after = readCacheProgStats(warmHelper);
+  const warm = series();
+  resetCpu();
+  for (let run = 0; run < warmRuns; run++) for (const backend of backends) warm[backend].push(buildOnce(warmCache[backend], backend));
+  const after = readCacheProgStats(warmCache.helper);
   const warmLatencies = fs.readFileSync(latencyLog, "utf8").split("\n").filter(Boolean).map(Number);
   const warmPuts = (after?.puts ?? 0) - (before?.puts ?? 0);
   const warmHits = (after?.hits ?? 0) - (before?.hits ?? 0);
   const warmGets = (after?.gets ?? 0) - (before?.gets ?? 0);
   console.log(`warm (every action a hit: ${warmHits} of ${warmGets} gets hit over ${warmRuns} builds, ${warmPuts} puts):`);
-  console.log(`  disk cache   median ${ms(median(warm.disk))}  [${warm.disk.map((v) => v.toFixed(0)).join(" ")}]`);
-  console.log(`  helper       median ${ms(median(warm.helper))}  [${warm.helper.map((v) => v.toFixed(0)).join(" ")}]`);
-  const warmCpu = { ...cpu };
-  if (warmCpu.disk > 0) console.log(`  CPU time (go, helper, compiler, linker; less sensitive to other load): disk ${ms(warmCpu.disk / warmRuns)}, helper ${ms(warmCpu.helper / warmRuns)} per build: ${(warmCpu.helper / warmCpu.disk).toFixed(2)}x`);
+  printSeries(warm);
+  if (cpu.disk > 0) console.log(`  CPU time (go, helper, compiler, linker; less sensitive to other load): ${cpuLine(warmRuns)}`);
 
   // Cold: a fresh GOCACHE each run, so every action (the standard packages' too) is a miss.
   fs.rmSync(latencyLog, { force: true });
-  const cold = { disk: [] as number[], helper: [] as number[] };
-  cpu.disk = 0;
-  cpu.helper = 0;
-  for (let run = 0; run < coldRuns; run++) {
-    cold.disk.push(buildOnce(path.join(root, `cold-disk-${run}`), false));
-    cold.helper.push(buildOnce(path.join(root, `cold-helper-${run}`), true));
-  }
+  const cold = series();
+  resetCpu();
+  for (let run = 0; run < coldRuns; run++) for (const backend of backends) cold[backend].push(buildOnce(path.join(root, `cold-${backend}-${run}`), backend));
   const coldLatencies = fs.readFileSync(latencyLog, "utf8").split("\n").filter(Boolean).map(Number);
   console.log(`cold (a fresh GOCACHE each run):`);
-  console.log(`  disk cache   median ${ms(median(cold.disk))}  [${cold.disk.map((v) => v.toFixed(0)).join(" ")}]`);
-  console.log(`  helper       median ${ms(median(cold.helper))}  [${cold.helper.map((v) => v.toFixed(0)).join(" ")}]`);
-  if (cpu.disk > 0) console.log(`  CPU time: disk ${ms(cpu.disk / coldRuns)}, helper ${ms(cpu.helper / coldRuns)} per build: ${(cpu.helper / cpu.disk).toFixed(2)}x`);
+  printSeries(cold);
+  if (cpu.disk > 0) console.log(`  CPU time: ${cpuLine(coldRuns)}`);
 
   const latency = (values: number[]) => `p50 ${percentile(values, 50)} µs, p99 ${percentile(values, 99)} µs over ${values.length} requests`;
   console.log(`helper request latency (receipt to answer): warm gets ${latency(warmLatencies)}; cold gets and puts ${latency(coldLatencies)}`);
-  const warmRatio = median(warm.helper) / median(warm.disk);
-  const coldRatio = median(cold.helper) / median(cold.disk);
-  console.log(`targets: warm ≤ 1.25x (${warmRatio <= 1.25 ? "met" : "NOT met"}), cold ≤ 1.10x (${coldRatio <= 1.1 ? "met" : "NOT met"})`);
+  const ratio = (times: Record<Backend, number[]>, backend: Backend, against: Backend) => median(times[backend]) / median(times[against]);
+  const warmRatio = ratio(warm, "helper", "disk");
+  const coldRatio = ratio(cold, "helper", "disk");
+  const floorWarm = ratio(warm, "floor", "disk");
+  const floorCold = ratio(cold, "floor", "disk");
+  const met = (value: number, target: number) => (value <= target ? "met" : "NOT met");
+  console.log(`targets: warm ≤ 1.25x (${met(warmRatio, 1.25)}; the floor ${met(floorWarm, 1.25)}), cold ≤ 1.10x (${met(coldRatio, 1.1)}; the floor ${met(floorCold, 1.1)})`);
+  console.log(
+    `protocol floor warm ${floorWarm.toFixed(2)}x cold ${floorCold.toFixed(2)}x; helper against the floor warm ${ratio(warm, "helper", "floor").toFixed(2)}x cold ${ratio(cold, "helper", "floor").toFixed(2)}x`,
+  );
   console.log(`cacheprog warm ${warmRatio.toFixed(2)}x cold ${coldRatio.toFixed(2)}x`);
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

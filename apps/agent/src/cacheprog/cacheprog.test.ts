@@ -5,6 +5,7 @@
 // `security` is the stand-in from test-support/macos-bin (macOS tools cannot run here); it keeps
 // items in a file and reproduces the real tool's output and exit codes.
 import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +19,7 @@ import { createKeyStore, keyFilePath, type KeyStore } from "../keystore.js";
 import { writeGoModule } from "../testing/go-module.js";
 import { isolatedGoEnv, macosBin, requireGo124, standinRunner, tempDir } from "../testing/standins.js";
 import { cacheProgVersion, describeCacheProg, prepareCacheProg, readCacheProgStats, rotateCacheKey } from "./index.js";
+import { splitQuoted } from "./quoted.js";
 import { open, type EntryKind } from "./sealed.js";
 
 const go = requireGo124();
@@ -130,6 +132,67 @@ function allFiles(dir: string): string[] {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? allFiles(full) : [full];
   });
+}
+
+interface ProtocolRequest {
+  Command: "get" | "put";
+  ActionID: Buffer;
+  OutputID?: Buffer;
+  body?: Buffer;
+}
+
+interface ProtocolResponse {
+  ID: number;
+  Err?: string;
+  Miss?: boolean;
+  Size?: number;
+  DiskPath?: string;
+}
+
+/**
+ * Runs one helper process over `requests` the way the go command speaks to it (JSON lines, a put's
+ * body as a base64 string on the next line, then close), one request at a time; `onAnswer` sees
+ * each answer while the helper still runs, so its DiskPath can still be read.
+ */
+async function talkToHelper(gocache: string, requests: ProtocolRequest[], onAnswer: (res: ProtocolResponse) => void = () => {}): Promise<ProtocolResponse[]> {
+  const [program, ...args] = splitQuoted(commandLine);
+  if (!program) throw new Error("empty command line");
+  const child = spawn(program, args, { env: { ...process.env, ...goEnv(gocache) }, stdio: ["pipe", "pipe", "inherit"] });
+  const lines: string[] = [];
+  let partial = "";
+  let wake: (() => void) | null = null;
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts.filter(Boolean));
+    wake?.();
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const nextLine = async (): Promise<ProtocolResponse> => {
+    while (lines.length === 0) {
+      if (child.exitCode !== null) throw new Error("the helper exited early");
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    return JSON.parse(lines.shift() ?? "{}") as ProtocolResponse;
+  };
+  await nextLine(); // the handshake
+  const answers: ProtocolResponse[] = [];
+  for (const [index, req] of requests.entries()) {
+    const size = req.body?.length ?? 0;
+    const message = { ID: index + 1, Command: req.Command, ActionID: req.ActionID.toString("base64"), ...(req.OutputID ? { OutputID: req.OutputID.toString("base64") } : {}), ...(size ? { BodySize: size } : {}) };
+    child.stdin.write(`${JSON.stringify(message)}\n`);
+    if (req.body && size) child.stdin.write(`"${req.body.toString("base64")}"\n`);
+    const res = await nextLine();
+    expect(res.ID).toBe(index + 1);
+    onAnswer(res);
+    answers.push(res);
+  }
+  child.stdin.write(`${JSON.stringify({ ID: requests.length + 1, Command: "close" })}\n`);
+  expect((await nextLine()).ID).toBe(requests.length + 1);
+  child.stdin.end();
+  await exited;
+  return answers;
 }
 
 describe("describeCacheProg", () => {
@@ -310,6 +373,49 @@ describe("the helper under concurrency, crashes and a missing key", () => {
     expect(scratchRuns(gocache)).toEqual([]);
     const summary = await scanCache(gocache);
     expect(summary.classes.plaintext.count).toBe(0);
+  }, slow);
+
+  it("answers gets one after another from one reused buffer: each DiskPath holds exactly its own output, a damaged one is a miss", async () => {
+    // Driven over the protocol directly, as the go command does, so the order and sizes are ours:
+    // a large output, then smaller ones into the same (larger) buffer, then one that makes it grow
+    // again (past 4 MB, where Linux maps it with huge pages), and a damaged one in between.
+    const gocache = freshCache("protocol");
+    const sizes = [5 << 20, 100, 0, 1 << 20, 9 << 20, 3];
+    const outputs = sizes.map((size) => {
+      const body = randomBytes(size);
+      return { actionId: randomBytes(32), outputId: createHash("sha256").update(body).digest(), body };
+    });
+    const stored = await talkToHelper(gocache, outputs.map((output) => ({ Command: "put", ActionID: output.actionId, OutputID: output.outputId, body: output.body })));
+    expect(stored.map((res) => res.Err ?? "")).toEqual(outputs.map(() => ""));
+
+    const damaged = outputs[3];
+    if (!damaged) throw new Error("no output to damage");
+    const damagedFile = path.join(gocache, damaged.outputId.toString("hex").slice(0, 2), `${damaged.outputId.toString("hex")}-d`);
+    const blob = fs.readFileSync(damagedFile);
+    blob[blob.length - 100] = (blob[blob.length - 100] ?? 0) ^ 0x01;
+    fs.writeFileSync(damagedFile, blob);
+
+    const order = [0, 1, 2, 3, 4, 5, 1, 0];
+    const served: (Buffer | "miss")[] = [];
+    const answers = await talkToHelper(
+      gocache,
+      order.map((index) => ({ Command: "get", ActionID: outputs[index]?.actionId ?? Buffer.alloc(0) })),
+      (res) => served.push(res.Miss ? "miss" : fs.readFileSync(res.DiskPath ?? "")),
+    );
+    expect(answers.map((res) => res.Err ?? "")).toEqual(order.map(() => ""));
+    order.forEach((index, at) => {
+      const output = outputs[index];
+      if (!output) throw new Error("no output");
+      if (index === 3) {
+        expect(served[at]).toBe("miss");
+        return;
+      }
+      const got = served[at];
+      expect(got === "miss" ? "miss" : createHash("sha256").update(got ?? "").digest("hex"), `get ${at} (output ${index}, ${output.body.length} bytes)`).toBe(output.outputId.toString("hex"));
+      expect(answers[at]?.Size ?? 0).toBe(output.body.length);
+    });
+    expect(fs.existsSync(damagedFile)).toBe(false);
+    expect(scratchRuns(gocache)).toEqual([]);
   }, slow);
 
   it("builds uncached, with one clear line, when the key cannot be read", async () => {
