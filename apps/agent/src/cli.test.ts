@@ -43,8 +43,6 @@ function agent(args: string[], env: NodeJS.ProcessEnv = {}): Outcome {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const migrate = commands.find((command) => command.name === "migrate");
-
 describe("help", () => {
   it.each([["help"], ["--help"], ["-h"]])("`%s` prints every command on stdout and exits 0", (word) => {
     const { code, stdout, stderr } = agent([word]);
