@@ -16,6 +16,9 @@ const dashboardUrl = `http://localhost:${port}`;
 const credentialsFile = path.join(dataDir, "credentials.json");
 const agentHome = path.join(dataDir, "agent");
 const agentCli = path.join(root, "apps/agent/dist/cli.js");
+// How every long-lived agent is started: its Node flags and, on Linux, its malloc setting
+// (apps/agent/src/launch.ts explains each).
+const { daemon } = JSON.parse(fs.readFileSync(path.join(root, "apps/agent/package.json"), "utf8"));
 
 function step(message) {
   console.log(`\n▸ ${message}`);
@@ -177,7 +180,7 @@ if (enrolledServer !== dashboardUrl) {
 }
 if (fs.existsSync(agentConfig)) {
   step("Starting the local agent…");
-  run("agent", process.execPath, [agentCli, "run"], { env: agentEnv });
+  run("agent", process.execPath, [...daemon.nodeFlags, agentCli, "run"], { env: { ...agentEnv, ...(process.platform === "linux" ? daemon.linuxEnv : {}) } });
 }
 
 // The password and the secret are printed once, on the start that created them; later starts only

@@ -1,12 +1,19 @@
-// Bundles the agent into one file that plain `node` runs (dist/cli.js), so a Mac needs only Node.
+// Bundles the agent into one file that plain `node` runs (dist/cli.js), so a Mac needs only Node
+// and the dashboard can serve the agent as that one file. Each command's handler is imported on
+// demand (cli/table.ts): in one bundle esbuild turns those imports into lazily run module
+// initialisers, so a command evaluates only the modules it uses.
+//   node build.mjs [OUTDIR]   (default: dist; tests build their own copy elsewhere)
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
 
+const outdir = process.argv[2] ?? "dist";
+
 await build({
-  entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  entryPoints: ["src/bin.ts"],
+  outfile: path.join(outdir, "cli.js"),
   bundle: true,
   platform: "node",
   target: "node20",

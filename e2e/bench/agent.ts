@@ -25,7 +25,21 @@ import { makeWorkDir, startDashboard } from "../support/stack.js";
 import { cleanups, cleanUp, describeError } from "./stats.js";
 
 const agentCli = path.join(repositoryRoot, "apps/agent/dist/cli.js");
+// Launched exactly as the installed service and `pnpm start` launch it (apps/agent/src/launch.ts).
+const daemon = readDaemonSettings(path.join(repositoryRoot, "apps/agent/package.json"));
 const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** The daemon's Node flags and Linux environment from the agent's package.json. */
+function readDaemonSettings(manifestFile: string): { nodeFlags: string[]; linuxEnv: Record<string, string> } {
+  const manifest: unknown = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+  const daemon: unknown = typeof manifest === "object" && manifest !== null && "daemon" in manifest ? manifest.daemon : null;
+  const nodeFlags: unknown = typeof daemon === "object" && daemon !== null && "nodeFlags" in daemon ? daemon.nodeFlags : null;
+  const linuxEnv: unknown = typeof daemon === "object" && daemon !== null && "linuxEnv" in daemon ? daemon.linuxEnv : null;
+  const strings = (value: unknown[]): value is string[] => value.every((item) => typeof item === "string");
+  if (!Array.isArray(nodeFlags) || !strings(nodeFlags)) throw new Error(`${manifestFile} has no "daemon.nodeFlags" list of strings`);
+  if (typeof linuxEnv !== "object" || linuxEnv === null || !strings(Object.values(linuxEnv))) throw new Error(`${manifestFile} has no "daemon.linuxEnv" object of strings`);
+  return { nodeFlags, linuxEnv: Object.fromEntries(Object.entries(linuxEnv).map(([name, value]) => [name, String(value)])) };
+}
 
 function readOptions(): { idleMinutes: number } {
   const { values } = parseArgs({
@@ -109,6 +123,8 @@ async function main(): Promise<void> {
   const workDir = makeWorkDir("bench-agent");
   cleanups.push(async () => fs.rmSync(workDir, { recursive: true, force: true }));
   console.log(`agent bench: ${idleMinutes} idle minutes, then a build; work folder ${workDir}`);
+  const launchEnv = process.platform === "linux" ? Object.entries(daemon.linuxEnv).map(([name, value]) => `${name}=${value} `).join("") : "";
+  console.log(`agent launched as the service runs it: ${launchEnv}node ${daemon.nodeFlags.join(" ")} cli.js run`);
 
   const dashboard = await startDashboard(workDir);
   cleanups.push(dashboard.stop);
@@ -126,7 +142,7 @@ async function main(): Promise<void> {
   const env = { ...goEnvironment(workDir), HOME: path.join(workDir, "home"), CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: go122, CACHEFLEET_MACHINE_NAME: "bench-mac", PATH: process.env.PATH ?? "" };
   await execa(process.execPath, [agentCli, "enroll", "--server", proxy.url, "--secret", dashboard.enrollmentSecret], { env, extendEnv: false });
   let output = "";
-  const agent = execa(process.execPath, [agentCli, "run"], { env, extendEnv: false, reject: false, all: true });
+  const agent = execa(process.execPath, [...daemon.nodeFlags, agentCli, "run"], { env: { ...env, ...(process.platform === "linux" ? daemon.linuxEnv : {}) }, extendEnv: false, reject: false, all: true });
   agent.all?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });

@@ -145,7 +145,7 @@ test("an admin migrates two machines at once and watches their logs live", async
   for (const name of ["bulk-mac-a", "bulk-mac-b"]) {
     const row = rows.filter({ hasText: name });
     await expect(row.getByTestId("batch-status")).toHaveText("succeeded", { timeout: 900_000 });
-    await expect(row.getByTestId("batch-log-reinit")).toContainText("net/http");
+    await expect(row.getByTestId("batch-log-reinit")).toContainText(/\d+ standard library packages in the cache/);
   }
   for (const { agent } of [first, second]) {
     expect(scanCache(agent.gocache).verdict).toBe("encrypted");

@@ -14,6 +14,7 @@ import { advance, initialPlan, reduce, type PlanState } from "./plan-state.js";
 import { backupsOlderThan, listBackups } from "./prune.js";
 import { atLowPriority, trimCache } from "./trim.js";
 import { cleanCacheInBatches } from "./batched-clean.js";
+import { summarizePackageListing } from "./package-listing.js";
 import { persistEnv } from "./persist-env.js";
 import { errorMessage } from "./report.js";
 
@@ -208,9 +209,14 @@ export async function runPlan(context: PlanContext, command: PlannedCommand): Pr
           log(`could not record the clean: ${errorMessage(error)}`);
         }
         return;
-      case "reinit":
-        await runGo("listStd", log);
+      case "reinit": {
+        // Its ~300 package names stay out of the log (package-listing.ts); stderr lines stay in.
+        const listed = await context.runner.run("listStd", undefined, deadline.signal);
+        for (const line of listed.stderr.split("\n")) if (line.trim() !== "") log(line);
+        if (listed.exitCode !== 0) throw new GoCommandError("listStd", { ...listed, stderr: tail(listed.stderr, 4000) });
+        log(summarizePackageListing(listed.stdout));
         return;
+      }
       case "enable":
         await enableHelper({ runner: context.runner, helper: context.cacheHelper, log, signal: deadline.signal });
         return;

@@ -16,10 +16,10 @@ import { probePersistence } from "./probes/persistence.js";
 import { probeTools } from "./probes/tools.js";
 import { probeVersionDrift } from "./probes/version-drift.js";
 
-export { errorMessage } from "./probes/answer.js";
+import { agentVersion } from "./version.js";
 
-declare const AGENT_VERSION: string;
-export const agentVersion = typeof AGENT_VERSION === "string" ? AGENT_VERSION : "dev";
+export { errorMessage } from "./probes/answer.js";
+export { agentVersion } from "./version.js";
 
 export async function probeGo(runner: GoRunner): Promise<GoProbe> {
   try {
@@ -34,15 +34,16 @@ export const scanThreads = 2;
 
 /**
  * Scans GOCACHE, reusing what the previous scan learned when `stateFile` is given (entries whose
- * inode, size and times are unchanged are not read again; the result stays exact).
+ * inode, size and times are unchanged are not read again; the result stays exact), and saving what
+ * this one learned unless `save` is false.
  */
-export async function probeScan(gocache: string | null, stateFile?: string): Promise<ScanProbe> {
+export async function probeScan(gocache: string | null, stateFile?: string, save = true): Promise<ScanProbe> {
   if (!gocache) return { status: "error", message: "GOCACHE is unknown because `go env` failed." };
   if (gocache === "off") return { status: "not-applicable", message: "The build cache is turned off (GOCACHE=off)." };
   try {
     const previous = stateFile ? loadScanState(stateFile) : null;
     const { summary, state } = await scanCacheIncremental(gocache, previous, { threads: scanThreads });
-    if (stateFile) {
+    if (stateFile && save) {
       try {
         saveScanState(stateFile, state);
       } catch {
@@ -84,7 +85,7 @@ export async function collectFileProbes(context: ProbeContext, env: GoEnv | null
   return {
     permissions: await settle(() => probePermissions(gocache, context.uid)),
     persistence: await settle(() => probePersistence(env, context.platform, context.home)),
-    versionDrift: await settle(() => probeVersionDrift(env, scan, context.stateFile, context.now())),
+    versionDrift: await settle(() => probeVersionDrift(env, scan, context.stateFile, context.now(), !context.readOnly)),
   };
 }
 
@@ -109,7 +110,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
   const takenAt = context.now();
   const go = await probeGo(context.go);
   const env = go.status === "ok" ? go.env : null;
-  const scan = await probeScan(env ? env.GOCACHE : null, context.scanStateFile);
+  const scan = await probeScan(env ? env.GOCACHE : null, context.scanStateFile, !context.readOnly);
   return {
     id: randomUUID(),
     agentVersion,

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCommandRunner, type CommandRunner } from "./commands.js";
+import { daemonEnvironment, daemonNodeFlags } from "./launch.js";
 import { parsePlist } from "./plist.js";
 import { installService, launchAgentPath, systemdUnit, systemdUnitPath, uninstallService, type ServiceContext } from "./service.js";
 import { macosBin, standinCalls, standinRunner, tempDir } from "./testing/standins.js";
@@ -54,7 +55,8 @@ describe("LaunchAgent on macOS", () => {
     const logs = path.join(service.agentHome, "logs");
     expect(parsePlist(fs.readFileSync(file, "utf8"))).toEqual({
       Label: "dev.cachefleet.agent",
-      ProgramArguments: ["/usr/local/bin/node", "/opt/cachefleet/dist/cli.js", "run"],
+      // Node runs the agent with the daemon's flags (a small young generation: launch.ts).
+      ProgramArguments: ["/usr/local/bin/node", ...daemonNodeFlags, "/opt/cachefleet/dist/cli.js", "run"],
       RunAtLoad: true,
       KeepAlive: true,
       StandardOutPath: path.join(logs, "agent.log"),
@@ -123,8 +125,12 @@ describe("systemd user unit on Linux", () => {
     const file = systemdUnitPath(service.configHome);
     expect(file).toBe(path.join(dir, "home", ".config", "systemd", "user", "cachefleet-agent.service"));
     const unit = fs.readFileSync(file, "utf8");
-    expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/cachefleet/dist/cli.js" "run"\n');
+    expect(daemonNodeFlags.length).toBeGreaterThan(0);
+    expect(unit).toContain(`ExecStart="/usr/bin/node" ${daemonNodeFlags.map((flag) => `"${flag}"`).join(" ")} "/opt/cachefleet/dist/cli.js" "run"\n`);
     expect(unit).toContain("Restart=always\n");
+    // glibc's malloc arenas capped for the daemon (launch.ts).
+    expect(daemonEnvironment("linux")).toEqual({ MALLOC_ARENA_MAX: "2" });
+    expect(unit).toContain('Environment="MALLOC_ARENA_MAX=2"\n');
     expect(unit).toContain(`Environment="CACHEFLEET_AGENT_HOME=${service.agentHome}"\n`);
     expect(unit).toContain('Environment="PATH=/usr/lib/go-1.22/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"\n');
     expect(unit).toContain("WantedBy=default.target\n");
@@ -186,7 +192,7 @@ describe("systemd user unit on Linux", () => {
 
   it("quotes paths for systemd: spaces, quotes, % specifiers and $ expansion", () => {
     const unit = systemdUnit(context("linux", standinRunner({ dir }), { cliPath: '/home/dev/my "agent"/50%/$HOME/cli.js', agentHome: "/home/dev/50% $x" }));
-    expect(unit).toContain('ExecStart="/usr/local/bin/node" "/home/dev/my \\"agent\\"/50%%/$$HOME/cli.js" "run"');
+    expect(unit).toContain(`"/home/dev/my \\"agent\\"/50%%/$$HOME/cli.js" "run"`);
     expect(unit).toContain('Environment="CACHEFLEET_AGENT_HOME=/home/dev/50%% $x"');
     expect(() => systemdUnit(context("linux", standinRunner({ dir }), { cliPath: "/a\nb" }))).toThrow(/line break/);
   });

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { agentLaunchLabel } from "@cachefleet/contract";
 import { CommandNotRun, displayCommand, systemdUnitName, type Command, type CommandRunner } from "./commands.js";
+import { daemonCommandLine, daemonEnvironment } from "./launch.js";
 import { renderPlist } from "./plist.js";
 import { errorMessage } from "./probes/answer.js";
 
@@ -84,7 +85,7 @@ export function launchAgentPlist(context: ServiceContext): string {
   const logs = logsDir(context.agentHome);
   return renderPlist({
     Label: agentLaunchLabel,
-    ProgramArguments: [context.nodePath, context.cliPath, "run"],
+    ProgramArguments: daemonCommandLine(context.nodePath, context.cliPath),
     RunAtLoad: true,
     KeepAlive: true,
     StandardOutPath: path.join(logs, "agent.log"),
@@ -106,7 +107,7 @@ function systemdQuote(word: string, dollar: boolean): string {
 }
 
 export function systemdUnit(context: ServiceContext): string {
-  const execStart = [context.nodePath, context.cliPath, "run"].map((word) => systemdQuote(word, true)).join(" ");
+  const execStart = daemonCommandLine(context.nodePath, context.cliPath).map((word) => systemdQuote(word, true)).join(" ");
   return [
     "# Written by `cachefleet-agent install`; `cachefleet-agent uninstall` removes it.",
     "[Unit]",
@@ -117,7 +118,7 @@ export function systemdUnit(context: ServiceContext): string {
     `ExecStart=${execStart}`,
     "Restart=always",
     "RestartSec=10",
-    ...Object.entries(definedCarriedEnv(context)).map(([name, value]) => `Environment=${systemdQuote(`${name}=${value}`, false)}`),
+    ...Object.entries({ ...daemonEnvironment("linux"), ...definedCarriedEnv(context) }).map(([name, value]) => `Environment=${systemdQuote(`${name}=${value}`, false)}`),
     `Environment=${systemdQuote(`CACHEFLEET_AGENT_HOME=${context.agentHome}`, false)}`,
     `Environment=${systemdQuote(`PATH=${servicePath(context)}`, false)}`,
     "",

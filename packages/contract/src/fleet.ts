@@ -26,6 +26,15 @@ export const FleetVerdict = z.enum(fleetVerdicts);
 export type FleetVerdict = z.infer<typeof FleetVerdict>;
 
 export const fleetHealthLevels = ["healthy", "warning", "critical"] as const;
+
+/**
+ * The fleet's Keychain key column, from the keychain probe: the cache encryption key present or
+ * missing, or "not-applicable" where there is no Keychain and no key file (Linux before a
+ * migration). A machine whose probe failed, or that never reported, has none: shown as unknown.
+ */
+export const keychainKeyStates = ["present", "missing", "not-applicable"] as const;
+export const KeychainKeyState = z.enum(keychainKeyStates);
+export type KeychainKeyState = z.infer<typeof KeychainKeyState>;
 export const maxFleetPageSize = 200;
 export const defaultFleetPageSize = 50;
 
@@ -46,7 +55,8 @@ export const FleetQuery = z.strictObject({
     .string()
     .regex(/^go\d{1,3}\.\d{1,3}(\.\d{1,3})?([a-z]{1,8}\d{0,3})?$/, "A Go version such as go1.22 or go1.22.2")
     .optional(),
-  keychainKey: z.enum(["present", "missing", "unknown"]).optional(),
+  /** A key state, or "unknown" for machines without one. */
+  keychainKey: z.enum([...keychainKeyStates, "unknown"]).optional(),
   findings: z.enum(["some", "none"]).optional(),
   /** Offline: not seen for the team policy's offlineAfterMinutes. */
   presence: z.enum(["online", "offline"]).optional(),

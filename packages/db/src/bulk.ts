@@ -1,6 +1,7 @@
 // Multi-row inserts of machines and their reports, for seeding large fleets (benches, demos):
 // tens of thousands of rows in seconds, where one create per row takes minutes.
 import { join, sqltag as sql } from "@prisma/client/runtime/client";
+import type { KeychainKeyState } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { chunked } from "./batching.js";
 
@@ -16,7 +17,7 @@ export interface MachineSeed {
   lastSeenAt: Date | null;
   macosVersion: string | null;
   rosetta: boolean | null;
-  keychainKey: "present" | "missing" | null;
+  keychainKey: KeychainKeyState | null;
   goVersion: string | null;
   goVersions: string;
   gocache: string | null;

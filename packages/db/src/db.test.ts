@@ -136,6 +136,16 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(detail?.latestReport?.id).toBe(sent.id);
   });
 
+  it("shows the Keychain key of a machine without a Keychain as not applicable, and finds it by that", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "linux-ci-1", platform: "linux" });
+    const linux = agentReport({ hostname: "linux-ci-1", plaintext: 3, entryBytes: 1000, macosVersion: null, probes: notProbed("hardware", "keychain", "permissions", "persistence", "tools", "versionDrift") });
+    await recordReport(database.db, machineId, linux, { health: "healthy", rules: [] });
+    const page = async (keychainKey: FleetQuery["keychainKey"]) => (await listFleetPage(database.db, FleetQuery.parse({ pageSize: 200, keychainKey }))).rows.map((row) => row.hostname);
+    expect((await listFleetPage(database.db, FleetQuery.parse({ pageSize: 200 }))).rows.find((row) => row.id === machineId)?.keychainKey).toBe("not-applicable");
+    expect(await page("not-applicable")).toEqual(["linux-ci-1"]);
+    expect(await page("unknown")).not.toContain("linux-ci-1");
+  });
+
   it("lets a command be claimed exactly once and records its steps and result", async () => {
     const { machineId } = await enrollMachine(database.db, secret, identity);
     const { machineId: otherMachine } = await enrollMachine(database.db, secret, identity);

@@ -146,7 +146,7 @@ function conditions(dialect: Dialect, query: Filters, offlineBefore: Date, withV
 }
 
 const verdictSeverity = sql`CASE ${column.cacheVerdict} WHEN 'mixed' THEN 0 WHEN 'plaintext' THEN 1 WHEN 'encrypted' THEN 2 WHEN 'empty' THEN 3 END`;
-const keychainSeverity = sql`CASE ${column.keychainKey} WHEN 'missing' THEN 0 WHEN 'present' THEN 1 END`;
+const keychainSeverity = sql`CASE ${column.keychainKey} WHEN 'missing' THEN 0 WHEN 'present' THEN 1 WHEN 'not-applicable' THEN 2 END`;
 
 /** Version strings in release order: "go1.9" < "go1.21.10" < "go1.22", "10.15.7" < "14.5". */
 const versionCollator = new Intl.Collator("en", { numeric: true });

@@ -1,5 +1,5 @@
 // Enrollment, agent authentication, reports and the denormalised fleet view.
-import { StoredAgentReport, hitRateOf, type AgentReport, type MachineIdentity } from "@cachefleet/contract";
+import { StoredAgentReport, hitRateOf, type AgentReport, type KeychainKeyState, type MachineIdentity } from "@cachefleet/contract";
 import { reportDigest } from "@cachefleet/contract/digest";
 import type { Db, DbTransaction } from "./client.js";
 import { hashToken, newEnrollmentSecret, newToken } from "./secrets.js";
@@ -193,7 +193,7 @@ async function hygieneColumns(
 }
 
 /** The fleet page's columns that come from the machine probes. */
-export function probedColumns(report: AgentReport): { macosVersion: string | null; rosetta: boolean | null; keychainKey: "present" | "missing" | null; goVersions: string } {
+export function probedColumns(report: AgentReport): { macosVersion: string | null; rosetta: boolean | null; keychainKey: KeychainKeyState | null; goVersions: string } {
   const { hardware, keychain, goToolchain } = report.probes;
   // The active toolchain first, then every other one the probe saw, each once.
   const versions = new Set<string>();
@@ -205,7 +205,8 @@ export function probedColumns(report: AgentReport): { macosVersion: string | nul
     macosVersion: hardware.status === "ok" ? (hardware.macos?.productVersion ?? null) : null,
     // The hardware probe runs only on macOS: elsewhere (or when it failed) Rosetta is unknown.
     rosetta: hardware.status === "ok" ? hardware.agentTranslated || hardware.goUnderRosetta : null,
-    keychainKey: keychain.status === "ok" ? (keychain.itemPresent ? "present" : "missing") : null,
+    // Off macOS without a key file the probe has nothing to find: "not-applicable", not unknown.
+    keychainKey: keychain.status === "ok" ? (keychain.itemPresent ? "present" : "missing") : keychain.status === "not-applicable" ? "not-applicable" : null,
     goVersions: versions.size > 0 ? `,${[...versions].join(",")},` : "",
   };
 }

@@ -30,6 +30,8 @@ export interface ProbeContext {
   stateFile: string;
   /** Where the last scan's state is kept between reports (see scan-state.ts); none in tests. */
   scanStateFile?: string;
+  /** Read the agent's state and scan state but write neither: a read-only command (`status`). */
+  readOnly?: boolean;
   /** The current user's uid; null where the platform has none. */
   uid: number | null;
   /** PATH entries, for finding toolchains. */

@@ -4,17 +4,20 @@ import type { GoEnv, ScanProbe, VersionDriftProbe } from "@cachefleet/contract";
 import { assessDrift, loadState, recordScan, saveState } from "../agent-state.js";
 import { clip, errorMessage, failed, notApplicable } from "./answer.js";
 
-export function probeVersionDrift(env: GoEnv | null, scan: ScanProbe, stateFile: string, now: Date): VersionDriftProbe {
+/** `save: false` judges this scan against the saved history without recording it (`status`). */
+export function probeVersionDrift(env: GoEnv | null, scan: ScanProbe, stateFile: string, now: Date, save = true): VersionDriftProbe {
   if (!env) return failed("GOVERSION is unknown because `go env` failed.");
   if (env.GOCACHE === "off") return notApplicable("The build cache is turned off (GOCACHE=off).");
   if (!env.GOCACHE || !env.GOVERSION) return failed("`go env` printed no GOCACHE or GOVERSION.");
   try {
     const state = recordScan(loadState(stateFile), env.GOCACHE, env.GOVERSION, now);
     let saveProblem: string | null = null;
-    try {
-      saveState(stateFile, state);
-    } catch (error) {
-      saveProblem = errorMessage(error);
+    if (save) {
+      try {
+        saveState(stateFile, state);
+      } catch (error) {
+        saveProblem = errorMessage(error);
+      }
     }
     if (scan.status !== "ok") return failed(`The cache scan did not succeed, so the age of its entries is unknown (${scan.message}).`);
     const drift = assessDrift(state.caches[env.GOCACHE], scan.summary.oldestEntryAt);
