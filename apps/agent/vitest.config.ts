@@ -13,5 +13,8 @@ export default defineConfig({
       },
     },
   ],
-  test: { testTimeout: 120_000, hookTimeout: 180_000 },
+  // Setups build real Go caches and compile the cache helper; with every package's suite running at
+  // once on two cores that can take minutes. The limits only stop something hung; no test asserts
+  // on time.
+  test: { testTimeout: 300_000, hookTimeout: 600_000 },
 });
