@@ -134,9 +134,9 @@ export class RemediationPage {
 
   /**
    * Fills the form: a rule bound to migrate with backup, `atOnce` at a time, in `window` ("HH:MM" in
-   * each machine's local time; default any time of day).
+   * each machine's local time; default any time of day), `tries` per machine (default the form's).
    */
-  async fill(options: { name: string; rule: string; atOnce: number; window?: { start: string; end: string } }): Promise<void> {
+  async fill(options: { name: string; rule: string; atOnce: number; window?: { start: string; end: string }; tries?: number }): Promise<void> {
     await this.page.getByLabel("Remediation name").fill(options.name);
     await this.page.getByLabel("When a machine fails rule").fill(options.rule);
     await this.page.getByLabel("Push command").selectOption("migrate");
@@ -144,6 +144,7 @@ export class RemediationPage {
     await this.page.getByLabel("Window opens (machine's local time)").fill(options.window?.start ?? "00:00");
     await this.page.getByLabel("Window closes").fill(options.window?.end ?? "00:00");
     await this.page.getByLabel("At most at once").fill(String(options.atOnce));
+    if (options.tries !== undefined) await this.page.getByLabel("Tries per machine").fill(String(options.tries));
   }
 
   /** Runs the dry run; resolves to its text. */
