@@ -1,5 +1,6 @@
-// Automatic remediation of a real machine: the built dashboard, a real agent running in a time
-// zone far from the dashboard's, its real Go 1.24 cache made mixed the way developers make it
+// Automatic remediation of a real machine: the built dashboard, a real agent (on Linux, as CI runs
+// it: its cache key in the agent's 0600 key file, no macOS tool or stand-in involved) running in a
+// time zone far from the dashboard's, its real Go 1.24 cache made mixed the way developers make it
 // (old plaintext entries, then an encrypted helper switched on without a clean), Chromium, and a
 // real local webhook receiver that checks every signature as the README tells receivers to.
 // Windows are chosen around the real clock in the agent's own zone (no fake clock: a real agent
