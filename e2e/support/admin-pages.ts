@@ -1,4 +1,4 @@
-// Page objects for the administration pages: policy, enrollment, API tokens and remediation.
+// Page objects for the administration pages: policy, enrollment, API tokens, webhooks and remediation.
 import { expect, type Page } from "@playwright/test";
 import { SignInPage } from "./pages.js";
 
@@ -95,6 +95,35 @@ export class TokensPage {
   }
 }
 
+export class WebhooksPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/webhooks`);
+    await expect(this.page.getByRole("heading", { name: "Webhooks", exact: true })).toBeVisible();
+  }
+
+  /**
+   * Adds a webhook in the signed JSON format for the events named by their labels (the others
+   * unticked); resolves to its signing secret, shown once.
+   */
+  async addJsonWebhook(name: string, url: string, events: readonly string[]): Promise<string> {
+    await this.page.getByLabel("Webhook name", { exact: true }).fill(name);
+    await this.page.getByLabel("Format", { exact: true }).selectOption({ label: "JSON (signed)" });
+    await this.page.getByLabel("URL", { exact: true }).fill(url);
+    const choices = this.page.getByRole("group", { name: "Events" }).getByRole("checkbox");
+    for (const choice of await choices.all()) {
+      const label = (await choice.locator("xpath=..").textContent()) ?? "";
+      await choice.setChecked(events.includes(label.trim()));
+    }
+    await this.page.getByRole("button", { name: "Add webhook" }).click();
+    const secret = this.page.getByTestId("webhook-secret");
+    await expect(secret).toBeVisible();
+    await expect(this.page.getByTestId("webhook-card").filter({ hasText: name })).toBeVisible();
+    return (await secret.textContent()) ?? "";
+  }
+}
+
 export class RemediationPage {
   constructor(private readonly page: Page) {}
 
@@ -103,14 +132,19 @@ export class RemediationPage {
     await expect(this.page.getByRole("heading", { name: "Remediation", exact: true })).toBeVisible();
   }
 
-  /** Fills the form: a rule bound to migrate with backup, any time of day, `atOnce` at a time. */
-  async fill(options: { name: string; rule: string; atOnce: number }): Promise<void> {
+  /**
+   * Fills the form: a rule bound to migrate with backup, `atOnce` at a time, in `window` ("HH:MM" in
+   * each machine's local time; default any time of day), `tries` per machine (default the form's).
+   */
+  async fill(options: { name: string; rule: string; atOnce: number; window?: { start: string; end: string }; tries?: number }): Promise<void> {
     await this.page.getByLabel("Remediation name").fill(options.name);
     await this.page.getByLabel("When a machine fails rule").fill(options.rule);
     await this.page.getByLabel("Push command").selectOption("migrate");
-    await this.page.getByLabel("Window opens (machine's local time)").fill("00:00");
-    await this.page.getByLabel("Window closes").fill("00:00");
+    await expect(this.page.getByRole("checkbox", { name: "Back up first" })).toBeChecked();
+    await this.page.getByLabel("Window opens (machine's local time)").fill(options.window?.start ?? "00:00");
+    await this.page.getByLabel("Window closes").fill(options.window?.end ?? "00:00");
     await this.page.getByLabel("At most at once").fill(String(options.atOnce));
+    if (options.tries !== undefined) await this.page.getByLabel("Tries per machine").fill(String(options.tries));
   }
 
   /** Runs the dry run; resolves to its text. */

@@ -16,6 +16,8 @@ export interface AgentOptions {
   goBinary?: string;
   /** The agent's bundled CLI to run; default: this checkout's apps/agent/dist/cli.js. */
   cli?: string;
+  /** The IANA time zone the agent runs in (TZ), and so reports; default: this process's. */
+  timeZone?: string;
 }
 
 export class AgentProcess {
@@ -32,7 +34,7 @@ export class AgentProcess {
   static async enroll(server: string, secret: string, options: AgentOptions): Promise<AgentProcess> {
     const home = path.join(options.goRoot, "agent-home");
     const goEnv = goEnvironment(options.goRoot);
-    const env = { ...goEnv, CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: options.goBinary ?? go122, CACHEFLEET_MACHINE_NAME: options.name };
+    const env = { ...goEnv, CACHEFLEET_AGENT_HOME: home, CACHEFLEET_GO: options.goBinary ?? go122, CACHEFLEET_MACHINE_NAME: options.name, ...(options.timeZone ? { TZ: options.timeZone } : {}) };
     const cli = options.cli ?? agentCli;
     // The secret in the environment, as the Enrollment page tells people to: never on argv.
     await execa(process.execPath, [cli, "enroll", "--server", server], { env: { ...env, CACHEFLEET_ENROLL_SECRET: secret } });
@@ -71,9 +73,12 @@ export class AgentProcess {
     return this.#output;
   }
 
-  /** Runs one CLI command of this agent (e.g. ["status", "--json"]) and resolves to its stdout. */
-  async cli(args: readonly string[]): Promise<string> {
-    const { stdout } = await execa(process.execPath, [this.cliPath, ...args], { env: this.env });
+  /**
+   * Runs one CLI command of this agent (e.g. ["status", "--json"]) and resolves to its stdout;
+   * `env` overrides some of its variables for this command only (e.g. another GOCACHE).
+   */
+  async cli(args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+    const { stdout } = await execa(process.execPath, [this.cliPath, ...args], { env: { ...this.env, ...env } });
     return stdout;
   }
 }

@@ -1,6 +1,7 @@
 // Simulated Macs for the specs and benches. Their reports come from the contract's one test
 // builder (`agentReport`: a report as a real agent on a Mac sends it, every probe answered), shaped
 // here by the facts each spec chooses; the Macs enroll and report through the agents' real tRPC API.
+import { isDeepStrictEqual } from "node:util";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter, RouterInputs } from "@cachefleet/api";
 import { agentReport, notProbed, probeNames } from "@cachefleet/db/testing";
@@ -97,6 +98,22 @@ export async function enrollSimulatedMac(server: string, secret: string, hostnam
       await client.agent.report.mutate(macReport(hostname, report));
     },
   };
+}
+
+/**
+ * Runs the migrations (with backup) a simulated Mac has been sent, as the agent does: claim,
+ * succeed, report again, now with an encrypted cache. Resolves to how many it ran; any other
+ * command is an error.
+ */
+export async function runSentMigrations(mac: SimulatedMachine, timeZone: string): Promise<number> {
+  const pending = await mac.client.agent.pendingCommands.query();
+  for (const command of pending) {
+    if (!isDeepStrictEqual(command.spec, { kind: "migrate", options: { backup: true } })) throw new Error(`${mac.hostname} was sent ${JSON.stringify(command.spec)}, not a migration with backup.`);
+    if (!(await mac.client.agent.claim.mutate({ commandId: command.id })).claimed) continue;
+    await mac.client.agent.result.mutate({ commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
+    await mac.report({ takenAt: new Date(), cache: { plaintext: 0, encrypted: 60 }, timeZone });
+  }
+  return pending.length;
 }
 
 // A small, realistic team for pictures of the dashboard -------------------------------------------

@@ -2,11 +2,10 @@
 // browser, the README's curl line lists the fleet with it (real curl against the built dashboard),
 // and once the token is revoked in the browser the same line is refused.
 import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { execa } from "execa";
-import { repositoryRoot } from "@cachefleet/db";
 import { signInForNavigation, TokensPage } from "../support/admin-pages.js";
+import { readmeCurl } from "../support/readme-examples.js";
 import { enrollSimulatedMac } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
@@ -23,14 +22,6 @@ test.afterAll(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-/** The README's first shell block that lists the fleet with curl, aimed at this dashboard. */
-function readmeFleetCurl(dashboardUrl: string): string {
-  const readme = fs.readFileSync(path.join(repositoryRoot, "README.md"), "utf8");
-  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1] ?? "").find((text) => text.includes("fleet.list"));
-  if (!block) throw new Error("The README has no curl example for fleet.list.");
-  return block.replaceAll("http://localhost:3000", dashboardUrl);
-}
-
 test("a read-only token made in the browser lists the fleet with the README's curl line until it is revoked", async ({ page }) => {
   const mac = await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "token-mac");
   await mac.report({ takenAt: new Date(), cache: { plaintext: 40, encrypted: 0 } });
@@ -43,7 +34,7 @@ test("a read-only token made in the browser lists the fleet with the README's cu
   await expect(tokens.tokenRow("ci reader")).toContainText("read only");
 
   // The README's line through a real shell, with the token in the variable it names.
-  const curl = readmeFleetCurl(dashboard.url);
+  const curl = readmeCurl("fleet.list", dashboard.url);
   const listed = await execa("bash", ["-c", curl], { env: { CACHEFLEET_TOKEN: token }, reject: false });
   expect(listed.exitCode, listed.stderr).toBe(0);
   const body: unknown = JSON.parse(listed.stdout);

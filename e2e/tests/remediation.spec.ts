@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { RemediationPage, signInForNavigation } from "../support/admin-pages.js";
-import { enrollSimulatedMac, type SimulatedMachine } from "../support/simulated-macs.js";
+import { enrollSimulatedMac, runSentMigrations } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 let workDir: string;
@@ -22,23 +22,6 @@ test.afterAll(async () => {
 });
 
 const mixed = { plaintext: 40, encrypted: 20 };
-const encrypted = { plaintext: 0, encrypted: 60 };
-
-/**
- * Runs the commands a simulated Mac is sent, as the agent does: claim, succeed, report again (now
- * with an encrypted cache). Returns how many it ran.
- */
-async function serveCommands(mac: SimulatedMachine, timeZone: string): Promise<number> {
-  const pending = await mac.client.agent.pendingCommands.query();
-  for (const command of pending) {
-    expect(command.spec).toEqual({ kind: "migrate", options: { backup: true } });
-    if (!(await mac.client.agent.claim.mutate({ commandId: command.id })).claimed) continue;
-    await mac.client.agent.result.mutate({ commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
-    await mac.report({ takenAt: new Date(), cache: encrypted, timeZone });
-  }
-  return pending.length;
-}
-
 test("a remediation configured in the browser takes mixed caches from pending to fixed, one machine at a time", async ({ page }) => {
   const macs = [
     { mac: await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "paris-mac"), timeZone: "Europe/Paris" },
@@ -64,7 +47,7 @@ test("a remediation configured in the browser takes mixed caches from pending to
   await expect
     .poll(
       async () => {
-        for (const { mac, timeZone } of macs) await serveCommands(mac, timeZone);
+        for (const { mac, timeZone } of macs) await runSentMigrations(mac, timeZone);
         return Promise.all(states.map(async (state) => (await state.textContent()) ?? ""));
       },
       { timeout: 60_000, intervals: [500] },

@@ -1,6 +1,7 @@
-// Who this machine is, as reported at enrollment and with every report.
+// Who this machine is, as reported at enrollment and with every report, and the time zone it
+// runs in (remediation windows are in each machine's local time).
 import os from "node:os";
-import type { MachineIdentity } from "@cachefleet/contract";
+import { TimeZone, type MachineIdentity } from "@cachefleet/contract";
 
 export function machineIdentity(name?: string): MachineIdentity {
   let username = "";
@@ -16,4 +17,13 @@ export function machineIdentity(name?: string): MachineIdentity {
     osRelease: os.release(),
     arch: process.arch,
   };
+}
+
+/**
+ * The IANA time zone this machine runs in; undefined when the runtime names none the contract
+ * accepts (e.g. "Etc/Unknown"), so one odd setting never makes every report invalid.
+ */
+export function machineTimeZone(): string | undefined {
+  const named = TimeZone.safeParse(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  return named.success ? named.data : undefined;
 }

@@ -4,7 +4,7 @@ import type { AgentProbes, AgentReport, CacheHitFigures, GoEnv, GoProbe, ScanPro
 import { scanCacheIncremental } from "@cachefleet/gocache";
 import { loadScanState, saveScanState } from "./scan-state.js";
 import { readGoEnv, type GoRunner } from "./commands.js";
-import { machineIdentity } from "./machine.js";
+import { machineIdentity, machineTimeZone } from "./machine.js";
 import { errorMessage, failed } from "./probes/answer.js";
 import type { ProbeContext } from "./probes/context.js";
 import { probeGoToolchain } from "./probes/go-toolchain.js";
@@ -116,7 +116,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     agentVersion,
     takenAt: takenAt.toISOString(),
     machine: machineIdentity(context.machineName),
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZone: machineTimeZone(),
     go,
     scan,
     probes: await collectProbes(context, env, scan),

@@ -1,5 +1,6 @@
 // The reporting loop on a real Go 1.22 cache in temp folders: an idle agent sends heartbeats only
-// and starts no process; a `go build` and a `go env -w` each bring one full report. The dashboard
+// and starts no process; a `go build` and a `go env -w` each bring one full report; every full
+// report names the machine's time zone. The dashboard
 // end is a channel that checks what it receives against the contract and answers heartbeats from
 // the digests of the reports it holds, as the dashboard does (packages/api covers the real one).
 import { execFileSync } from "node:child_process";
@@ -124,6 +125,24 @@ describe.skipIf(!fs.existsSync(go122))("the reporting loop on a real Go 1.22 cac
       expect(logs).toContain("the dashboard asked for a full report");
     } finally {
       reporter.stop();
+    }
+  });
+
+  it("carries the time zone the machine runs in with its full reports, as remediation windows need", async () => {
+    const probes = testProbeContext({ dir, commands: createCommandRunner({ toolPath: [], env }), platform: "linux", pathDirs: [path.dirname(go122)] });
+    const channel = new ContractChannel();
+    const reporter = new Reporter({ probes, channel, heartbeatMs: 3_600_000, settleMs: 300, changeGapMs: 0, log: () => {} });
+    // A zone that is not this test machine's own (Node follows TZ when it changes).
+    const ownZone = process.env.TZ;
+    process.env.TZ = "Europe/Paris";
+    try {
+      await reporter.start();
+      expect(channel.reports).toHaveLength(1);
+      expect(channel.reports[0]?.timeZone).toBe("Europe/Paris");
+    } finally {
+      reporter.stop();
+      if (ownZone === undefined) delete process.env.TZ;
+      else process.env.TZ = ownZone;
     }
   });
 });

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { AgentReport, HeartbeatAck, ReportDigest, type GoEnv, type Heartbeat } from "@cachefleet/contract";
 import { reportDigest } from "@cachefleet/contract/digest";
-import { machineIdentity } from "./machine.js";
+import { machineIdentity, machineTimeZone } from "./machine.js";
 import type { ProbeContext } from "./probes/context.js";
 import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { gobinOf } from "./probes/persistence.js";
@@ -180,6 +180,8 @@ export class Reporter {
       agentVersion,
       takenAt: takenAt.toISOString(),
       machine: machineIdentity(probes.machineName),
+      // Every full report carries it: the dashboard keeps a machine's zone from its latest report.
+      timeZone: machineTimeZone(),
       go,
       scan,
       probes: { goToolchain: spawning.goToolchain, hardware: spawning.hardware, keychain: spawning.keychain, tools: spawning.tools, ...files },
