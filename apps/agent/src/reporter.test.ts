@@ -145,4 +145,25 @@ describe.skipIf(!fs.existsSync(go122))("the reporting loop on a real Go 1.22 cac
       else process.env.TZ = ownZone;
     }
   });
+
+  it("carries where the cache lives with its full reports, probed again only with the other spawning probes", async () => {
+    const commands = countingRunner(createCommandRunner({ toolPath: [], env }));
+    const probes = testProbeContext({ dir, commands, platform: "linux", pathDirs: [path.dirname(go122)] });
+    const channel = new ContractChannel();
+    const reporter = new Reporter({ probes, channel, heartbeatMs: 3_600_000, settleMs: 300, changeGapMs: 0, log: () => {} });
+    try {
+      await reporter.start();
+      const placement = channel.reports[0]?.placement;
+      // On Linux the file system under GOCACHE is read from /proc/self/mountinfo; the macOS-only
+      // probes (Time Machine, Spotlight, FileVault) say they do not apply.
+      expect(placement?.fileSystem.status).toBe("ok");
+      expect(placement?.timeMachine.status).toBe("not-applicable");
+      expect(placement?.fileVault.status).toBe("not-applicable");
+      const runs = commands.runs;
+      await reporter.check();
+      expect(commands.runs).toBe(runs);
+    } finally {
+      reporter.stop();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import path from "node:path";
 import { AgentReport, HeartbeatAck, ReportDigest, type GoEnv, type Heartbeat } from "@cachefleet/contract";
 import { reportDigest } from "@cachefleet/contract/digest";
 import { machineIdentity, machineTimeZone } from "./machine.js";
+import { probePlacement } from "./probes/placement.js";
 import type { ProbeContext } from "./probes/context.js";
 import { resolveGoBinary } from "./probes/go-toolchain.js";
 import { gobinOf } from "./probes/persistence.js";
@@ -175,6 +176,10 @@ export class Reporter {
     const scan = scanning || !previous ? await probeScan(gocache, probes.scanStateFile) : previous.scan;
     const spawning = collection.spawning || !previous ? await collectSpawningProbes(probes, env) : previous.probes;
     const files = await collectFileProbes(probes, env, scan);
+    // Where the cache lives (file system, backups, indexing, disk encryption) spawns tmutil, mdutil
+    // and fdesetup: probed with the other spawning probes, and again when GOCACHE moved.
+    const placement =
+      collection.spawning || !previous || gocache !== previousGocache ? await probePlacement(probes, gocache).catch(() => undefined) : previous.placement;
     this.#lastCollected = AgentReport.parse({
       id: randomUUID(),
       agentVersion,
@@ -187,6 +192,7 @@ export class Reporter {
       probes: { goToolchain: spawning.goToolchain, hardware: spawning.hardware, keychain: spawning.keychain, tools: spawning.tools, ...files },
       // A file read, cheap: the encrypted cache helper's counters for this GOCACHE.
       cacheHits: readCacheHits(probes, gocache),
+      placement,
     });
     this.counters.collections += 1;
     if (collection.spawning || !previous) this.counters.spawningCollections += 1;
