@@ -1,6 +1,5 @@
 // One push to several machines: a status row per machine, with each step's live log.
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { BatchView } from "./batch-view";
 
@@ -8,11 +7,8 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
   const user = await requireUser();
   const { id } = await params;
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <BatchView batchId={id} canControl={user.role === "admin"} />
-      </PageMain>
-    </>
+    <PageMain>
+      <BatchView batchId={id} canControl={user.role === "admin"} />
+    </PageMain>
   );
 }

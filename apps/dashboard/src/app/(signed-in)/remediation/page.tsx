@@ -3,7 +3,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "~/components/page-header";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { RemediationView } from "./remediation-view";
 
@@ -12,15 +11,12 @@ export const metadata: Metadata = { title: "Remediation · Cachefleet" };
 export default async function RemediationPage() {
   const user = await requireUser();
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <PageHeader
-          title="Remediation"
-          description="Fix machines automatically: when a machine fails a health rule, push a command to it inside a maintenance window in its own local time, a few machines at a time, retrying failures."
-        />
-        <RemediationView canEdit={user.role === "admin"} />
-      </PageMain>
-    </>
+    <PageMain>
+      <PageHeader
+        title="Remediation"
+        description="Fix machines automatically: when a machine fails a health rule, push a command to it inside a maintenance window in its own local time, a few machines at a time, retrying failures."
+      />
+      <RemediationView canEdit={user.role === "admin"} />
+    </PageMain>
   );
 }

@@ -3,7 +3,6 @@
 import { headers } from "next/headers";
 import { PageHeader } from "~/components/page-header";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { EnrollmentView } from "./enrollment-view";
 
@@ -18,12 +17,9 @@ async function requestOrigin(): Promise<string> {
 export default async function EnrollmentPage() {
   const user = await requireUser();
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <PageHeader title="Enrollment" description="Install the agent on a Mac, manage the secrets that enroll it, and revoke machines." />
-        <EnrollmentView origin={await requestOrigin()} canEdit={user.role === "admin"} />
-      </PageMain>
-    </>
+    <PageMain>
+      <PageHeader title="Enrollment" description="Install the agent on a Mac, manage the secrets that enroll it, and revoke machines." />
+      <EnrollmentView origin={await requestOrigin()} canEdit={user.role === "admin"} />
+    </PageMain>
   );
 }

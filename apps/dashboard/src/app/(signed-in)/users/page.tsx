@@ -2,7 +2,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "~/components/page-header";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { UsersView } from "./users-view";
 
@@ -12,19 +11,16 @@ export default async function UsersPage() {
   const user = await requireUser();
   const isAdmin = user.role === "admin";
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <PageHeader
-          title="Users"
-          description={
-            isAdmin
-              ? "Admins push commands and manage users, secrets and policy; viewers only read."
-              : "Who can sign in to this dashboard. Only admins can change accounts."
-          }
-        />
-        <UsersView isAdmin={isAdmin} />
-      </PageMain>
-    </>
+    <PageMain>
+      <PageHeader
+        title="Users"
+        description={
+          isAdmin
+            ? "Admins push commands and manage users, secrets and policy; viewers only read."
+            : "Who can sign in to this dashboard. Only admins can change accounts."
+        }
+      />
+      <UsersView isAdmin={isAdmin} />
+    </PageMain>
   );
 }

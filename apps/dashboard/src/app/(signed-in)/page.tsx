@@ -2,7 +2,6 @@
 // answered on the server, from the filters in the URL, so the table shows without a loading flash.
 import type { RouterOutputs } from "@cachefleet/api";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { importApi } from "~/server/backend";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
@@ -25,11 +24,8 @@ export default async function FleetPage({ searchParams }: FleetPageProps) {
     services.logger.error({ err: error }, "fleet page: the first page could not be read");
   }
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <FleetTable canPush={user.role === "admin"} initialQuery={query} initial={initial} />
-      </PageMain>
-    </>
+    <PageMain>
+      <FleetTable canPush={user.role === "admin"} initialQuery={query} initial={initial} />
+    </PageMain>
   );
 }

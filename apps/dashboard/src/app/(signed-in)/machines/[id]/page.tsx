@@ -3,7 +3,6 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { importApi, importTrpcServer } from "~/server/backend";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
@@ -43,11 +42,8 @@ export default async function MachinePage({ params }: MachinePageProps) {
   const { id } = await params;
   const machine = await loadMachine(id);
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <MachineView machineId={id} role={user.role} initialData={machine} />
-      </PageMain>
-    </>
+    <PageMain>
+      <MachineView machineId={id} role={user.role} initialData={machine} />
+    </PageMain>
   );
 }

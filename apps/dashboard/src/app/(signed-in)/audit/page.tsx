@@ -1,7 +1,6 @@
 // The audit: which machines still have plaintext caches, and every other check, with CSV export.
 import type { Metadata } from "next";
 import { PageMain } from "~/components/page-main";
-import { TopBar } from "~/components/top-bar";
 import { requireUser } from "~/server/session";
 import { AuditView } from "./audit-view";
 import { isAuditCheck } from "./checks";
@@ -13,11 +12,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { check } = await searchParams;
   const selected = typeof check === "string" && isAuditCheck(check) ? check : "plaintext";
   return (
-    <>
-      <TopBar user={user} />
-      <PageMain>
-        <AuditView check={selected} canPush={user.role === "admin"} />
-      </PageMain>
-    </>
+    <PageMain>
+      <AuditView check={selected} canPush={user.role === "admin"} />
+    </PageMain>
   );
 }
