@@ -17,11 +17,11 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { cn } from "~/lib/utils";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
-import { formatCount } from "~/format";
+import { formatCount, formatQuantity } from "~/format";
 import { checkInfo, checkNames } from "./checks";
-import { PushMigration } from "./push-migration";
 import { FleetHygiene } from "~/components/hygiene/fleet-hygiene";
 import { PushExcludeFromBackup } from "~/components/hygiene/push-exclude";
+import { PushMigration } from "~/components/push-migration";
 
 const pageSize = 100;
 
@@ -84,7 +84,18 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
                 These machines as CSV
               </a>
             </Button>
-            {canPush && info.migrateRule !== null ? <PushMigration rule={info.migrateRule} title={info.title} count={counts.get(check) ?? 0} /> : null}
+            {canPush && info.migrateRule !== null ? (
+              <PushMigration
+                label="Migrate these machines"
+                disabled={(counts.get(check) ?? 0) === 0}
+                pushed
+                scope={{
+                  target: { type: "failing-rule", rule: info.migrateRule },
+                  who: formatQuantity(counts.get(check) ?? 0, "machine"),
+                  which: `Every machine failing “${info.title}” gets it.`,
+                }}
+              />
+            ) : null}
             {canPush && check === "time-machine" ? <PushExcludeFromBackup machines={counts.get(check) ?? 0} /> : null}
           </div>
         </div>
@@ -115,7 +126,7 @@ function CheckMachines({ check }: { check: AuditCheck }) {
       <CardContent className="px-4">
         <Table data-testid="audit-table">
           <TableCaption className="mt-0 mb-2 caption-top text-left">
-            {formatCount(total)} {total === 1 ? "machine" : "machines"}
+            {formatQuantity(total, "machine")}
             {pages > 1 ? `, page ${page + 1} of ${pages}` : ""}
           </TableCaption>
           <TableHeader>

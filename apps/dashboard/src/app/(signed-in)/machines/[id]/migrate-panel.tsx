@@ -1,31 +1,22 @@
 "use client";
-// Pushes a migration to this machine, with or without a backup (admins only), and the encrypted
-// cache's other commands: switching it off again, and rotating its key.
+// Pushes a migration to this machine (admins only), and the encrypted cache's other commands:
+// switching it off again, and rotating its key. Each asks first and says what it will do.
 import { useId, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Button } from "~/components/ui/button";
+import { ConfirmedPush } from "~/components/confirmed-push";
+import { PushMigration } from "~/components/push-migration";
 import { Card, CardContent } from "~/components/ui/card";
 import { Checkbox } from "~/components/ui/checkbox";
 import { Label } from "~/components/ui/label";
-import { useTRPC } from "~/trpc/client";
+import { formatBytes } from "~/format";
 import { Section } from "./section";
 import type { MachineDetail } from "./types";
 
 export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; canMigrate: boolean }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const backupId = useId();
-  const replaceId = useId();
-  const [backup, setBackup] = useState(true);
-  const [replaceOther, setReplaceOther] = useState(false);
-  // Returning the refetch keeps a mutation pending until the new command is on screen, so a
-  // button cannot be pressed twice in between.
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.machines.detail.queryKey({ machineId: machine.id }) });
-  const migrate = useMutation(trpc.fleet.migrate.mutationOptions({ onSuccess: refresh }));
-  const push = useMutation(trpc.commands.push.mutationOptions({ onSuccess: refresh }));
   const busy = machine.commands.some((command) => command.status === "pending" || command.status === "running");
-  const toolchain = machine.latestReport?.probes.goToolchain;
+  const report = machine.latestReport;
+  const toolchain = report?.probes.goToolchain;
   const backend = toolchain?.status === "ok" ? toolchain.cacheBackend : null;
+  const permissions = report?.probes.permissions;
   const target = { type: "machines" as const, machineIds: [machine.id] };
 
   return (
@@ -39,31 +30,36 @@ export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; 
           {canMigrate ? (
             <>
               <div className="flex flex-wrap items-center gap-4">
-                <div className="flex items-center gap-2">
-                  <Checkbox id={backupId} checked={backup} onCheckedChange={(checked) => setBackup(checked === true)} />
-                  <Label htmlFor={backupId}>Keep a backup</Label>
-                </div>
-                {backend?.kind === "other" ? (
-                  <div className="flex items-center gap-2">
-                    <Checkbox id={replaceId} checked={replaceOther} onCheckedChange={(checked) => setReplaceOther(checked === true)} />
-                    <Label htmlFor={replaceId}>Replace the other cache helper</Label>
-                  </div>
-                ) : null}
-                <Button
-                  type="button"
-                  disabled={busy || migrate.isPending}
-                  onClick={() => migrate.mutate({ machineId: machine.id, options: backend?.kind === "other" ? { backup, replaceOtherCacheProg: replaceOther } : { backup } })}
-                >
-                  {migrate.isPending ? "Queueing…" : "Migrate"}
-                </Button>
+                <PushMigration
+                  label="Migrate"
+                  disabled={busy}
+                  scope={{
+                    target,
+                    who: machine.hostname,
+                    gocache: machine.gocache,
+                    cacheBytes: machine.cacheBytes,
+                    freeBytes: permissions?.status === "ok" ? (permissions.disk?.freeBytes ?? null) : null,
+                    otherCacheProg: backend?.kind === "other" ? backend.commandLine : null,
+                  }}
+                />
                 {backend?.kind === "cachefleet" ? (
                   <>
-                    <Button type="button" variant="outline" disabled={busy || push.isPending} onClick={() => push.mutate({ target, spec: { kind: "rotate-key", options: {} } })}>
-                      Rotate key
-                    </Button>
-                    <Button type="button" variant="outline" disabled={busy || push.isPending} onClick={() => push.mutate({ target, spec: { kind: "disable", options: { backup } } })}>
-                      Disable encrypted cache
-                    </Button>
+                    <ConfirmedPush
+                      label="Rotate key"
+                      variant="outline"
+                      size="default"
+                      disabled={busy}
+                      title={`Rotate the cache key of ${machine.hostname}?`}
+                      description={
+                        <p>
+                          The agent creates a new key, seals every entry of the cache again under it, and deletes the old key last. Nothing is rebuilt; builds
+                          keep hitting the cache.
+                        </p>
+                      }
+                      confirmLabel="Push the rotation"
+                      request={() => ({ target, spec: { kind: "rotate-key", options: {} } })}
+                    />
+                    <DisableEncryptedCache machine={machine} disabled={busy} />
                   </>
                 ) : null}
                 {busy ? <span className="text-sm text-muted-foreground">A command is queued or running; wait for it to finish.</span> : null}
@@ -74,16 +70,6 @@ export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; 
                   GOCACHEPROG runs another cache helper (<code>{backend.commandLine}</code>); a migration leaves it in place unless you tick “Replace the other cache helper”.
                 </p>
               ) : null}
-              {migrate.isError ? (
-                <p className="text-sm text-destructive" role="alert">
-                  Could not queue the migration: {migrate.error.message}
-                </p>
-              ) : null}
-              {push.isError ? (
-                <p className="text-sm text-destructive" role="alert">
-                  Could not queue the command: {push.error.message}
-                </p>
-              ) : null}
             </>
           ) : (
             <p className="text-sm text-muted-foreground">Only admins can migrate a cache.</p>
@@ -91,5 +77,48 @@ export function MigratePanel({ machine, canMigrate }: { machine: MachineDetail; 
         </CardContent>
       </Card>
     </Section>
+  );
+}
+
+/** Back to Go's own disk cache: the sealed entries cannot be read without the helper, so they are cleaned. */
+function DisableEncryptedCache({ machine, disabled }: { machine: MachineDetail; disabled: boolean }) {
+  const backupId = useId();
+  const [backup, setBackup] = useState(true);
+  return (
+    <ConfirmedPush
+      label="Disable encrypted cache"
+      variant="outline"
+      size="default"
+      disabled={disabled}
+      title={`Disable the encrypted cache of ${machine.hostname}?`}
+      description={
+        <ol className="list-decimal space-y-1 pl-5">
+          <li>
+            {backup ? (
+              <>
+                <strong>Back up</strong> GOCACHE ({formatBytes(machine.cacheBytes)}) to a dated copy beside it, verified before anything is deleted.
+              </>
+            ) : (
+              <>
+                <strong>No backup</strong>: the sealed entries are deleted for good.
+              </>
+            )}
+          </li>
+          <li>
+            <strong>Disable</strong> the helper: <code>go env -u GOCACHEPROG</code>; the go command uses its own plaintext disk cache again.
+          </li>
+          <li>
+            <strong>Clean</strong> the cache (<code>go clean -cache</code>): Go cannot read the sealed entries.
+          </li>
+        </ol>
+      }
+      confirmLabel="Push the disable"
+      request={() => ({ target: { type: "machines", machineIds: [machine.id] }, spec: { kind: "disable", options: { backup } } })}
+    >
+      <div className="flex items-center gap-2">
+        <Checkbox id={backupId} checked={backup} onCheckedChange={(checked) => setBackup(checked === true)} />
+        <Label htmlFor={backupId}>Keep a backup</Label>
+      </div>
+    </ConfirmedPush>
   );
 }
