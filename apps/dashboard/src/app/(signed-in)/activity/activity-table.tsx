@@ -206,7 +206,7 @@ export function ActivityTable() {
               </TableBody>
             </Table>
           </div>
-          <Pager label="Activity pages" page={page} total={activity.data.total} pageSize={pageSize} onPage={setPage} />
+          <Pager label="Activity pages" noun={["event", "events"]} page={page} total={activity.data.total} pageSize={pageSize} onPage={setPage} />
         </>
       )}
     </div>

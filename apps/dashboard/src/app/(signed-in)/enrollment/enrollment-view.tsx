@@ -315,7 +315,7 @@ function Machines({ canEdit }: { canEdit: boolean }) {
             </Table>
             <p className="border-t px-3 py-2 text-sm text-muted-foreground">A revoked machine&apos;s token is refused at once; to bring it back, enroll it again.</p>
           </div>
-          <Pager label="Machine pages" page={page} total={machines.data.total} pageSize={machinesPerPage} onPage={setPage} />
+          <Pager label="Machine pages" noun={["machine", "machines"]} page={page} total={machines.data.total} pageSize={machinesPerPage} onPage={setPage} />
         </>
       )}
     </section>
