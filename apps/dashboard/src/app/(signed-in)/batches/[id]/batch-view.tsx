@@ -108,9 +108,7 @@ export function BatchView({ batchId, canControl }: { batchId: string; canControl
                               <span className="min-w-16 text-sm font-medium capitalize">{step.step}</span>
                               <StatusBadge kind="status" value={step.status} />
                             </div>
-                            <LogBlock className="max-h-32 text-[0.7rem]" data-testid={`batch-log-${step.step}`}>
-                              {step.log}
-                            </LogBlock>
+                            <LogBlock log={step.log} failed={step.status === "failed"} className="max-h-32 text-[0.7rem]" testId={`batch-log-${step.step}`} />
                           </li>
                         ))}
                       </ol>

@@ -6,7 +6,7 @@ import { EmptyState } from "~/components/empty-state";
 import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
 import { Card, CardContent, CardHeader } from "~/components/ui/card";
-import { formatBytes, formatCount, formatDuration } from "~/format";
+import { formatBytes, formatCount, formatDuration, formatQuantity } from "~/format";
 import { Section } from "./section";
 import type { MachineCommand } from "./types";
 
@@ -60,7 +60,7 @@ function CommandBlock({ command, canControl }: { command: MachineCommand; canCon
             {command.error}
           </p>
         ) : null}
-        {command.result ? <CommandResultFigures result={command.result} /> : null}
+        {command.result ? <CommandResultFigures command={command} result={command.result} /> : null}
         <ol className="space-y-2">
           {command.steps.map((step) => (
             <li key={step.step} data-testid={`step-${step.step}`}>
@@ -68,7 +68,7 @@ function CommandBlock({ command, canControl }: { command: MachineCommand; canCon
                 <span className="font-mono text-sm">{step.step}</span>
                 <StatusBadge kind="status" value={step.status} testId="step-status" />
               </div>
-              <LogBlock>{step.log}</LogBlock>
+              <LogBlock log={step.log} failed={step.status === "failed"} />
             </li>
           ))}
         </ol>
@@ -77,8 +77,16 @@ function CommandBlock({ command, canControl }: { command: MachineCommand; canCon
   );
 }
 
-function CommandResultFigures({ result }: { result: NonNullable<MachineCommand["result"]> }) {
-  const { before, after } = result;
+/** Steps that remove entries: a clean empties the cache, a trim removes what Go's own trim would. */
+const cleaningSteps = new Set(["clean", "trim"]);
+
+/**
+ * What a command changed, in the terms of the disk: a clean that kept a backup moved the cache
+ * beside it rather than freeing anything, so it says what was cleaned and where the backup is.
+ */
+function CommandResultFigures({ command, result }: { command: MachineCommand; result: NonNullable<MachineCommand["result"]> }) {
+  const { before, after, backupPath } = result;
+  const cleaned = command.steps.some((step) => cleaningSteps.has(step.step) && step.status === "succeeded");
   const freed = before && after ? before.bytes - after.bytes : null;
   return (
     <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
@@ -87,10 +95,16 @@ function CommandResultFigures({ result }: { result: NonNullable<MachineCommand["
           Entries: {before ? formatCount(before.count) : "?"} → {after ? formatCount(after.count) : "?"}
         </span>
       ) : null}
-      {freed !== null ? <span data-testid="bytes-freed">{freed >= 0 ? `Freed ${formatBytes(freed)}` : `Grew by ${formatBytes(-freed)}`}</span> : null}
-      {result.backupPath ? (
-        <span>
-          Backup: <code className="text-xs" data-testid="backup-path">{result.backupPath}</code>
+      {cleaned && before && backupPath ? (
+        <span data-testid="result-cleaned">
+          Cleaned {formatBytes(before.bytes)} ({formatQuantity(before.count, "entry", "entries")}) from GOCACHE{after ? `; it now holds ${formatBytes(after.bytes)}` : ""}
+        </span>
+      ) : cleaned && freed !== null ? (
+        <span data-testid="bytes-freed">{freed >= 0 ? `Freed ${formatBytes(freed)}` : `Grew by ${formatBytes(-freed)}`}</span>
+      ) : null}
+      {backupPath ? (
+        <span data-testid="result-backup">
+          Backup{before ? ` (${formatBytes(before.bytes)}, on the same disk until pruned)` : ""}: <code className="text-xs" data-testid="backup-path">{backupPath}</code>
         </span>
       ) : null}
       {result.failedStep ? <span>Failed at: {result.failedStep}</span> : null}

@@ -4,13 +4,14 @@ import { EmptyState } from "~/components/empty-state";
 import { Card, CardContent } from "~/components/ui/card";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { formatCount } from "~/format";
+import { GobinValue } from "./gobin";
 import { Section } from "./section";
 
 export function GoTools({ tools }: { tools: AgentProbes["tools"] }) {
   const goTools = tools.status === "ok" ? tools.binaries.flatMap((tool) => (tool.kind === "go" ? [tool] : [])) : [];
   const others = tools.status === "ok" ? tools.binaries.filter((tool) => tool.kind !== "go") : [];
   return (
-    <Section id="tools" title="Installed Go tools" description={tools.status === "ok" ? <>In <code className="text-xs">{tools.dir}</code> ({tools.dirFrom})</> : undefined}>
+    <Section id="tools" title="Installed Go tools" description={tools.status === "ok" ? <>In GOBIN, <GobinValue gobin={{ dir: tools.dir, isDefault: tools.dirFrom !== "GOBIN" }} /></> : undefined}>
       {tools.status !== "ok" ? (
         <p className={tools.status === "error" ? "text-sm text-destructive" : "text-sm text-muted-foreground"}>
           {tools.status === "error" ? "Could not list the tools: " : "Not applicable: "}

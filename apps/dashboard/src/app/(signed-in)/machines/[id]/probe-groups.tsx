@@ -6,6 +6,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { Badge } from "~/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { formatBytes } from "~/format";
+import { GobinValue, gobinFromEnv } from "./gobin";
 import { Fact, FactList, Muted, Section } from "./section";
 import type { MachineReport } from "./types";
 
@@ -14,15 +15,28 @@ type ProbeOutcome = { status: "ok" } | { status: "not-applicable" | "error"; mes
 const outcomeLabels = { "ok": "ok", "not-applicable": "not applicable", "error": "error" } as const;
 const outcomeTones = { "ok": "success", "not-applicable": "neutral", "error": "danger" } as const;
 
-function ProbeGroup({ id, title, outcome, children }: { id: string; title: string; outcome: ProbeOutcome; children?: ReactNode }) {
+function ProbeGroup({
+  id,
+  title,
+  outcome,
+  badge = outcome.status,
+  children,
+}: {
+  id: string;
+  title: string;
+  outcome: ProbeOutcome;
+  /** The badge, when it says more than the probe's own outcome (a key file where no Keychain exists). */
+  badge?: ProbeOutcome["status"];
+  children?: ReactNode;
+}) {
   return (
     <Card className="gap-4 py-5" aria-labelledby={`probe-${id}-heading`} role="region" data-testid={`probe-${id}`}>
       <CardHeader className="flex items-center justify-between gap-2">
         <CardTitle id={`probe-${id}-heading`} role="heading" aria-level={3}>
           {title}
         </CardTitle>
-        <Badge variant={outcomeTones[outcome.status]} data-testid="probe-status">
-          {outcomeLabels[outcome.status]}
+        <Badge variant={outcomeTones[badge]} data-testid="probe-status">
+          {outcomeLabels[badge]}
         </Badge>
       </CardHeader>
       <CardContent>
@@ -115,7 +129,7 @@ function GoGroup({ go, toolchain }: { go: GoProbe; toolchain: AgentProbes["goToo
           {go.status === "ok"
             ? goEnvKeys.map((key) => (
                 <Fact key={key} label={key}>
-                  {go.env[key] ? <code className="text-xs">{go.env[key]}</code> : <Muted>unset</Muted>}
+                  {key === "GOBIN" ? <GobinValue gobin={gobinFromEnv(go.env)} /> : go.env[key] ? <code className="text-xs">{go.env[key]}</code> : <Muted>unset</Muted>}
                 </Fact>
               ))
             : null}
@@ -150,7 +164,33 @@ function GocacheGroup({ permissions }: { permissions: AgentProbes["permissions"]
   );
 }
 
-function KeychainGroup({ keychain }: { keychain: AgentProbes["keychain"] }) {
+/**
+ * The Keychain exists on macOS only, so elsewhere the card says "not applicable" whatever the
+ * probe answered; an agent there that keeps the key in its 0600 key file shows that file's state.
+ */
+function KeychainGroup({ keychain, platform }: { keychain: AgentProbes["keychain"]; platform: string }) {
+  if (platform !== "darwin") {
+    const outcome: ProbeOutcome =
+      keychain.status === "ok"
+        ? { status: "ok" }
+        : keychain.status === "not-applicable"
+          ? keychain
+          : { status: "not-applicable", message: `the Keychain exists on macOS only; the agent's key file could not be read (${keychain.message})` };
+    return (
+      <ProbeGroup id="keychain" title="Keychain" outcome={outcome} badge="not-applicable">
+        {keychain.status === "ok" ? (
+          <>
+            <Fact label="Keychain">
+              <Muted>not applicable: the Keychain exists on macOS only</Muted>
+            </Fact>
+            <Fact label="Key file">
+              {keychain.itemPresent ? "present" : "missing"} <Muted>(the agent&apos;s 0600 key file stands in for the Keychain)</Muted>
+            </Fact>
+          </>
+        ) : null}
+      </ProbeGroup>
+    );
+  }
   return (
     <ProbeGroup id="keychain" title="Keychain" outcome={keychain}>
       {keychain.status === "ok" ? (
@@ -170,7 +210,9 @@ function PersistenceGroup({ persistence }: { persistence: AgentProbes["persisten
   const { goenv, launchAgents } = persistence;
   return (
     <ProbeGroup id="persistence" title="Environment persistence" outcome={persistence}>
-      <Fact label="GOBIN">{persistence.gobin ? <code className="text-xs">{persistence.gobin}</code> : <Muted>neither GOBIN nor GOPATH set</Muted>}</Fact>
+      <Fact label="GOBIN">
+        <GobinValue gobin={persistence.gobin === null ? null : { dir: persistence.gobin, isDefault: persistence.gobinFrom !== "GOBIN" }} />
+      </Fact>
       <Fact label="go env -w">
         {goenv.status === "ok"
           ? goenv.exists
@@ -243,7 +285,7 @@ export function ProbeGroups({ report }: { report: MachineReport }) {
         <HardwareGroup hardware={probes.hardware} />
         <GoGroup go={report.go} toolchain={probes.goToolchain} />
         <GocacheGroup permissions={probes.permissions} />
-        <KeychainGroup keychain={probes.keychain} />
+        <KeychainGroup keychain={probes.keychain} platform={report.machine.platform} />
         <PersistenceGroup persistence={probes.persistence} />
         <DriftGroup drift={probes.versionDrift} />
       </div>
