@@ -14,7 +14,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { Label } from "~/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "~/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
-import { formatBytes, formatCount } from "~/format";
+import { formatBytes, formatQuantity } from "~/format";
 import { useTRPC } from "~/trpc/client";
 
 type ActivityEvent = RouterOutputs["activity"]["list"]["events"][number];
@@ -168,7 +168,7 @@ export function ActivityTable() {
         </div>
         {activity.data ? (
           <span className="pb-2 text-sm text-muted-foreground">
-            {formatCount(activity.data.total)} {activity.data.total === 1 ? "event" : "events"}
+            {formatQuantity(activity.data.total, "event")}
           </span>
         ) : null}
       </div>

@@ -6,7 +6,7 @@ import { Badge } from "~/components/ui/badge";
 import { Checkbox } from "~/components/ui/checkbox";
 import { TableCell, TableRow } from "~/components/ui/table";
 import { cn } from "~/lib/utils";
-import { formatBytes, formatCount, formatPercent } from "~/format";
+import { formatBytes, formatCount, formatPercent, formatQuantity } from "~/format";
 import type { FleetMachine } from "./types";
 
 const healthLabels: Record<string, string> = { healthy: "ok", warning: "warning", critical: "critical" };
@@ -28,8 +28,8 @@ export function MachineRow({ machine, selected, onSelect }: { machine: FleetMach
       <TableCell data-testid="cell-user">{machine.username || "—"}</TableCell>
       <TableCell>{machine.macosVersion ?? <span className="text-muted-foreground">—</span>}</TableCell>
       <TableCell>
-        <span className="font-mono text-xs">{machine.arch}</span>{" "}
-        {machine.rosetta ? <Badge variant="warning">Rosetta</Badge> : machine.rosetta === false ? <span className="text-xs text-muted-foreground">native</span> : null}
+        <div className="font-mono text-xs">{machine.arch}</div>
+        {machine.rosetta ? <Badge variant="warning">Rosetta</Badge> : machine.rosetta === false ? <div className="text-xs text-muted-foreground">native</div> : null}
       </TableCell>
       <TableCell data-testid="cell-go" className="font-mono text-xs">
         {machine.goVersions.length === 0 ? (
@@ -62,18 +62,20 @@ export function MachineRow({ machine, selected, onSelect }: { machine: FleetMach
       <TableCell data-testid="cell-keychain">
         <KeychainKey platform={machine.platform} keychainKey={machine.keychainKey} />
       </TableCell>
-      <TableCell data-testid="cell-health">
-        <StatusBadge kind="health" value={machine.health} label={machine.health === null ? "not reported" : (healthLabels[machine.health] ?? machine.health)} />
-      </TableCell>
-      <TableCell className="text-right tabular-nums" data-testid="cell-findings">
-        {formatCount(machine.findingsCount)}
+      <TableCell>
+        <span data-testid="cell-health">
+          <StatusBadge kind="health" value={machine.health} label={machine.health === null ? "not reported" : (healthLabels[machine.health] ?? machine.health)} />
+        </span>
+        {machine.findingsCount > 0 ? (
+          <div className="text-xs text-muted-foreground tabular-nums" data-testid="cell-findings">
+            {formatQuantity(machine.findingsCount, "finding")}
+          </div>
+        ) : null}
       </TableCell>
       <TableCell>
-        <div className="flex items-center gap-2">
-          <StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />
-          <span className="text-xs text-muted-foreground">
-            <RelativeTime iso={machine.lastSeenAt} />
-          </span>
+        <StatusBadge kind="presence" value={machine.online ? "online" : "offline"} />
+        <div className="text-xs text-muted-foreground">
+          <RelativeTime iso={machine.lastSeenAt} />
         </div>
       </TableCell>
     </TableRow>

@@ -17,10 +17,12 @@ export interface Selection {
 
 interface Column {
   label: string;
-  /** The server's sort key; a column without one is not sortable (yet). */
-  sort?: FleetSortColumn;
+  /** The server's sort key. */
+  sort: FleetSortColumn;
   numeric?: boolean;
   firstDirection?: "asc" | "desc";
+  /** What the order is by, where the label does not say it. */
+  sortedBy?: string;
 }
 
 /** In the order MachineRow draws its cells. */
@@ -34,10 +36,9 @@ const columns: Column[] = [
   { sort: "cacheEntries", label: "Entries", numeric: true, firstDirection: "desc" },
   { sort: "growth", label: "Growth / day", numeric: true, firstDirection: "desc" },
   { sort: "verdict", label: "Verdict" },
-  { sort: "keychainKey", label: "Keychain key" },
-  // The fleet query has no health order yet; the filter above narrows by health instead.
-  { label: "Health" },
-  { sort: "findings", label: "Findings", numeric: true, firstDirection: "desc" },
+  { sort: "keychainKey", label: "Keychain" },
+  // The fleet query orders by the number of findings, not yet by their worst severity.
+  { sort: "findings", label: "Health", firstDirection: "desc", sortedBy: "number of findings" },
   { sort: "lastSeen", label: "Last seen", firstDirection: "desc" },
 ];
 
@@ -62,7 +63,8 @@ export function MachineTable({
     selection.setSelected(next);
   };
   const allSelected = selection !== null && machines.length > 0 && machines.every((machine) => selection.selected.has(machine.id));
-  const sortedBy = columns.find((column) => column.sort === query.sort)?.label ?? query.sort;
+  const sortColumn = columns.find((column) => column.sort === query.sort);
+  const sortedBy = sortColumn ? `${sortColumn.label}${sortColumn.sortedBy ? ` (${sortColumn.sortedBy})` : ""}` : query.sort;
   return (
     <div className={cn("rounded-lg border bg-card transition-opacity", busy && "opacity-70")}>
       <Table aria-busy={busy} data-testid="fleet-table">
@@ -81,7 +83,7 @@ export function MachineTable({
               </TableHead>
             ) : null}
             {columns.map((column) => (
-              <ColumnHead key={column.label} column={column} query={query} onSort={onSort} />
+              <ColumnHead key={column.sort} column={column} query={query} onSort={onSort} />
             ))}
           </TableRow>
         </TableHeader>
@@ -102,13 +104,19 @@ export function MachineTable({
 
 function ColumnHead({ column, query, onSort }: { column: Column; query: FleetQuery; onSort: (sort: FleetSortColumn, direction: "asc" | "desc") => void }) {
   const { sort } = column;
-  if (!sort) return <TableHead className={cn("font-medium text-muted-foreground", column.numeric && "text-right")}>{column.label}</TableHead>;
   const active = query.sort === sort;
   const next = active ? (query.direction === "asc" ? "desc" : "asc") : (column.firstDirection ?? "asc");
   const Arrow = !active ? ArrowUpDownIcon : query.direction === "asc" ? ArrowUpIcon : ArrowDownIcon;
   return (
     <TableHead className={cn(column.numeric && "text-right")} aria-sort={active ? (query.direction === "asc" ? "ascending" : "descending") : "none"}>
-      <Button type="button" variant="ghost" size="sm" className={cn("-mx-2 font-medium", !active && "text-muted-foreground")} onClick={() => onSort(sort, next)}>
+      <Button
+        type="button"
+        variant="ghost"
+        size="sm"
+        className={cn("-mx-2 font-medium", !active && "text-muted-foreground")}
+        title={column.sortedBy ? `Sort by ${column.sortedBy}` : undefined}
+        onClick={() => onSort(sort, next)}
+      >
         {column.label}
         <Arrow className={cn("size-3.5", !active && "opacity-40")} aria-hidden />
       </Button>

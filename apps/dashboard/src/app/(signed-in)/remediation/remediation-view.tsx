@@ -15,11 +15,10 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { Checkbox } from "~/components/ui/checkbox";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
+import { Choice } from "~/components/choice";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
 
-const nativeSelect =
-  "h-9 rounded-md border border-input bg-transparent px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30";
 
 /** Rules worth binding; any rule id a health rule reports may be typed. */
 const suggestedRules = ["mixed-cache", "plaintext-cache", "stale-trim", "cache-too-large", "keychain-missing"];
@@ -55,7 +54,7 @@ function ConfigureRemediation() {
       },
     }),
   );
-  const ids = { name: useId(), rule: useId(), kind: useId(), start: useId(), end: useId(), concurrent: useId(), attempts: useId(), retry: useId(), rules: useId() };
+  const ids = { name: useId(), rule: useId(), start: useId(), end: useId(), concurrent: useId(), attempts: useId(), retry: useId(), rules: useId() };
   const parse = () => {
     const parsed = NewRemediation.safeParse({
       name: form.name,
@@ -103,16 +102,12 @@ function ConfigureRemediation() {
               ))}
             </datalist>
           </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor={ids.kind}>Push command</Label>
-            <select id={ids.kind} className={nativeSelect} value={form.kind} onChange={(event) => setForm((previous) => ({ ...previous, kind: commandKinds.find((kind) => kind === event.target.value) ?? "migrate" }))}>
-              {commandKinds.map((kind) => (
-                <option key={kind} value={kind}>
-                  {kind}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Choice
+            label="Push command"
+            value={form.kind}
+            options={commandKinds.map((kind) => [kind, kind] as const)}
+            onChange={(kind) => kind && setForm((previous) => ({ ...previous, kind }))}
+          />
           {form.kind === "migrate" || form.kind === "clean" ? (
             <label className="flex h-9 items-center gap-2 text-sm">
               <Checkbox checked={form.backup} onCheckedChange={(checked) => setForm((previous) => ({ ...previous, backup: checked === true }))} />

@@ -25,11 +25,10 @@ import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
+import { Choice } from "~/components/choice";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
 
-const nativeSelect =
-  "h-9 rounded-md border border-input bg-transparent px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30";
 
 /** The README's example: a read token lists the first page of the fleet. */
 function curlExample(origin: string, token: string): string {
@@ -96,7 +95,7 @@ function CreateToken({ onCreated }: { onCreated: (created: Created) => void }) {
       },
     }),
   );
-  const ids = { name: useId(), scope: useId(), days: useId() };
+  const ids = { name: useId(), days: useId() };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const parsed = NewApiToken.safeParse({ name, scope, expiresInDays: days.trim() === "" ? undefined : Number(days) });
@@ -117,16 +116,7 @@ function CreateToken({ onCreated }: { onCreated: (created: Created) => void }) {
           <Label htmlFor={ids.name}>Token name</Label>
           <Input id={ids.name} value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. nightly report" maxLength={64} required className="sm:w-64" />
         </div>
-        <div className="grid gap-1.5">
-          <Label htmlFor={ids.scope}>Scope</Label>
-          <select id={ids.scope} className={nativeSelect} value={scope} onChange={(event) => setScope(scopes.find(([value]) => value === event.target.value)?.[0] ?? "read")}>
-            {scopes.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Choice label="Scope" value={scope} options={scopes} onChange={(chosen) => chosen && setScope(chosen)} />
         <div className="grid gap-1.5">
           <Label htmlFor={ids.days}>Expires after (days, empty for never)</Label>
           <Input id={ids.days} type="number" min={1} max={3650} value={days} onChange={(event) => setDays(event.target.value)} className="sm:w-40" />

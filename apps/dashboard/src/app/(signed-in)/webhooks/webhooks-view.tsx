@@ -16,11 +16,10 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/com
 import { Checkbox } from "~/components/ui/checkbox";
 import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
+import { Choice } from "~/components/choice";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
 
-const nativeSelect =
-  "h-9 rounded-md border border-input bg-transparent px-2 text-sm shadow-xs outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 dark:bg-input/30";
 
 const eventLabels: Record<WebhookEvent, string> = {
   "machine.critical": "A machine turned critical",
@@ -71,7 +70,7 @@ function CreateWebhook({ onCreated }: { onCreated: (created: { name: string; sig
       },
     }),
   );
-  const ids = { name: useId(), format: useId(), url: useId() };
+  const ids = { name: useId(), url: useId() };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const parsed = NewWebhook.safeParse({ name, format, url, events: webhookEvents.filter((name) => events.has(name)) });
@@ -99,13 +98,15 @@ function CreateWebhook({ onCreated }: { onCreated: (created: { name: string; sig
             <Label htmlFor={ids.name}>Webhook name</Label>
             <Input id={ids.name} value={name} onChange={(event) => setName(event.target.value)} maxLength={100} required className="sm:w-56" />
           </div>
-          <div className="grid gap-1.5">
-            <Label htmlFor={ids.format}>Format</Label>
-            <select id={ids.format} className={nativeSelect} value={format} onChange={(event) => setFormat(event.target.value === "slack" ? "slack" : "json")}>
-              <option value="json">JSON (signed)</option>
-              <option value="slack">Slack</option>
-            </select>
-          </div>
+          <Choice
+            label="Format"
+            value={format}
+            options={[
+              ["json", "JSON (signed)"],
+              ["slack", "Slack"],
+            ]}
+            onChange={(chosen) => chosen && setFormat(chosen)}
+          />
           <div className="grid flex-1 gap-1.5">
             <Label htmlFor={ids.url}>URL</Label>
             <Input id={ids.url} type="url" value={url} onChange={(event) => setUrl(event.target.value)} placeholder="https://…" required />

@@ -13,7 +13,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
 import { Card, CardContent } from "~/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
-import { formatCount } from "~/format";
+import { formatCount, formatQuantity } from "~/format";
 import { useTRPC } from "~/trpc/client";
 import { trpcErrorCode } from "~/trpc/error-code";
 
@@ -57,7 +57,7 @@ export function BatchView({ batchId, canControl }: { batchId: string; canControl
         back={fleetLink}
         title={
           <span className="inline-block first-letter:uppercase">
-            {data.kind} on {formatCount(total)} {total === 1 ? "machine" : "machines"}
+            {data.kind} on {formatQuantity(total, "machine")}
           </span>
         }
         description={

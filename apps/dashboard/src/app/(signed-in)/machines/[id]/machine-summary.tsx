@@ -2,7 +2,7 @@
 import { RelativeTime } from "~/components/relative-time";
 import { StatusBadge } from "~/components/status-badge";
 import { Card, CardContent } from "~/components/ui/card";
-import { formatBytes, formatCount } from "~/format";
+import { formatBytes, formatCount, formatQuantity } from "~/format";
 import { Fact, FactList, Muted } from "./section";
 import type { MachineDetail } from "./types";
 
@@ -31,7 +31,7 @@ export function MachineSummary({ machine }: { machine: MachineDetail }) {
           <Fact label="Health">
             <StatusBadge kind="health" value={machine.health} />{" "}
             <Muted>
-              {formatCount(machine.findings.length)} {machine.findings.length === 1 ? "finding" : "findings"}
+              {formatQuantity(machine.findings.length, "finding")}
             </Muted>
           </Fact>
           <Fact label="Last seen">
