@@ -1,6 +1,6 @@
 // Page objects for the administration pages: policy, enrollment, API tokens, webhooks and remediation.
 import { expect, type Page } from "@playwright/test";
-import { SignInPage } from "./pages.js";
+import { SignInPage, choose } from "./pages.js";
 
 /**
  * Signs in and waits until the browser is really signed in (on the fleet page, with the session
@@ -75,7 +75,7 @@ export class TokensPage {
   /** Creates a token; resolves to its plaintext, shown once. */
   async createToken(name: string, scope: "Read only" | "Admin"): Promise<string> {
     await this.page.getByLabel("Token name").fill(name);
-    await this.page.getByLabel("Scope").selectOption({ label: scope });
+    await choose(this.page, "Scope", scope);
     await this.page.getByRole("button", { name: "Create token" }).click();
     const shown = this.page.getByTestId("new-token");
     await expect(shown).toBeVisible();
@@ -109,7 +109,7 @@ export class WebhooksPage {
    */
   async addJsonWebhook(name: string, url: string, events: readonly string[]): Promise<string> {
     await this.page.getByLabel("Webhook name", { exact: true }).fill(name);
-    await this.page.getByLabel("Format", { exact: true }).selectOption({ label: "JSON (signed)" });
+    await choose(this.page, "Format", "JSON (signed)");
     await this.page.getByLabel("URL", { exact: true }).fill(url);
     const choices = this.page.getByRole("group", { name: "Events" }).getByRole("checkbox");
     for (const choice of await choices.all()) {
@@ -139,7 +139,7 @@ export class RemediationPage {
   async fill(options: { name: string; rule: string; atOnce: number; window?: { start: string; end: string }; tries?: number }): Promise<void> {
     await this.page.getByLabel("Remediation name").fill(options.name);
     await this.page.getByLabel("When a machine fails rule").fill(options.rule);
-    await this.page.getByLabel("Push command").selectOption("migrate");
+    await choose(this.page, "Push command", "migrate");
     await expect(this.page.getByRole("checkbox", { name: "Back up first" })).toBeChecked();
     await this.page.getByLabel("Window opens (machine's local time)").fill(options.window?.start ?? "00:00");
     await this.page.getByLabel("Window closes").fill(options.window?.end ?? "00:00");

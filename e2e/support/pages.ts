@@ -1,5 +1,11 @@
 // Small page objects for the dashboard's pages.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** Picks `option` in the labelled drop-down (the dashboard's Choice, a listbox rather than a native select). */
+export async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
 
 export class SignInPage {
   constructor(private readonly page: Page) {}
@@ -47,9 +53,58 @@ export class FleetPage {
     return this.page.getByTestId("machine-row").filter({ hasText: hostname });
   }
 
+  cell(hostname: string, column: "keychain" | "health" | "findings" | "verdict" | "go" | "entries") {
+    return this.row(hostname).getByTestId(`cell-${column}`);
+  }
+
   async openMachine(hostname: string): Promise<void> {
     await this.row(hostname).getByRole("link", { name: hostname }).click();
     await expect(this.page.getByRole("heading", { name: hostname })).toBeVisible();
+  }
+
+  /** A filter's drop-down; its text is the choice shown. */
+  filter(label: string) {
+    return this.page.getByRole("search", { name: "Filter machines" }).getByLabel(label, { exact: true });
+  }
+
+  async filterBy(label: string, option: string): Promise<void> {
+    await choose(this.page, label, option);
+  }
+
+  /** "1–2 of 5 machines · page 1 of 3". */
+  range() {
+    return this.page.getByRole("navigation", { name: "Pages of machines" }).getByTestId("pager-range");
+  }
+
+  nextPage() {
+    return this.page.getByRole("button", { name: "Next page" });
+  }
+
+  async select(hostname: string): Promise<void> {
+    await this.row(hostname).getByRole("checkbox", { name: `Select ${hostname}` }).check();
+  }
+
+  /** Opens the confirmation of "Migrate selected"; resolves to the dialog, nothing pushed yet. */
+  async openMigrateSelected(count: number): Promise<Locator> {
+    await this.page.getByRole("button", { name: `Migrate selected (${count})` }).click();
+    const dialog = this.page.getByRole("alertdialog");
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** Migrates the selected machines, confirmed with a backup; the batch page opens. */
+  async migrateSelected(count: number): Promise<void> {
+    const dialog = await this.openMigrateSelected(count);
+    await dialog.getByRole("button", { name: "Push the migration" }).click();
+    await expect(this.page.getByRole("heading", { name: `migrate on ${count} machines` })).toBeVisible();
+  }
+
+  /** The rules "Migrate them" can target, as the drop-down names them. */
+  async ruleChoices(): Promise<string[]> {
+    await this.page.getByLabel("every machine failing", { exact: true }).click();
+    const options = await this.page.getByRole("option").allTextContents();
+    await this.page.keyboard.press("Escape");
+    return options;
   }
 }
 
@@ -64,8 +119,34 @@ export class MachinePage {
     return this.page.getByTestId("command").first();
   }
 
-  async migrate(): Promise<void> {
+  /** Opens the migration's confirmation; resolves to the dialog, nothing pushed yet. */
+  async openMigrate(): Promise<Locator> {
     await this.page.getByRole("button", { name: "Migrate", exact: true }).click();
+    const dialog = this.page.getByRole("alertdialog");
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** Migrates with a backup, confirmed in the dialog. */
+  async migrate(): Promise<void> {
+    const dialog = await this.openMigrate();
+    await dialog.getByRole("button", { name: "Push the migration" }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  command(index = 0) {
+    return this.page.getByTestId("command").nth(index);
+  }
+
+  /** A probe card ("go", "keychain", "persistence", …) on the machine page. */
+  probe(group: string) {
+    return this.page.getByTestId(`probe-${group}`);
+  }
+
+  /** GOBIN as each part of the page states it: the Go env card, the persistence card, the tools heading. */
+  gobin(where: "go" | "persistence" | "tools") {
+    const part = where === "tools" ? this.page.getByRole("region", { name: "Installed Go tools" }) : this.probe(where);
+    return part.getByTestId("gobin");
   }
 
   finding(rule: string) {

@@ -8,7 +8,7 @@ import { cancelCommand, createDatabase, databaseTarget, enqueueCommand, getComma
 import { scanCache } from "@cachefleet/gocache";
 import { AgentProcess, slowReinitGo, waitFor } from "../support/agent-process.js";
 import { fillGoCache, go124 } from "../support/go-cache.js";
-import { SignInPage } from "../support/pages.js";
+import { FleetPage, SignInPage } from "../support/pages.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 let workDir: string;
@@ -126,13 +126,12 @@ test("an admin migrates two machines at once and watches their logs live", async
   second.agent.start();
 
   await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
+  const fleet = new FleetPage(page);
   for (const name of ["bulk-mac-a", "bulk-mac-b"]) {
-    const row = page.getByTestId("machine-row").filter({ hasText: name });
-    await expect(row).toContainText("go1.24");
-    await row.getByRole("checkbox", { name: `Select ${name}` }).check();
+    await expect(fleet.row(name)).toContainText("go1.24");
+    await fleet.select(name);
   }
-  await page.getByRole("button", { name: "Migrate selected (2)" }).click();
-  await expect(page.getByRole("heading", { name: "migrate on 2 machines" })).toBeVisible();
+  await fleet.migrateSelected(2);
 
   const rows = page.getByTestId("batch-row");
   await expect(rows).toHaveCount(2);

@@ -1,11 +1,12 @@
 // The fleet page in Chromium against the real dashboard: simulated machines enroll and report
 // through the real API; the admin filters, sorts, searches and pages, the URL keeps the view, and
-// a new report changes its row without a reload.
+// a new report changes its row without a reload; health, the Keychain off macOS and the bulk push
+// read as words.
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter } from "@cachefleet/api";
-import { SignInPage } from "../support/pages.js";
+import { FleetPage, SignInPage } from "../support/pages.js";
 import { createAgentClient, type ApiClient } from "../support/simulated-agent.js";
 import { simulatedReport, type MachineFacts } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
@@ -72,7 +73,8 @@ test("an admin filters by verdict, sorts by cache size both ways, searches and p
   // Text search over hostname, user and versions, case-insensitive; a labelled filter narrows it.
   await page.getByRole("searchbox", { name: "Search" }).fill("GO1.21");
   await expect(hostnames(page)).toHaveText(["cara-mini", "ben-studio"]);
-  await page.getByLabel("Keychain key").selectOption("missing");
+  const fleetPage = new FleetPage(page);
+  await fleetPage.filterBy("Keychain key", "missing");
   await expect(hostnames(page)).toHaveText(["ben-studio"]);
   await expect(page).toHaveURL(/q=GO1.21/);
   await expect(page).toHaveURL(/keychain=missing/);
@@ -81,22 +83,22 @@ test("an admin filters by verdict, sorts by cache size both ways, searches and p
   await page.reload();
   await expect(hostnames(page)).toHaveText(["ben-studio"]);
   await expect(page.getByRole("searchbox", { name: "Search" })).toHaveValue("GO1.21");
-  await expect(page.getByLabel("Keychain key")).toHaveValue("missing");
+  await expect(fleetPage.filter("Keychain key")).toHaveText("missing");
   await page.getByRole("button", { name: "Clear filters" }).first().click();
   await expect(hostnames(page)).toHaveCount(5);
 
   // Server-side pages of two.
   await page.goto(`${dashboard.url}/?size=2`);
   await expect(hostnames(page)).toHaveText(["ana-mbp", "ben-studio"]);
-  await expect(page.getByTestId("fleet-range")).toContainText("page 1 of 3");
-  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(fleetPage.range()).toHaveText("1–2 of 5 machines · page 1 of 3");
+  await fleetPage.nextPage().click();
   await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
   await expect(page).toHaveURL(/page=2/);
   await page.reload();
   await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
-  await page.getByRole("button", { name: "Next page" }).click();
+  await fleetPage.nextPage().click();
   await expect(hostnames(page)).toHaveText(["eli-air"]);
-  await expect(page.getByRole("button", { name: "Next page" })).toBeDisabled();
+  await expect(fleetPage.nextPage()).toBeDisabled();
   await page.goBack();
   await expect(hostnames(page)).toHaveText(["cara-mini", "dev-box"]);
 });
@@ -118,4 +120,52 @@ test("a new report changes its machine's row without a reload", async ({ page })
   await expect(ana.getByTestId("cell-entries")).toHaveText("4,321");
   await expect(page.getByTestId("verdict-count-mixed")).toHaveText("2 mixed");
   await expect(page.locator("body")).toHaveAttribute("data-still-here", "yes");
+});
+
+test("each machine shows its health; off macOS the Keychain is not applicable; a bulk migration names rules in words and asks first", async ({ page }) => {
+  // A Linux CI machine: the agent's Keychain probe does not apply there.
+  const anonymous = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${dashboard.url}/api/trpc` })] });
+  const macReport = simulatedReport({ ...base, hostname: "lin-ci", username: "ci", goVersions: ["go1.24.4"], verdict: "plaintext", entries: 800, bytes: 80 * mb });
+  const linuxReport = {
+    ...macReport,
+    machine: { ...macReport.machine, platform: "linux", osRelease: "6.1.0-28-amd64" },
+    probes: { ...macReport.probes, keychain: { status: "not-applicable" as const, message: "The Keychain exists only on macOS, and this agent has no key file store." } },
+  };
+  const { token } = await anonymous.agent.enroll.mutate({ secret: dashboard.enrollmentSecret, machine: linuxReport.machine });
+  await createAgentClient(dashboard.url, token).agent.report.mutate(linuxReport);
+  // A Mac that passes every rule: Go 1.24 with the encrypted cache and its key.
+  const healthy = simulatedReport({ ...base, hostname: "fay-mbp", username: "fay", goVersions: ["go1.24.4"], verdict: "encrypted", entries: 500, bytes: 50 * mb });
+  const enrolled = await anonymous.agent.enroll.mutate({ secret: dashboard.enrollmentSecret, machine: healthy.machine });
+  await createAgentClient(dashboard.url, enrolled.token).agent.report.mutate(healthy);
+
+  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
+  const fleetPage = new FleetPage(page);
+  await expect(fleetPage.cell("lin-ci", "keychain")).toHaveText("not applicable");
+  await expect(fleetPage.cell("ben-studio", "keychain")).toHaveText("missing");
+  await expect(fleetPage.cell("fay-mbp", "health")).toHaveText("ok");
+  await expect(fleetPage.cell("eli-air", "health")).toHaveText("warning");
+  await expect(fleetPage.cell("cara-mini", "health")).toHaveText("critical");
+  await expect(page.getByRole("columnheader", { name: "Health" })).toBeVisible();
+
+  // The rules "Migrate them" targets, by name rather than internal id.
+  const rules = await fleetPage.ruleChoices();
+  expect(rules).toEqual(["Mixed cache (plaintext and encrypted entries)", "Plaintext cache where policy requires encryption"]);
+  expect(rules.join(" ")).not.toContain("mixed-cache");
+
+  // Migrating a selection asks first, saying what happens to the caches and how much the backups hold.
+  await fleetPage.select("cara-mini");
+  await fleetPage.select("dev-box");
+  const dialog = await fleetPage.openMigrateSelected(2);
+  await expect(dialog.getByRole("heading", { name: "Migrate 2 machines?" })).toBeVisible();
+  const plan = dialog.getByTestId("migration-plan");
+  await expect(plan).toContainText("Back up GOCACHE (940 MB in all)");
+  await expect(plan).toContainText("go clean -cache");
+  await expect(plan).toContainText("GOCACHEPROG");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(`${dashboard.url}/`);
+
+  // The Linux machine's page says the same of its Keychain card.
+  await fleetPage.openMachine("lin-ci");
+  await expect(page.getByTestId("probe-keychain").getByTestId("probe-status")).toHaveText("not applicable");
 });

@@ -1,9 +1,10 @@
 // The machine page with a simulated Mac reporting through the real API: every probe group with its
 // outcome, findings with what to do, charts drawn from several reports, installed Go tools, and a
-// migration's command history with step logs (the simulated agent runs it through the agent API).
+// migration confirmed first and its command history with step logs (the simulated agent runs it
+// through the agent API): what was cleaned and where the backup is, a long reinit log collapsed.
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { SignInPage } from "../support/pages.js";
+import { MachinePage, SignInPage } from "../support/pages.js";
 import { enrollSimulatedMac } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
@@ -89,10 +90,29 @@ test("the machine page shows probe groups, findings, charts from several reports
   await expect(tools.filter({ hasText: "gopls" })).toContainText("v0.16.1");
   await expect(tools.filter({ hasText: "staticcheck" })).toContainText("go1.21.9");
 
-  // Command history: the admin migrates, the simulated agent runs it through the agent API.
+  // GOBIN is unset: every part of the page shows the same effective GOBIN, Go's default.
+  const machine = new MachinePage(page);
+  const defaultGobin = "/Users/dev/go/bin (the default, $GOPATH/bin: GOBIN is not set)";
+  await expect(machine.gobin("go")).toHaveText(defaultGobin);
+  await expect(machine.gobin("tools")).toHaveText(defaultGobin);
+
+  // Migrate asks first and says what it will do to the cache; cancelling pushes nothing.
   await expect(page.getByTestId("no-commands")).toBeVisible();
-  await page.getByRole("button", { name: "Migrate" }).click();
-  const command = page.getByTestId("command").first();
+  const dialog = await machine.openMigrate();
+  await expect(dialog.getByRole("heading", { name: "Migrate charted-mac?" })).toBeVisible();
+  const plan = dialog.getByTestId("migration-plan");
+  await expect(plan).toContainText("Back up /Users/dev/Library/Caches/go-build (1.09 MB) to a dated copy beside it");
+  await expect(plan).toContainText("200 GB free there");
+  await expect(plan).toContainText("Clean the cache: go clean -cache");
+  await expect(plan).toContainText("Enable the encrypted cache: go env -w GOCACHEPROG=");
+  await expect(dialog.getByRole("checkbox", { name: "Keep a backup" })).toBeChecked();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("no-commands")).toBeVisible();
+
+  // Command history: the admin migrates, the simulated agent runs it through the agent API.
+  await machine.migrate();
+  const command = machine.command();
   await expect(command.getByTestId("command-status")).toHaveText("pending");
   const [delivered] = await mac.client.agent.pendingCommands.query();
   if (!delivered) throw new Error("the migration was not queued");
@@ -102,8 +122,11 @@ test("the machine page shows probe groups, findings, charts from several reports
   await mac.client.agent.progress.mutate({ commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
   await expect(command.getByTestId("command-status")).toHaveText("running");
   await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
+  // reinit's log lists every package `go list std` built: ~300 lines.
+  const packages = Array.from({ length: 300 }, (_, index) => `std/package${index + 1}`);
   for (const step of ["backup", "clean", "enable", "reinit", "verify"] as const) {
-    await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log: `${step} done\n` });
+    const log = step === "reinit" ? `${packages.join("\n")}\n` : `${step} done\n`;
+    await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log });
   }
   await mac.client.agent.result.mutate({
     commandId, status: "succeeded", error: null, failedStep: null, before: { count: 280, bytes: 280 * 4096 }, after: { count: 40, bytes: 40 * 4096 },
@@ -113,4 +136,21 @@ test("the machine page shows probe groups, findings, charts from several reports
   await expect(command.getByTestId("step-verify")).toContainText("verify done");
   await expect(command.getByTestId("backup-path")).toHaveText(backupPath);
   await expect(command.getByTestId("result-entries")).toHaveText("Entries: 280 → 40");
+  // The backup holds what was cleaned, on the same disk: nothing was freed, and the page says so.
+  await expect(command.getByTestId("result-cleaned")).toHaveText("Cleaned 1.09 MB (280 entries) from GOCACHE; it now holds 160 KB");
+  await expect(command.getByTestId("result-backup")).toHaveText(`Backup (1.09 MB, on the same disk until pruned): ${backupPath}`);
+  await expect(command.getByTestId("bytes-freed")).toHaveCount(0);
+
+  // The long reinit log shows its first lines and how many more there are, until asked for all.
+  const reinit = command.getByTestId("step-reinit");
+  const shownLog = reinit.locator("pre");
+  // innerText: what is on screen, without the collapsed lines.
+  await expect(shownLog).toContainText("std/package8", { useInnerText: true });
+  await expect(shownLog).not.toContainText("std/package9", { useInnerText: true });
+  const toggle = reinit.getByRole("button", { name: "Show 292 more lines" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.click();
+  await expect(shownLog).toContainText("std/package300", { useInnerText: true });
+  await expect(reinit.getByRole("button", { name: "Show fewer lines" })).toHaveAttribute("aria-expanded", "true");
+  await expect(command.getByTestId("step-verify").getByRole("button")).toHaveCount(0);
 });

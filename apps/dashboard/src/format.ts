@@ -18,6 +18,11 @@ export function formatCount(count: number | null | undefined): string {
   return count === null || count === undefined ? "—" : count.toLocaleString("en-US");
 }
 
+/** 1 → "1 machine", 1234 → "1,234 machines": a count with its noun, singular for exactly one. */
+export function formatQuantity(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`;
+}
+
 /** 0.873 → "87%": a share of 0–1, as hit rates are kept. */
 export function formatPercent(share: number | null | undefined): string {
   return share === null || share === undefined ? "—" : `${Math.round(share * 100)}%`;

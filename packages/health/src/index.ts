@@ -3,3 +3,4 @@ export * from "./rules.js";
 export * from "./policy.js";
 export * from "./hygiene.js";
 export * from "./remediation.js";
+export * from "./rule-titles.js";

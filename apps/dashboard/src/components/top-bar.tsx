@@ -27,7 +27,7 @@ export function TopBar({ user }: { user: SessionUser }) {
           <Link
             href="/"
             data-slot="brand"
-            className="mr-2 flex items-center gap-2 rounded-md font-semibold tracking-tight outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+            className="mr-2 flex shrink-0 items-center gap-2 rounded-md font-semibold tracking-tight outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
           >
             <img src="/icon.svg" alt="" width={20} height={20} />
             Cachefleet
@@ -35,7 +35,8 @@ export function TopBar({ user }: { user: SessionUser }) {
           <NavLinks />
           <div className="ml-auto flex items-center gap-2">
             <span className="hidden min-w-0 items-center gap-2 text-sm sm:flex" data-testid="signed-in-user">
-              <span className="truncate" title={user.email}>
+              {/* Between xl (the nine section links inline) and 2xl the email does not fit beside them: the role still shows, and Sign out names the email. */}
+              <span className="truncate xl:hidden 2xl:inline" title={user.email}>
                 {user.email}
               </span>
               <Badge variant={user.role === "admin" ? "default" : "secondary"}>{user.role}</Badge>
