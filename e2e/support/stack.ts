@@ -59,6 +59,8 @@ export interface DashboardServerOptions {
   queuePollMs?: number;
   /** CACHEFLEET_REMEDIATION_INTERVAL_MS; unset keeps the dashboard's default. */
   remediationIntervalMs?: number;
+  /** Node options for the server process, e.g. `--cpu-prof` for a bench's profile. */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -84,7 +86,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
   const port = await freePort();
   const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
-  const server = execa(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const server = execa(process.execPath, [...(options.nodeArgs ?? []), nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: dashboardDir,
     env: {
       DATABASE_URL: options.databaseUrl,
