@@ -148,6 +148,8 @@ async function writeReport(db: DbTransaction, machineId: string, report: AgentRe
       latestReportDigest: digest,
       ...hygiene,
     },
+    // Nothing is read back: the whole row would be returned and decoded otherwise.
+    select: { id: true },
   });
 }
 
