@@ -25,6 +25,7 @@
 // `ingest <n> req/s p99 <x> ms, <k> KB per idle machine-day (<database>)`.
 // Needs the workspace built (`pnpm build`).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { enforceRetention, insertReports, providerOf, recordHeartbeat, recordReport, type Db, type ReportSeed } from "@cachefleet/db";
@@ -158,6 +159,21 @@ async function load(concurrency: number, until: number, work: () => Promise<stri
   return latencies;
 }
 
+/**
+ * CPU seconds a process has used so far (Linux /proc; null elsewhere): on a machine other work
+ * shares, the server's CPU time per request says what a request costs when throughput cannot.
+ */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Bytes a table takes with its indexes: SQLite pages (dbstat), PostgreSQL files (with TOAST). */
 async function tableBytes(db: Db, table: "Report" | "Machine"): Promise<number> {
   if (providerOf(db) === "sqlite") {
@@ -218,14 +234,18 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
 
   // Reference: a trivial request through the same route, half before and half after the mixed phase.
   const referenceSeconds = Math.min(10, options.seconds);
+  const serverCpuAtStart = cpuSecondsOf(server.pid);
   const referenceBefore = await load(options.concurrency, performance.now() + referenceSeconds * 500, referenceRequest);
+  const serverCpuBeforeMixed = cpuSecondsOf(server.pid);
 
   const clientCpuBefore = process.cpuUsage();
   const mixedStarted = performance.now();
   const latencies = await load(options.concurrency, mixedStarted + options.seconds * 1000, mixedRequest);
   const mixedSeconds = (performance.now() - mixedStarted) / 1000;
   const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpuAfterMixed = cpuSecondsOf(server.pid);
   const referenceAfter = await load(options.concurrency, performance.now() + referenceSeconds * 500, referenceRequest);
+  const serverCpuAtEnd = cpuSecondsOf(server.pid);
   const reference = [...(referenceBefore.get("ref") ?? []), ...(referenceAfter.get("ref") ?? [])];
 
   // Storage, through the queries the dashboard runs (recordReport, recordHeartbeat), on this
@@ -288,6 +308,11 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   console.log(`  heartbeat   p50 ${ms(kinds("heartbeat")(0.5))} ms   p99 ${ms(kinds("heartbeat")(0.99))} ms   (${latencies.get("heartbeat")?.length ?? 0}; ${asked} answered "send a full report")`);
   console.log(`  report      p50 ${ms(kinds("report")(0.5))} ms   p99 ${ms(kinds("report")(0.99))} ms   (${latencies.get("report")?.length ?? 0})`);
   console.log(`  (ref)       ${referenceRate.toFixed(0)} req/s   p50 ${ms(ref(0.5))} ms   p99 ${ms(ref(0.99))} ms   (unknown procedure; mixed/ref rate ${(rate / referenceRate).toFixed(2)})`);
+  if (serverCpuAtStart !== null && serverCpuBeforeMixed !== null && serverCpuAfterMixed !== null && serverCpuAtEnd !== null) {
+    const mixedMicros = ((serverCpuAfterMixed - serverCpuBeforeMixed) * 1e6) / total;
+    const referenceMicros = ((serverCpuBeforeMixed - serverCpuAtStart + serverCpuAtEnd - serverCpuAfterMixed) * 1e6) / reference.length;
+    console.log(`  (server CPU per request: mixed ${mixedMicros.toFixed(0)} µs, ref ${referenceMicros.toFixed(0)} µs, ×${(mixedMicros / referenceMicros).toFixed(2)}; read on a shared machine, where throughput depends on the neighbours)`);
+  }
   console.log(`  (load generator: ${clientMicrosPerRequest.toFixed(0)} µs of its own CPU per request, ${((clientMicrosPerRequest * rate) / 1e4).toFixed(0)} % of one core)`);
   console.log(`storage:`);
   console.log(`  per stored report    ${(bytesPerReport / 1024).toFixed(2)} KB with its index entries   (${storedReports} stored through recordReport)`);

@@ -47,6 +47,8 @@ export async function startDashboard(workDir: string, options: Pick<DashboardSer
 
 export interface DashboardServer {
   url: string;
+  /** The `next start` process, e.g. for a bench to read its CPU time. */
+  pid: number | undefined;
   /** Everything the process printed so far, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
@@ -114,7 +116,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { url, output: () => output, stop: () => stopProcess(server) };
+  return { url, pid: server.pid, output: () => output, stop: () => stopProcess(server) };
 }
 
 export interface Agent {
