@@ -12,13 +12,20 @@
 //             per 5 minutes, the agent's limit, plus the 6-hourly ones);
 //   retention how fast the retention job thins a busy day of history, against the fleet's rate.
 //
-//   pnpm bench:ingest [--machines 10000] [--seconds 30] [--concurrency 32] [--database sqlite|postgresql|both]
+//   pnpm bench:ingest [--machines 10000] [--seconds 30] [--concurrency 32] [--database sqlite|postgresql|both] [--cpu-prof DIR]
+//
+// Both loops first run unmeasured for a few seconds, so neither is timed while the server's code
+// is still being compiled; the reference is measured half before and half after the mixed phase,
+// so a change in the machine's load (it is shared) weighs on both alike. The load generator runs
+// on the same cores: its own CPU time per request is printed, so its share can be read off.
+// `--cpu-prof DIR` writes a CPU profile of the `next start` process there when it stops.
 //
 // Targets: ≥ 1,000 req/s at p99 < 100 ms on each database; ≤ 10 KB per idle machine-day and
 // ≤ 200 KB per busy one. The last line per database reads
 // `ingest <n> req/s p99 <x> ms, <k> KB per idle machine-day (<database>)`.
 // Needs the workspace built (`pnpm build`).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { enforceRetention, insertReports, providerOf, recordHeartbeat, recordReport, type Db, type ReportSeed } from "@cachefleet/db";
@@ -31,6 +38,7 @@ interface Options {
   seconds: number;
   concurrency: number;
   providers: Provider[];
+  cpuProfileDir: string | undefined;
 }
 
 function readOptions(): Options {
@@ -41,6 +49,7 @@ function readOptions(): Options {
       seconds: { type: "string", default: "30" },
       concurrency: { type: "string", default: "32" },
       database: { type: "string", default: "both" },
+      "cpu-prof": { type: "string" },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -55,6 +64,7 @@ function readOptions(): Options {
     seconds: whole("seconds", values.seconds, 1),
     concurrency: whole("concurrency", values.concurrency, 1),
     providers: database === "both" ? ["sqlite", "postgresql"] : [database],
+    cpuProfileDir: values["cpu-prof"],
   };
 }
 
@@ -149,6 +159,21 @@ async function load(concurrency: number, until: number, work: () => Promise<stri
   return latencies;
 }
 
+/**
+ * CPU seconds a process has used so far (Linux /proc; null elsewhere): on a machine other work
+ * shares, the server's CPU time per request says what a request costs when throughput cannot.
+ */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Bytes a table takes with its indexes: SQLite pages (dbstat), PostgreSQL files (with TOAST). */
 async function tableBytes(db: Db, table: "Report" | "Machine"): Promise<number> {
   if (providerOf(db) === "sqlite") {
@@ -167,26 +192,26 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   const { db } = database;
   console.log(`\n${provider}: seeding ${options.machines} machines with a report each`);
   const machines = await seedMachines(db, options.machines);
-  const server = await startDashboardServer({ databaseUrl: database.target.url });
+  const server = await startDashboardServer({
+    databaseUrl: database.target.url,
+    nodeArgs: options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [],
+  });
   cleanups.push(server.stop);
   const url = new URL(server.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   cleanups.push(async () => agent.destroy());
   const pick = () => machines[Math.floor(Math.random() * machines.length)] ?? machines[0]!;
 
-  // Reference: a trivial request through the same route.
-  const referenceUntil = performance.now() + Math.min(10, options.seconds) * 1000;
-  const reference = await load(options.concurrency, referenceUntil, async () => {
+  const referenceRequest = async () => {
     await post(agent, url, "agent.noSuchProcedure", pick().token, "{}");
     return "ref";
-  });
+  };
 
   // Mixed: heartbeats and full reports, 9:1.
   let asked = 0;
   let failures = 0;
   let sequence = 0;
-  const mixedStarted = performance.now();
-  const latencies = await load(options.concurrency, mixedStarted + options.seconds * 1000, async () => {
+  const mixedRequest = async () => {
     const machine = pick();
     if (sequence++ % 10 === 9) {
       try {
@@ -200,8 +225,28 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     if (answer.status !== 200) failures += 1;
     else if (answer.body.includes('"sendFullReport":true')) asked += 1;
     return "heartbeat";
-  });
+  };
+
+  const warmupSeconds = Math.min(5, options.seconds);
+  await load(options.concurrency, performance.now() + warmupSeconds * 500, referenceRequest);
+  await load(options.concurrency, performance.now() + warmupSeconds * 500, mixedRequest);
+  [asked, failures, sequence] = [0, 0, 0];
+
+  // Reference: a trivial request through the same route, half before and half after the mixed phase.
+  const referenceSeconds = Math.min(10, options.seconds);
+  const serverCpuAtStart = cpuSecondsOf(server.pid);
+  const referenceBefore = await load(options.concurrency, performance.now() + referenceSeconds * 500, referenceRequest);
+  const serverCpuBeforeMixed = cpuSecondsOf(server.pid);
+
+  const clientCpuBefore = process.cpuUsage();
+  const mixedStarted = performance.now();
+  const latencies = await load(options.concurrency, mixedStarted + options.seconds * 1000, mixedRequest);
   const mixedSeconds = (performance.now() - mixedStarted) / 1000;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const serverCpuAfterMixed = cpuSecondsOf(server.pid);
+  const referenceAfter = await load(options.concurrency, performance.now() + referenceSeconds * 500, referenceRequest);
+  const serverCpuAtEnd = cpuSecondsOf(server.pid);
+  const reference = [...(referenceBefore.get("ref") ?? []), ...(referenceAfter.get("ref") ?? [])];
 
   // Storage, through the queries the dashboard runs (recordReport, recordHeartbeat), on this
   // database: 2,000 reports of 200 machines, then 20,000 heartbeats.
@@ -250,8 +295,9 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   const rate = total / mixedSeconds;
   const at = nearestRank(all);
   const kinds = (kind: string) => nearestRank(latencies.get(kind) ?? []);
-  const ref = nearestRank(reference.get("ref") ?? []);
-  const referenceRate = (reference.get("ref")?.length ?? 0) / Math.min(10, options.seconds);
+  const ref = nearestRank(reference);
+  const referenceRate = reference.length / referenceSeconds;
+  const clientMicrosPerRequest = (clientCpu.user + clientCpu.system) / total;
   // Heartbeats add no row; they rewrite the machine's row in place (PostgreSQL's old row versions
   // are reclaimed by autovacuum), so a machine-day is its reports.
   const idleKb = (idleReportsPerDay * bytesPerReport) / 1024;
@@ -262,6 +308,12 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   console.log(`  heartbeat   p50 ${ms(kinds("heartbeat")(0.5))} ms   p99 ${ms(kinds("heartbeat")(0.99))} ms   (${latencies.get("heartbeat")?.length ?? 0}; ${asked} answered "send a full report")`);
   console.log(`  report      p50 ${ms(kinds("report")(0.5))} ms   p99 ${ms(kinds("report")(0.99))} ms   (${latencies.get("report")?.length ?? 0})`);
   console.log(`  (ref)       ${referenceRate.toFixed(0)} req/s   p50 ${ms(ref(0.5))} ms   p99 ${ms(ref(0.99))} ms   (unknown procedure; mixed/ref rate ${(rate / referenceRate).toFixed(2)})`);
+  if (serverCpuAtStart !== null && serverCpuBeforeMixed !== null && serverCpuAfterMixed !== null && serverCpuAtEnd !== null) {
+    const mixedMicros = ((serverCpuAfterMixed - serverCpuBeforeMixed) * 1e6) / total;
+    const referenceMicros = ((serverCpuBeforeMixed - serverCpuAtStart + serverCpuAtEnd - serverCpuAfterMixed) * 1e6) / reference.length;
+    console.log(`  (server CPU per request: mixed ${mixedMicros.toFixed(0)} µs, ref ${referenceMicros.toFixed(0)} µs, ×${(mixedMicros / referenceMicros).toFixed(2)}; read on a shared machine, where throughput depends on the neighbours)`);
+  }
+  console.log(`  (load generator: ${clientMicrosPerRequest.toFixed(0)} µs of its own CPU per request, ${((clientMicrosPerRequest * rate) / 1e4).toFixed(0)} % of one core)`);
   console.log(`storage:`);
   console.log(`  per stored report    ${(bytesPerReport / 1024).toFixed(2)} KB with its index entries   (${storedReports} stored through recordReport)`);
   console.log(`  heartbeats           ${rowsFromBeats} rows added by ${beats}; the machine table grew ${(machineGrowth / 1024).toFixed(0)} KB${provider === "postgresql" ? " (old row versions, reclaimed by autovacuum)" : ""}`);

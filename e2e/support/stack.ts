@@ -47,6 +47,8 @@ export async function startDashboard(workDir: string, options: Pick<DashboardSer
 
 export interface DashboardServer {
   url: string;
+  /** The `next start` process, e.g. for a bench to read its CPU time. */
+  pid: number | undefined;
   /** Everything the process printed so far, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
@@ -59,6 +61,8 @@ export interface DashboardServerOptions {
   queuePollMs?: number;
   /** CACHEFLEET_REMEDIATION_INTERVAL_MS; unset keeps the dashboard's default. */
   remediationIntervalMs?: number;
+  /** Node options for the server process, e.g. `--cpu-prof` for a bench's profile. */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -84,7 +88,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   }
   const port = await freePort();
   const nextBin = createRequire(path.join(dashboardDir, "package.json")).resolve("next/dist/bin/next");
-  const server = execa(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const server = execa(process.execPath, [...(options.nodeArgs ?? []), nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: dashboardDir,
     env: {
       DATABASE_URL: options.databaseUrl,
@@ -112,7 +116,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return { url, output: () => output, stop: () => stopProcess(server) };
+  return { url, pid: server.pid, output: () => output, stop: () => stopProcess(server) };
 }
 
 export interface Agent {

@@ -1,5 +1,6 @@
 // The long-lived services behind every request of one dashboard process.
 import type { Db } from "@cachefleet/db";
+import { AgentTokenCache, defaultAgentTokenCacheOptions, type AgentTokenCacheOptions } from "./agent-tokens.js";
 import { createAuth, type AuthSettings } from "./auth.js";
 import { createRequestLimits } from "./failure-limiter.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -15,6 +16,8 @@ export interface ServiceOptions {
   trustedProxyHops?: number;
   /** Default: JSON lines on stdout at level info. */
   logger?: Logger;
+  /** How long an accepted agent token is believed; default 5 s (agent-tokens.ts). */
+  agentTokens?: AgentTokenCacheOptions;
 }
 
 export function createServices(db: Db, options: ServiceOptions): Services {
@@ -30,5 +33,6 @@ export function createServices(db: Db, options: ServiceOptions): Services {
     limits,
     logger,
     metrics,
+    agentTokens: new AgentTokenCache(db, options.agentTokens ?? defaultAgentTokenCacheOptions),
   };
 }

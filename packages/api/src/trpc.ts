@@ -1,7 +1,8 @@
 // Builds tRPC for the dashboard: the context, and the procedures for browsers (signed-in users)
 // and agents (bearer tokens).
 import { initTRPC, TRPCError } from "@trpc/server";
-import { findMachineByToken, type ApiTokenPrincipal, type Db, type SessionUser } from "@cachefleet/db";
+import type { ApiTokenPrincipal, Db, SessionUser } from "@cachefleet/db";
+import type { AgentTokenCache } from "./agent-tokens.js";
 import { apiTokenPrincipalFrom, bearerToken, isApiToken } from "./api-token-auth.js";
 import { sessionUserFrom, type Auth } from "./auth.js";
 import type { RequestLimits } from "./failure-limiter.js";
@@ -23,6 +24,8 @@ export interface Services {
   logger: Logger;
   /** This process's Prometheus registry and the counters procedures increment. */
   metrics: Metrics;
+  /** Agent tokens this process accepted in the last few seconds (agent-tokens.ts). */
+  agentTokens: AgentTokenCache;
 }
 
 export interface Context extends Services {
@@ -84,7 +87,7 @@ export const sessionAdminProcedure = adminProcedure.use(({ ctx, next }) => {
 });
 
 export const agentProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const machine = ctx.agentToken ? await findMachineByToken(ctx.db, ctx.agentToken) : null;
+  const machine = ctx.agentToken ? await ctx.agentTokens.machineFor(ctx.agentToken) : null;
   if (!machine) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked agent token; enroll again." });
   return next({ ctx: { ...ctx, machine } });
 });

@@ -12,6 +12,7 @@ import { countAdmins, listUsers, removeUser, setUserRole } from "./users.js";
 import { hashLegacyPassword, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
 import { EnrollmentRefused, createEnrollmentSecret, enrollMachine, findMachineByToken, getMachine, listFleetIds, recordReport } from "./machines.js";
 import { listFleetPage } from "./fleet.js";
+import { revokeMachine } from "./enrollment.js";
 import { FleetQuery } from "@cachefleet/contract";
 import { listActivity } from "./activity.js";
 import {
@@ -122,11 +123,18 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(await database.db.machine.count({ where: { tokenHash: token } })).toBe(0);
   });
 
+  it("refuses a revoked machine's token from the moment it is revoked", async () => {
+    const { machineId, token } = await enrollMachine(database.db, secret, { ...identity, hostname: "revoked-mac" });
+    expect(await findMachineByToken(database.db, token)).toEqual({ id: machineId, hostname: "revoked-mac" });
+    await revokeMachine(database.db, machineId, "admin@example.com");
+    expect(await findMachineByToken(database.db, token)).toBeNull();
+  });
+
   it("stores a report once and shows it in the fleet", async () => {
     const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "aaa-first" });
     const sent = report(1234);
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: true, digest: reportDigest(sent) });
-    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false, digest: reportDigest(sent) });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: true, digest: reportDigest(sent), previousHealth: null });
+    expect(await recordReport(database.db, machineId, sent, { health: "warning", rules: ["plaintext-cache"] })).toEqual({ stored: false, digest: reportDigest(sent), previousHealth: "warning" });
     expect(await database.db.report.count({ where: { machineId } })).toBe(1);
     const fleet = (await listFleetPage(database.db, FleetQuery.parse({ pageSize: 200 }))).rows;
     expect((await listFleetIds(database.db)).sort()).toEqual(fleet.map((machine) => machine.id).sort());

@@ -59,9 +59,9 @@ describe.each(providers)("hardening of the database layer on %s", (provider) => 
     expect(await database.db.report.count({ where: { id: report.id } })).toBe(0);
     expect((await database.db.machine.findUniqueOrThrow({ where: { id: machineId } })).latestReportId).toBeNull();
 
-    expect(await recordReport(database.db, machineId, report, evaluation)).toEqual({ stored: true, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await recordReport(database.db, machineId, report, evaluation)).toEqual({ stored: true, digest: expect.stringMatching(/^[0-9a-f]{64}$/), previousHealth: null });
     expect(await database.db.machine.findUniqueOrThrow({ where: { id: machineId } })).toMatchObject({ latestReportId: report.id, hostname: "mac-renamed" });
-    expect(await recordReport(database.db, machineId, report, evaluation)).toEqual({ stored: false, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(await recordReport(database.db, machineId, report, evaluation)).toEqual({ stored: false, digest: expect.stringMatching(/^[0-9a-f]{64}$/), previousHealth: "ok" });
   });
 
   it("refuses another machine's report id with ReportIdTaken and changes neither machine", async () => {

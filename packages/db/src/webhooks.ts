@@ -254,11 +254,6 @@ export async function takeNewlyOfflineMachines(
   return taken;
 }
 
-/** A machine's health from its latest report (null before the first), read before a new report replaces it. */
-export async function getMachineHealth(db: Db, machineId: string): Promise<string | null> {
-  return (await db.machine.findUnique({ where: { id: machineId }, select: { health: true } }))?.health ?? null;
-}
-
 /** The kind of a command, for the event that announces how it ended. */
 export async function getCommandKind(db: Db, commandId: string): Promise<string | null> {
   return (await db.command.findUnique({ where: { id: commandId }, select: { kind: true } }))?.kind ?? null;

@@ -8,7 +8,6 @@ import {
   EnrollmentRefused,
   findMachineCommand,
   getCommandKind,
-  getMachineHealth,
   isMachineActive,
   pendingCommands,
   recordActivity,
@@ -59,14 +58,13 @@ export const agentRouter = router({
     const findings = evaluateHealth(input, await cachedPolicy(ctx.db));
     const health = overallHealth(findings);
     const rules = findings.map((finding) => finding.rule);
-    const previous = await getMachineHealth(ctx.db, ctx.machine.id);
-    const { stored, digest } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules }).catch((error: unknown) => {
+    const { stored, digest, previousHealth } = await recordReport(ctx.db, ctx.machine.id, input, { health, rules }).catch((error: unknown) => {
       if (error instanceof ReportIdTaken) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
     });
     if (stored) {
       fleetFeed(ctx.db, ctx.logger).changed();
-      await healthChanged(ctx.db, ctx.machine, { previous, health, rules });
+      await healthChanged(ctx.db, ctx.machine, { previous: previousHealth, health, rules });
     }
     ctx.metrics.reportReceived(stored ? "stored" : "duplicate", (performance.now() - startedAt) / 1000);
     return { stored, health, findings, digest };

@@ -53,6 +53,9 @@ export const enrollmentRouter = router({
   revokeMachine: adminProcedure.input(z.object({ machineId: id })).mutation(async ({ ctx, input }) => {
     const outcome = await revokeMachine(ctx.db, input.machineId, ctx.user.email);
     if (!outcome) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
+    // Refused from this request on here; other dashboard instances stop believing the token
+    // within their cache's few seconds (agent-tokens.ts).
+    ctx.agentTokens.forget(input.machineId);
     // Wakes the machine's command stream, which finds the machine revoked and ends.
     ctx.notifier.notify(input.machineId);
     return outcome;
