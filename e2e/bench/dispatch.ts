@@ -16,6 +16,7 @@
 // agents (b); the last gives the bulk p99, its ratio to the reference, and the push request.
 // Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import type { Db } from "@cachefleet/db";
@@ -186,7 +187,7 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
           // A real agent claims before it runs anything; claiming is what drains the queue.
           log.claimsInFlight += 1;
           client.agent.claim
-            .mutate({ commandId })
+            .mutate({ messageId: randomUUID(), commandId })
             .then(
               ({ claimed }) => void (claimed || log.claimFailures.add(commandId)),
               () => void log.claimFailures.add(commandId),

@@ -2,6 +2,7 @@
 // API, with their time zone) have mixed caches; an admin dry-runs and saves "mixed-cache →
 // migrate with backup", one machine at a time, and watches the machines go from pending to fixed
 // as the simulated agents run the commands they are sent and report clean caches.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { RemediationPage, signInForNavigation } from "../support/admin-pages.js";
@@ -32,8 +33,8 @@ async function serveCommands(mac: SimulatedMachine, timeZone: string): Promise<n
   const pending = await mac.client.agent.pendingCommands.query();
   for (const command of pending) {
     expect(command.spec).toEqual({ kind: "migrate", options: { backup: true } });
-    if (!(await mac.client.agent.claim.mutate({ commandId: command.id })).claimed) continue;
-    await mac.client.agent.result.mutate({ commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
+    if (!(await mac.client.agent.claim.mutate({ messageId: randomUUID(), commandId: command.id })).claimed) continue;
+    await mac.client.agent.result.mutate({ messageId: randomUUID(), commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
     await mac.report({ takenAt: new Date(), cache: encrypted, timeZone });
   }
   return pending.length;

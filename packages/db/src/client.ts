@@ -20,6 +20,7 @@ export type Db = Pick<
   | "command"
   | "commandStep"
   | "commandBatch"
+  | "agentMessage"
   | "activityEvent"
   | "apiToken"
   | "webhook"

@@ -5,29 +5,17 @@ import {
   CommandSpec,
   defaultTimeoutSeconds,
   planSteps,
-  type CommandStatus,
-  type StepProgress,
 } from "@cachefleet/contract";
 import { join, sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db } from "./client.js";
 import { recordActivity } from "./activity.js";
 import { chunked, sortableId } from "./batching.js";
 
-/** Each step keeps the tail of its log; older lines are dropped with a note. */
-export const maxStepLogBytes = 64 * 1024;
-const trimmedNote = "[earlier output trimmed]\n";
-
-/**
- * How long a claimed command stays leased without a sign of life. Agents send progress at least
- * every few seconds while working, so a lapsed lease means the agent stopped (killed, offline).
- */
-export const leaseMs = 90_000;
-
 /**
  * The internal status of a command whose steps are still being written. Agents are only offered
  * pending commands, and views show this one as pending (it is queued, as far as the admin knows).
  */
-const preparing = "preparing";
+export const preparing = "preparing";
 
 /**
  * A command still preparing this long after it was inserted belongs to a push that stopped
@@ -154,7 +142,7 @@ const queuedColumns = { id: true, machineId: true, kind: true, options: true, ti
 type QueuedRow = { id: string; machineId: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date };
 
 /** The row's spec, or null when its stored kind or options are not a valid command. */
-function readableSpec(row: { kind: string; options: string }): CommandSpec | null {
+export function readableSpec(row: { kind: string; options: string }): CommandSpec | null {
   let options: unknown;
   try {
     options = JSON.parse(row.options);
@@ -245,90 +233,6 @@ export async function machinesWithPendingCommands(db: Db, machineIds: readonly s
   return machines;
 }
 
-/**
- * Marks a pending command running for this machine with a fresh lease and its deadline; false when
- * it is not this machine's or no longer pending. The conditional UPDATE decides between racing
- * claims; the read before it only fetches the time limit the deadline is computed from (and
- * answers a hopeless claim without writing). Plain SQL, the same on both providers: a claim
- * follows every delivery, and Prisma's updateMany spends about three times as long in its query
- * compiler as this statement takes (findFirst likewise, against findUnique).
- */
-export async function claimCommand(db: Db, machineId: string, commandId: string, now = new Date()): Promise<boolean> {
-  const command = await db.command.findUnique({ where: { id: commandId }, select: { machineId: true, status: true, timeoutSeconds: true } });
-  if (!command || command.machineId !== machineId || command.status !== "pending") return false;
-  const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-  const deadlineAt = new Date(now.getTime() + command.timeoutSeconds * 1000 + leaseMs);
-  const count = await db.$executeRaw(
-    sql`UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt}, "deadlineAt" = ${deadlineAt} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending'`,
-  );
-  return count === 1;
-}
-
-export function appendLog(previous: string, addition: string): string {
-  const combined = previous + addition;
-  if (Buffer.byteLength(combined) <= maxStepLogBytes) return combined;
-  const body = combined.startsWith(trimmedNote) ? combined.slice(trimmedNote.length) : combined;
-  const keep = Buffer.from(body).subarray(-(maxStepLogBytes - trimmedNote.length)).toString();
-  const lineStart = keep.indexOf("\n");
-  return trimmedNote + (lineStart >= 0 ? keep.slice(lineStart + 1) : keep);
-}
-
-const finishedStepStatuses = new Set(["succeeded", "failed", "skipped", "cancelled"]);
-
-/**
- * Records a step's status and log, renews the command's lease, and tells the agent whether the
- * admin asked to cancel. Null when this machine has no such running command.
- */
-export async function recordStepProgress(
-  db: Db,
-  machineId: string,
-  progress: StepProgress,
-  now = new Date(),
-): Promise<{ cancelRequested: boolean } | null> {
-  const step = await db.commandStep.findFirst({
-    where: { commandId: progress.commandId, step: progress.step, command: { machineId, status: "running" } },
-    include: { command: { select: { cancelRequestedAt: true } } },
-  });
-  if (!step) return null;
-  await db.commandStep.update({
-    where: { id: step.id },
-    data: {
-      status: progress.status,
-      log: appendLog(step.log, progress.log),
-      startedAt: step.startedAt ?? (progress.status === "running" ? now : null),
-      finishedAt: finishedStepStatuses.has(progress.status) ? now : null,
-    },
-  });
-  await db.command.updateMany({
-    where: { id: progress.commandId, status: "running" },
-    data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-  });
-  return { cancelRequested: step.command.cancelRequestedAt !== null };
-}
-
-export async function recordCommandResult(db: Db, machineId: string, result: CommandResult): Promise<boolean> {
-  const { count } = await db.command.updateMany({
-    where: { id: result.commandId, machineId, status: "running" },
-    data: {
-      status: result.status,
-      finishedAt: new Date(),
-      result: JSON.stringify(result),
-      error: result.error,
-      failedStep: result.failedStep,
-      leaseExpiresAt: null,
-    },
-  });
-  if (count === 1) {
-    await recordActivity(db, {
-      actorEmail: null,
-      action: "command.finished",
-      subject: result.commandId,
-      detail: { machineId, status: result.status, failedStep: result.failedStep, error: result.error },
-    });
-  }
-  return count === 1;
-}
-
 export type CancelOutcome = "dropped" | "requested" | "already-finished" | "not-found";
 
 /** A pending command is dropped at once; a running one is asked to stop at its next safe point. */
@@ -369,46 +273,6 @@ export async function retryCommand(db: Db, commandId: string, createdById: strin
   });
   await recordActivity(db, { actorEmail, action: "command.pushed", subject: retryId, detail: { machineId: original.machineId, kind: original.kind, retryOf: original.id } });
   return { commandId: retryId, machineId: original.machineId };
-}
-
-/**
- * Ends running commands whose agent went silent (lease lapsed → interrupted) or ran past their
- * time limit (deadline passed → timed-out), and cancels commands a stopped push left preparing.
- * Reads only what is due, through the (status, leaseExpiresAt) and (status, deadlineAt) indexes,
- * so every dashboard instance can run it on every tick; each change is conditional, so they may
- * all run it at once.
- */
-export async function expireCommands(db: Db, now = new Date()): Promise<number> {
-  const due = await db.command.findMany({
-    where: {
-      OR: [
-        { status: "running", leaseExpiresAt: { lt: now } },
-        { status: { in: ["running", preparing] }, deadlineAt: { lt: now } },
-      ],
-    },
-    select: { id: true, machineId: true, status: true, timeoutSeconds: true, deadlineAt: true },
-  });
-  let ended = 0;
-  for (const command of due) {
-    const status: CommandStatus =
-      command.status === preparing ? "cancelled" : command.deadlineAt && command.deadlineAt < now ? "timed-out" : "interrupted";
-    const error =
-      status === "cancelled"
-        ? "The push stopped before this command was queued (the dashboard stopped); push it again."
-        : status === "timed-out"
-          ? `Ran past its ${command.timeoutSeconds} s limit.`
-          : "The agent stopped reporting progress (stopped, killed or offline); any backup is kept.";
-    const { count } = await db.command.updateMany({
-      where: { id: command.id, status: command.status },
-      data: { status, finishedAt: now, error, leaseExpiresAt: null },
-    });
-    if (count === 1) {
-      ended += 1;
-      if (status === "cancelled") await db.commandStep.updateMany({ where: { commandId: command.id, status: "pending" }, data: { status: "cancelled" } });
-      await recordActivity(db, { actorEmail: null, action: "command.finished", subject: command.id, detail: { machineId: command.machineId, status, error } });
-    }
-  }
-  return ended;
 }
 
 export interface CommandView {
