@@ -128,6 +128,16 @@ export class CommandNotifier {
     if (!this.#fanningOut) this.#drainFanOut();
   }
 
+  /**
+   * `notifyAll` once the current request has had its answer written: a turn of the event loop
+   * later (setImmediate runs after the I/O that this turn started). Remembered at once, so a
+   * watcher tick in between skips them.
+   */
+  notifyAllSoon(commands: readonly QueuedCommand[]): void {
+    this.#remember(commands);
+    setImmediate(() => this.notifyAll(commands));
+  }
+
   #drainFanOut(): void {
     this.#fanningOut = true;
     for (const [machineId, what] of this.#fanOut.splice(0, fanOutSlice)) {

@@ -3,7 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CommandSpec, TimeoutSeconds } from "@cachefleet/contract";
-import { cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleetIds, retryCommand } from "@cachefleet/db";
+import { activeMachineIds, cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleetIds, retryCommand, type QueuedCommand } from "@cachefleet/db";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -19,13 +19,12 @@ export const commandsRouter = router({
     .input(z.object({ target: PushTarget, spec: CommandSpec, timeoutSeconds: TimeoutSeconds.optional() }))
     .mutation(async ({ ctx, input }) => {
       const machineIds =
-        input.target.type === "machines"
-          ? await listFleetIds(ctx.db, { machineIds: input.target.machineIds })
-          : await listFleetIds(ctx.db, { failingRule: input.target.rule });
+        input.target.type === "machines" ? await activeMachineIds(ctx.db, input.target.machineIds) : await listFleetIds(ctx.db, { failingRule: input.target.rule });
       if (input.target.type === "machines" && machineIds.length !== new Set(input.target.machineIds).size) {
         throw new TRPCError({ code: "NOT_FOUND", message: "Some of those machines do not exist or were revoked; nothing was pushed." });
       }
       if (machineIds.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "No machine fails that rule; nothing was pushed." });
+      const queued: QueuedCommand[] = [];
       const batch = await createBatch(ctx.db, {
         spec: input.spec,
         machineIds,
@@ -33,9 +32,12 @@ export const commandsRouter = router({
         createdById: ctx.user.id,
         actorEmail: ctx.user.email,
         timeoutSeconds: input.timeoutSeconds,
-        // Each chunk of a large push goes out to its agents as soon as it is pending.
-        onQueued: (queued) => ctx.notifier.notifyAll(queued),
+        onQueued: (chunk) => queued.push(...chunk),
       });
+      // Every command is pending now. The answer goes out first and the agents hear of their
+      // commands right after: handing 10,000 streams their events takes the event loop for a
+      // while, which the admin's request need not wait for.
+      ctx.notifier.notifyAllSoon(queued);
       return batch;
     }),
 
