@@ -108,19 +108,32 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await reporter.start();
   for (const commandId of outbox.unsettledClaims) resume(commandId);
   void drain();
-  const subscription = client.agent.commands.subscribe(undefined, {
-    // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
-    onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
-    onStarted: () => {
-      streamOpen = true;
-      log("listening for commands");
-    },
-    onError: (error) => log(`command stream error: ${error.message}`),
-    onConnectionStateChange: (state) => {
-      streamOpen = state.state === "pending";
-      if (state.state === "connecting" && state.error) log(`command stream reconnecting: ${state.error.message}`);
-    },
-  });
+  let reconnects = 0;
+  const subscribe = () =>
+    client.agent.commands.subscribe(undefined, {
+      // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
+      onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
+      onStarted: () => {
+        streamOpen = true;
+        log("listening for commands");
+      },
+      onError: (error) => log(`command stream error: ${error.message}`),
+      onConnectionStateChange: (state) => {
+        streamOpen = state.state === "pending";
+        if (state.state !== "connecting") return;
+        if (state.error) log(`command stream reconnecting: ${state.error.message}`);
+        reconnects += 1;
+        // Renewed after the current callback returns, not from inside the link's own call.
+        if (reconnects >= reconnectsPerSubscription) setImmediate(renew);
+      },
+    });
+  let subscription = subscribe();
+  function renew(): void {
+    if (reconnects < reconnectsPerSubscription || options.signal.aborted) return;
+    reconnects = 0;
+    subscription.unsubscribe();
+    subscription = subscribe();
+  }
   const pollTimer = setInterval(() => void poll(), options.pollFallbackMs ?? 30_000);
 
   // A stop asked for while the agent was still starting (its first collection takes seconds) has
@@ -132,6 +145,15 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   outbox.close();
   log("stopped");
 }
+
+/**
+ * tRPC's SSE client adds an abort listener to a subscription's signal each time it reconnects and
+ * never removes it, and the dashboard ends every stream after 15 minutes: one subscription kept
+ * for days would gather hundreds (Node warns past 10, MaxListenersExceededWarning). A fresh
+ * subscription, with a fresh signal, replaces it after this many (re)connections; it reads the
+ * whole queue on connecting, and commands already seen are not run twice.
+ */
+const reconnectsPerSubscription = 8;
 
 type Queued = { command: DeliveredCommand } | { id: string; refusal: string } | { resume: string };
 
