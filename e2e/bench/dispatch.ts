@@ -93,6 +93,13 @@ class DeliveryLog {
   streamErrors = 0;
   claimsInFlight = 0;
   readonly claimFailures = new Set<string>();
+  /** Why claims failed (a refusal, or the request's error), each reason once. */
+  readonly claimFailureReasons = new Set<string>();
+
+  claimFailed(commandId: string, reason: string): void {
+    this.claimFailures.add(commandId);
+    this.claimFailureReasons.add(reason);
+  }
 
   received(commandId: string, at: number): boolean {
     if (this.receivedAt.has(commandId)) {
@@ -189,8 +196,8 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
           client.agent.claim
             .mutate({ messageId: randomUUID(), commandId })
             .then(
-              ({ claimed }) => void (claimed || log.claimFailures.add(commandId)),
-              () => void log.claimFailures.add(commandId),
+              ({ claimed }) => void (claimed || log.claimFailed(commandId, "not claimed")),
+              (error: unknown) => void log.claimFailed(commandId, lastLine(error)),
             )
             .finally(() => (log.claimsInFlight -= 1));
         },
@@ -338,6 +345,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
       // progress), so a long run also shows some as interrupted.
       `in the database: ${await countByStatus(database.db, measured)}`,
   );
+  if (log.claimFailureReasons.size > 0) console.log(`${provider}: claims failed with: ${[...log.claimFailureReasons].slice(0, 5).join(" | ")}`);
   const serverErrors = errorLines(dashboard.output());
   if (serverErrors.count > 0) {
     console.log(`${provider}: the dashboard logged ${serverErrors.count} error line(s), e.g.:\n${serverErrors.distinct.map((line) => `    ${line}`).join("\n")}`);

@@ -3,43 +3,16 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CommandSpec, TimeoutSeconds } from "@cachefleet/contract";
-import { activeMachineIds, cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleetIds, retryCommand, type QueuedCommand } from "@cachefleet/db";
+import { cancelCommand, getBatch, getCommand, listActivity, retryCommand } from "@cachefleet/db";
+import { PushTarget, pushCommands } from "../push.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-const PushTarget = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("machines"), machineIds: z.array(z.string().min(1).max(64)).min(1).max(10_000) }),
-  /** Every machine whose latest report fails this health rule. */
-  z.object({ type: z.literal("failing-rule"), rule: z.string().regex(/^[a-z][a-z-]{1,63}$/) }),
-]);
-
 export const commandsRouter = router({
   push: adminProcedure
     .input(z.object({ target: PushTarget, spec: CommandSpec, timeoutSeconds: TimeoutSeconds.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const machineIds =
-        input.target.type === "machines" ? await activeMachineIds(ctx.db, input.target.machineIds) : await listFleetIds(ctx.db, { failingRule: input.target.rule });
-      if (input.target.type === "machines" && machineIds.length !== new Set(input.target.machineIds).size) {
-        throw new TRPCError({ code: "NOT_FOUND", message: "Some of those machines do not exist or were revoked; nothing was pushed." });
-      }
-      if (machineIds.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "No machine fails that rule; nothing was pushed." });
-      const queued: QueuedCommand[] = [];
-      const batch = await createBatch(ctx.db, {
-        spec: input.spec,
-        machineIds,
-        target: input.target.type === "machines" ? "selection" : `rule:${input.target.rule}`,
-        createdById: ctx.user.id,
-        actorEmail: ctx.user.email,
-        timeoutSeconds: input.timeoutSeconds,
-        onQueued: (chunk) => queued.push(...chunk),
-      });
-      // Every command is pending now. The answer goes out first and the agents hear of their
-      // commands right after: handing 10,000 streams their events takes the event loop for a
-      // while, which the admin's request need not wait for.
-      ctx.notifier.notifyAllSoon(queued);
-      return batch;
-    }),
+    .mutation(({ ctx, input }) => pushCommands(ctx, input)),
 
   /**
    * Sends a no-op probe through every command stream on this instance that asked for probes:
