@@ -16,6 +16,7 @@
 // agents (b); the last gives the bulk p99, its ratio to the reference, and the push request.
 // Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import type { Db } from "@cachefleet/db";
@@ -92,6 +93,13 @@ class DeliveryLog {
   streamErrors = 0;
   claimsInFlight = 0;
   readonly claimFailures = new Set<string>();
+  /** Why claims failed (a refusal, or the request's error), each reason once. */
+  readonly claimFailureReasons = new Set<string>();
+
+  claimFailed(commandId: string, reason: string): void {
+    this.claimFailures.add(commandId);
+    this.claimFailureReasons.add(reason);
+  }
 
   received(commandId: string, at: number): boolean {
     if (this.receivedAt.has(commandId)) {
@@ -186,10 +194,10 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
           // A real agent claims before it runs anything; claiming is what drains the queue.
           log.claimsInFlight += 1;
           client.agent.claim
-            .mutate({ commandId })
+            .mutate({ messageId: randomUUID(), commandId })
             .then(
-              ({ claimed }) => void (claimed || log.claimFailures.add(commandId)),
-              () => void log.claimFailures.add(commandId),
+              ({ claimed }) => void (claimed || log.claimFailed(commandId, "not claimed")),
+              (error: unknown) => void log.claimFailed(commandId, lastLine(error)),
             )
             .finally(() => (log.claimsInFlight -= 1));
         },
@@ -337,6 +345,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
       // progress), so a long run also shows some as interrupted.
       `in the database: ${await countByStatus(database.db, measured)}`,
   );
+  if (log.claimFailureReasons.size > 0) console.log(`${provider}: claims failed with: ${[...log.claimFailureReasons].slice(0, 5).join(" | ")}`);
   const serverErrors = errorLines(dashboard.output());
   if (serverErrors.count > 0) {
     console.log(`${provider}: the dashboard logged ${serverErrors.count} error line(s), e.g.:\n${serverErrors.distinct.map((line) => `    ${line}`).join("\n")}`);

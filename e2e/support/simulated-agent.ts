@@ -142,27 +142,52 @@ export function openCommandStream(client: ApiClient, handlers: CommandStreamHand
   });
   let isStarted = false;
   let reconnects = 0;
+  let connectionsOfThisSubscription = 0;
+  let closed = false;
   const onProbe = handlers.onProbe;
-  const subscription = client.agent.commands.subscribe(onProbe ? { probes: true } : undefined, {
-    onStarted: () => {
-      isStarted = true;
-      markStarted();
+  const subscribe = () =>
+    client.agent.commands.subscribe(onProbe ? { probes: true } : undefined, {
+      onStarted: () => {
+        isStarted = true;
+        markStarted();
+      },
+      onData: ({ id, data }) => {
+        const receivedAt = performance.now();
+        if ("probe" in data) onProbe?.(data.probe, receivedAt);
+        else handlers.onCommand(id, receivedAt);
+      },
+      onConnectionStateChange: (state) => {
+        if (state.state !== "connecting") return;
+        if (isStarted && state.error) reconnects += 1;
+        connectionsOfThisSubscription += 1;
+        if (connectionsOfThisSubscription >= connectionsPerSubscription) setImmediate(renew);
+      },
+      onError: (error) => {
+        if (!isStarted) failStart(error);
+        handlers.onError(error);
+      },
+    });
+  let subscription = subscribe();
+  // As the agent does (apps/agent/src/daemon.ts): tRPC's SSE client adds an abort listener to the
+  // subscription's signal at every reconnect and never removes it, so a subscription that
+  // reconnects often (a loaded machine misses pings) is replaced by a fresh one.
+  function renew(): void {
+    if (closed || connectionsOfThisSubscription < connectionsPerSubscription) return;
+    connectionsOfThisSubscription = 0;
+    subscription.unsubscribe();
+    subscription = subscribe();
+  }
+  return {
+    started,
+    reconnects: () => reconnects,
+    close: () => {
+      closed = true;
+      subscription.unsubscribe();
     },
-    onData: ({ id, data }) => {
-      const receivedAt = performance.now();
-      if ("probe" in data) onProbe?.(data.probe, receivedAt);
-      else handlers.onCommand(id, receivedAt);
-    },
-    onConnectionStateChange: (state) => {
-      if (isStarted && state.state === "connecting" && state.error) reconnects += 1;
-    },
-    onError: (error) => {
-      if (!isStarted) failStart(error);
-      handlers.onError(error);
-    },
-  });
-  return { started, reconnects: () => reconnects, close: () => subscription.unsubscribe() };
+  };
 }
+
+const connectionsPerSubscription = 8;
 
 /** Resolves once `done()` holds, checking every few milliseconds; false when `timeoutMs` passed first. */
 export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {

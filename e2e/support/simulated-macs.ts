@@ -109,8 +109,9 @@ export async function runSentMigrations(mac: SimulatedMachine, timeZone: string)
   const pending = await mac.client.agent.pendingCommands.query();
   for (const command of pending) {
     if (!isDeepStrictEqual(command.spec, { kind: "migrate", options: { backup: true } })) throw new Error(`${mac.hostname} was sent ${JSON.stringify(command.spec)}, not a migration with backup.`);
-    if (!(await mac.client.agent.claim.mutate({ commandId: command.id })).claimed) continue;
-    await mac.client.agent.result.mutate({ commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
+    // Each message carries its own id, as the agent's outbox assigns them.
+    if (!(await mac.client.agent.claim.mutate({ messageId: crypto.randomUUID(), commandId: command.id })).claimed) continue;
+    await mac.client.agent.result.mutate({ messageId: crypto.randomUUID(), commandId: command.id, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1200 });
     await mac.report({ takenAt: new Date(), cache: { plaintext: 0, encrypted: 60 }, timeZone });
   }
   return pending.length;

@@ -2,6 +2,7 @@
 // outcome, findings with what to do, charts drawn from several reports, installed Go tools, and a
 // migration confirmed first and its command history with step logs (the simulated agent runs it
 // through the agent API): what was cleaned and where the backup is, a long reinit log collapsed.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { MachinePage, SignInPage } from "../support/pages.js";
@@ -116,20 +117,22 @@ test("the machine page shows probe groups, findings, charts from several reports
   await expect(command.getByTestId("command-status")).toHaveText("pending");
   const [delivered] = await mac.client.agent.pendingCommands.query();
   if (!delivered) throw new Error("the migration was not queued");
-  expect(await mac.client.agent.claim.mutate({ commandId: delivered.id })).toEqual({ claimed: true });
+  expect(await mac.client.agent.claim.mutate({ messageId: randomUUID(), commandId: delivered.id })).toMatchObject({ claimed: true, command: { id: delivered.id } });
   const commandId = delivered.id;
   const backupPath = "/Users/dev/Library/Caches/go-build.backup-20261124-020000";
-  await mac.client.agent.progress.mutate({ commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
+  // Each message has its own id; progress is numbered per command, as the agent's outbox does.
+  let sequence = 0;
+  await mac.client.agent.progress.mutate({ messageId: randomUUID(), sequence: ++sequence, commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
   await expect(command.getByTestId("command-status")).toHaveText("running");
   await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
   // reinit's log lists every package `go list std` built: ~300 lines.
   const packages = Array.from({ length: 300 }, (_, index) => `std/package${index + 1}`);
   for (const step of ["backup", "clean", "enable", "reinit", "verify"] as const) {
     const log = step === "reinit" ? `${packages.join("\n")}\n` : `${step} done\n`;
-    await mac.client.agent.progress.mutate({ commandId, step, status: "succeeded", log });
+    await mac.client.agent.progress.mutate({ messageId: randomUUID(), sequence: ++sequence, commandId, step, status: "succeeded", log });
   }
   await mac.client.agent.result.mutate({
-    commandId, status: "succeeded", error: null, failedStep: null, before: { count: 280, bytes: 280 * 4096 }, after: { count: 40, bytes: 40 * 4096 },
+    messageId: randomUUID(), commandId, status: "succeeded", error: null, failedStep: null, before: { count: 280, bytes: 280 * 4096 }, after: { count: 40, bytes: 40 * 4096 },
     backupPath, prunedBackups: [], durationMs: 4200,
   });
   await expect(command.getByTestId("command-status")).toHaveText("succeeded");

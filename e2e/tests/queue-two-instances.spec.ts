@@ -1,7 +1,10 @@
 // Two dashboard processes on one PostgreSQL database (issue 4 §7): every simulated agent holds a
 // command stream to BOTH instances, so a command is offered once by the instance it was pushed
-// through and again by the other one's queue watcher; the agents try to claim every offer, and
-// the database's conditional claim must let exactly one of them win.
+// through and again by the other one's queue watcher. As the agent's outbox does, an agent gives
+// its claim of a command one message id and sends that claim for every offer, through the
+// instance that offered it: the two copies race on the two instances, the command must be claimed
+// exactly once, and both copies must get that one claim's answer.
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
@@ -60,9 +63,11 @@ test("two dashboards on one PostgreSQL database deliver every command and let it
   // One session, used on both instances: they sign cookies with the same secret.
   const session = await signInCookie(a.url, "admin@example.com", "two-instances-password");
 
-  // Per command: the instances (by URL) whose streams offered it, and how many claims won.
+  // Per command: the instances (by URL) whose streams offered it, its claim's one message id, and
+  // the answers that claim got (one per offer).
   const offeredBy = new Map<string, Set<string>>();
-  const claimsWon = new Map<string, number>();
+  const claimIds = new Map<string, string>();
+  const claimAnswers = new Map<string, boolean[]>();
   let claimsInFlight = 0;
   let claimErrors = 0;
   let streamErrors = 0;
@@ -75,14 +80,14 @@ test("two dashboards on one PostgreSQL database deliver every command and let it
         openCommandStream(client, {
           onCommand: (commandId) => {
             offeredBy.set(commandId, (offeredBy.get(commandId) ?? new Set<string>()).add(instance.url));
+            const messageId = claimIds.get(commandId) ?? randomUUID();
+            claimIds.set(commandId, messageId);
             claimsInFlight += 1;
             setTimeout(() => {
               client.agent.claim
-                .mutate({ commandId })
+                .mutate({ messageId, commandId })
                 .then(
-                  ({ claimed }) => {
-                    if (claimed) claimsWon.set(commandId, (claimsWon.get(commandId) ?? 0) + 1);
-                  },
+                  ({ claimed }) => void claimAnswers.set(commandId, [...(claimAnswers.get(commandId) ?? []), claimed]),
                   () => (claimErrors += 1),
                 )
                 .finally(() => (claimsInFlight -= 1));
@@ -112,18 +117,21 @@ test("two dashboards on one PostgreSQL database deliver every command and let it
   const commandIds = pushed.flat();
   expect(new Set(commandIds).size).toBe(2 * pushesPerInstance);
 
-  const settled = await waitUntil(() => commandIds.every((id) => claimsWon.has(id)) && claimsInFlight === 0, 30_000);
+  const settled = await waitUntil(() => commandIds.every((id) => claimAnswers.get(id)?.length === offeredBy.get(id)?.size) && claimsInFlight === 0, 30_000);
   const undelivered = commandIds.filter((id) => !offeredBy.has(id));
   expect(undelivered, "every command reaches its agent").toEqual([]);
   expect(settled, "every command is claimed and no claim is still in flight").toBe(true);
   expect(
-    commandIds.filter((id) => claimsWon.get(id) !== 1),
-    "each command is claimed exactly once",
+    commandIds.filter((id) => claimAnswers.get(id)?.some((claimed) => !claimed)),
+    "every copy of a command's claim is answered as the claim that won",
   ).toEqual([]);
+  const claimRows = await db.agentMessage.groupBy({ by: ["commandId"], where: { kind: "claim", commandId: { in: commandIds } }, _count: { _all: true } });
+  expect(claimRows.filter((row) => row._count._all !== 1), "each command is claimed exactly once").toEqual([]);
+  expect(claimRows).toHaveLength(commandIds.length);
   expect(claimErrors, "no claim request fails").toBe(0);
   expect(streamErrors, "no command stream fails").toBe(0);
 
-  // The race was real: most commands were offered by both instances, so both offers were claimed.
+  // The race was real: most commands were offered by both instances, so their claim was sent twice.
   const offeredTwice = commandIds.filter((id) => offeredBy.get(id)?.size === 2).length;
   console.log(`${offeredTwice} of ${commandIds.length} commands were offered by both instances`);
   expect(offeredTwice, "both instances offer most commands").toBeGreaterThan(commandIds.length / 2);

@@ -61,6 +61,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     void drain();
   }
 
+  /** A command claimed before the agent stopped whose answer it never heard: claimed again first. */
+  function resume(commandId: string): void {
+    seen.add(commandId);
+    queue.push({ resume: commandId });
+  }
+
   async function drain(): Promise<void> {
     if (working) return;
     working = true;
@@ -68,11 +74,15 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       for (let next = queue.shift(); next; next = queue.shift()) {
         if (options.signal.aborted) return;
         try {
-          if ("refusal" in next) await refuse(outbox, next.id, next.refusal, options.signal, log);
-          else await execute(outbox, next.command, options.probes, options.journalFile, options.signal, log);
+          const claimed = await outbox.claim(idOf(next), options.signal);
+          if (claimed.claimed) {
+            const work = "resume" in next ? resumed(next.resume, claimed.command) : next;
+            if ("refusal" in work) await refuse(outbox, work.id, work.refusal, log);
+            else await execute(outbox, work.command, options.probes, options.journalFile, options.signal, log);
+          }
         } catch (error) {
           // Nothing a command does may stop the agent; the outbox already holds what it could say.
-          log(`command ${"refusal" in next ? next.id : next.command.id} ended with an unexpected error: ${errorMessage(error)}`);
+          log(`command ${idOf(next)} ended with an unexpected error: ${errorMessage(error)}`);
         }
         await reporter.fullReport("command");
       }
@@ -96,19 +106,34 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   reportInterrupted(outbox, options.journalFile, log);
   void outbox.flush();
   await reporter.start();
-  const subscription = client.agent.commands.subscribe(undefined, {
-    // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
-    onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
-    onStarted: () => {
-      streamOpen = true;
-      log("listening for commands");
-    },
-    onError: (error) => log(`command stream error: ${error.message}`),
-    onConnectionStateChange: (state) => {
-      streamOpen = state.state === "pending";
-      if (state.state === "connecting" && state.error) log(`command stream reconnecting: ${state.error.message}`);
-    },
-  });
+  for (const commandId of outbox.unsettledClaims) resume(commandId);
+  void drain();
+  let reconnects = 0;
+  const subscribe = () =>
+    client.agent.commands.subscribe(undefined, {
+      // Probes go only to streams that ask for them (the dispatch bench's); this one does not.
+      onData: (envelope: unknown) => accept(Envelope.safeParse(envelope).data?.data),
+      onStarted: () => {
+        streamOpen = true;
+        log("listening for commands");
+      },
+      onError: (error) => log(`command stream error: ${error.message}`),
+      onConnectionStateChange: (state) => {
+        streamOpen = state.state === "pending";
+        if (state.state !== "connecting") return;
+        if (state.error) log(`command stream reconnecting: ${state.error.message}`);
+        reconnects += 1;
+        // Renewed after the current callback returns, not from inside the link's own call.
+        if (reconnects >= reconnectsPerSubscription) setImmediate(renew);
+      },
+    });
+  let subscription = subscribe();
+  function renew(): void {
+    if (reconnects < reconnectsPerSubscription || options.signal.aborted) return;
+    reconnects = 0;
+    subscription.unsubscribe();
+    subscription = subscribe();
+  }
   const pollTimer = setInterval(() => void poll(), options.pollFallbackMs ?? 30_000);
 
   // A stop asked for while the agent was still starting (its first collection takes seconds) has
@@ -121,16 +146,36 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   log("stopped");
 }
 
-type Queued = { command: DeliveredCommand } | { id: string; refusal: string };
+/**
+ * tRPC's SSE client adds an abort listener to a subscription's signal each time it reconnects and
+ * never removes it, and the dashboard ends every stream after 15 minutes: one subscription kept
+ * for days would gather hundreds (Node warns past 10, MaxListenersExceededWarning). A fresh
+ * subscription, with a fresh signal, replaces it after this many (re)connections; it reads the
+ * whole queue on connecting, and commands already seen are not run twice.
+ */
+const reconnectsPerSubscription = 8;
+
+type Queued = { command: DeliveredCommand } | { id: string; refusal: string } | { resume: string };
+
+/** A resumed claim learns its command from the claim's answer, checked as a streamed one is. */
+function resumed(commandId: string, sent: unknown): { command: DeliveredCommand } | { id: string; refusal: string } {
+  const check = checkDeliveredCommand(sent);
+  if (!check.ok) return { id: commandId, refusal: check.reason };
+  if (check.command.id !== commandId) return { id: commandId, refusal: "Refused by the agent: the dashboard answered the claim with another command, so nothing was run." };
+  return { command: check.command };
+}
+
+function idOf(queued: Queued): string {
+  return "command" in queued ? queued.command.id : "refusal" in queued ? queued.id : queued.resume;
+}
 
 /** What the poll and the stream carry, before each command is checked on its own. */
 const SentList = z.array(z.unknown()).max(1000);
 const Envelope = z.object({ data: z.unknown() });
 
-/** A command outside the contract: claimed only to be reported failed, with the reason; never run. */
-async function refuse(outbox: Outbox, commandId: string, reason: string, signal: AbortSignal, log: (message: string) => void): Promise<void> {
+/** A claimed command outside the contract: reported failed, with the reason; never run. */
+async function refuse(outbox: Outbox, commandId: string, reason: string, log: (message: string) => void): Promise<void> {
   log(`refused command ${commandId}: ${reason}`);
-  if (!(await outbox.claim(commandId, signal))) return;
   outbox.addResult({ commandId, status: "failed", error: reason, failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 0 });
   await outbox.flush();
 }
@@ -143,7 +188,6 @@ async function execute(
   signal: AbortSignal,
   log: (message: string) => void,
 ): Promise<void> {
-  if (!(await outbox.claim(command.id, signal))) return;
   log(`running ${command.spec.kind} (${command.id})`);
   const sink: StepSink = {
     async update(step: StepName, status: StepStatus, text: string) {
@@ -161,6 +205,8 @@ async function execute(
   const journal = (step: StepName | null, backupPath: string | null, stepDone = false) =>
     writeJournal(journalFile, { commandId: command.id, kind: command.spec.kind, step, stepDone, startedAt: started.toISOString(), backupPath });
   journal(null, null);
+  // Started: from here a restart reports the command interrupted (journal.ts), not claims it again.
+  outbox.settleClaim(command.id);
   let result: CommandResult;
   try {
     const env = await readGoEnv(probes.go);
@@ -227,6 +273,7 @@ export async function goBuildInProgress(probes: ProbeContext, gocache: string): 
 function reportInterrupted(outbox: Outbox, journalFile: string, log: (message: string) => void): void {
   const entry = readJournal(journalFile);
   if (!entry) return;
+  outbox.settleClaim(entry.commandId);
   if (outbox.holdsResultOf(entry.commandId)) {
     clearJournal(journalFile);
     return;

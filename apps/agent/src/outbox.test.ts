@@ -31,6 +31,10 @@ function result(commandId: string): CommandResult {
   return { commandId, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 5 };
 }
 
+function command(id: string) {
+  return { id, spec: { kind: "rescan", options: {} }, timeoutSeconds: 600, createdAt: "2026-12-01T12:00:00.000Z" };
+}
+
 function report(id: string): AgentReport {
   return agentReport({ id });
 }
@@ -121,6 +125,70 @@ describe("the agent's outbox", () => {
     expect(dashboard.progress).toHaveLength(0);
     expect(dashboard.resultsOf("c3")).toHaveLength(1);
     expect(lines.join("\n")).toMatch(/refused progress of c3 .*dropped/);
+  });
+
+  it("delivers each claim, progress and result exactly once, in order, when the dashboard applies them but their answers are lost", async () => {
+    dashboard.push(command("c10"));
+    dashboard.dropAnswers.set("claim", 1).set("progress", 2).set("result", 1);
+    const outbox = openOutbox();
+    expect(await outbox.claim("c10", new AbortController().signal)).toEqual({ claimed: true, command: command("c10") });
+    outbox.addProgress({ commandId: "c10", step: "backup", status: "running", log: "copying\n" });
+    await outbox.flush();
+    // Sent once and unanswered: later lines go in a message of their own, never into that one.
+    outbox.addProgress({ commandId: "c10", step: "backup", status: "running", log: "still copying\n" });
+    outbox.addProgress({ commandId: "c10", step: "backup", status: "succeeded", log: "verified\n" });
+    outbox.addResult(result("c10"));
+    await until("everything to be answered", () => outbox.pending.messages === 0 && !outbox.backingOff);
+
+    expect(dashboard.claims).toEqual(["c10"]);
+    expect(dashboard.progressOf("c10").map((entry) => [fieldOf(entry, "sequence"), fieldOf(entry, "log")])).toEqual([
+      [1, "copying\n"],
+      [2, "still copying\n"],
+      [3, "verified\n"],
+    ]);
+    expect(dashboard.resultsOf("c10")).toHaveLength(1);
+    // Four answers were lost, so four messages arrived twice, each time under its first id.
+    const ids = dashboard.deliveries;
+    expect(ids).toHaveLength(5 + 4);
+    expect(new Set(ids).size).toBe(5);
+  });
+
+  it("claims again after a restart with the claim's id, and learns from the answer which command it had claimed", async () => {
+    dashboard.push(command("c11"));
+    // Every answer lost until the agent stops.
+    dashboard.dropAnswers.set("claim", Number.MAX_SAFE_INTEGER);
+    await dashboard.stop();
+    const before = openOutbox();
+    const stopping = new AbortController();
+    const claiming = before.claim("c11", stopping.signal);
+    await dashboard.start();
+    await until("the claim to be applied", () => dashboard.claims.length === 1);
+    // The agent stops before it hears the answer.
+    stopping.abort();
+    expect(await claiming).toEqual({ claimed: false, command: null });
+    before.close();
+    dashboard.dropAnswers.clear();
+
+    const after = openOutbox();
+    expect(after.unsettledClaims).toEqual(["c11"]);
+    expect(await after.claim("c11", new AbortController().signal)).toEqual({ claimed: true, command: command("c11") });
+    expect(dashboard.claims).toEqual(["c11"]);
+    expect(new Set(dashboard.deliveries).size).toBe(1);
+    expect(dashboard.deliveries.length).toBeGreaterThanOrEqual(2);
+    // Once the command has started, a later restart does not claim it again.
+    after.settleClaim("c11");
+    after.close();
+    expect(openOutbox().unsettledClaims).toEqual([]);
+  });
+
+  it("reads an outbox file written before messages had ids, giving each one", async () => {
+    const progress = { commandId: "c12", step: "scan", status: "succeeded", log: "scanned\n" };
+    fs.writeFileSync(path.join(dir, "outbox.json"), JSON.stringify({ version: 1, messages: [{ kind: "progress", progress }, { kind: "result", result: result("c12") }], report: null }));
+    const outbox = openOutbox();
+    expect(outbox.pending).toEqual({ messages: 2, report: false });
+    await outbox.flush();
+    expect(dashboard.progressOf("c12").map((entry) => [fieldOf(entry, "sequence"), fieldOf(entry, "log")])).toEqual([[1, "scanned\n"]]);
+    expect(dashboard.resultsOf("c12")).toHaveLength(1);
   });
 
   it("sets aside an outbox file it cannot read instead of failing to start", () => {

@@ -1,37 +1,96 @@
-// The agent's durable outbox: every step progress, command result and the latest report goes into
-// a file in the agent's home (rewritten atomically, fsynced) before it is sent, and leaves the file
-// only once the dashboard has answered it. So an unreachable dashboard or a restarted agent loses
-// nothing: delivery resumes in order, retried with exponential backoff and jitter. Claims are not
-// kept (a command not yet claimed is still pending on the server and is delivered again) but are
-// retried the same way. Nothing here ever throws at its caller for a network failure.
+// The agent's durable outbox: every claim, step progress, command result and the latest report goes
+// into a file in the agent's home (rewritten atomically, fsynced) before it is sent, and leaves the
+// file only once the dashboard has answered it. So an unreachable dashboard or a restarted agent
+// loses nothing: delivery resumes in order, retried with exponential backoff and jitter. Each
+// claim, progress and result message gets its id once, when it enters the file, and is resent with
+// it: the dashboard applies a message once and answers a resend with the original answer, so
+// delivery is exactly once even when an answer is lost. Progress is also numbered per command, so
+// the dashboard never appends older log lines after newer ones. Nothing here ever throws at its
+// caller for a network failure.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { TRPCClientError } from "@trpc/client";
 import { z } from "zod";
-import { AgentReport, CommandResult, maxLogChunk, StepProgress, type ProgressAck } from "@cachefleet/contract";
+import {
+  AgentReport,
+  ClaimMessage,
+  CommandResult,
+  maxLogChunk,
+  ProgressMessage,
+  ResultMessage,
+  StepProgress,
+  type ProgressAck,
+  type ResultAck,
+} from "@cachefleet/contract";
 import { errorMessage } from "./report.js";
 
 /** The calls the outbox makes; each rejects on a network failure or a refusal. */
 export interface OutboxTransport {
-  claim(commandId: string, signal: AbortSignal): Promise<{ claimed: boolean }>;
-  progress(progress: StepProgress, signal: AbortSignal): Promise<ProgressAck>;
-  result(result: CommandResult, signal: AbortSignal): Promise<{ recorded: boolean }>;
+  /** The claimed command comes back unchecked: the daemon checks it before it acts on it. */
+  claim(claim: ClaimMessage, signal: AbortSignal): Promise<ClaimOutcome>;
+  progress(progress: ProgressMessage, signal: AbortSignal): Promise<ProgressAck>;
+  result(result: ResultMessage, signal: AbortSignal): Promise<ResultAck>;
   report(report: AgentReport, signal: AbortSignal): Promise<{ health: string; digest: string }>;
 }
 
+export interface ClaimOutcome {
+  claimed: boolean;
+  command: unknown;
+}
+
+/** A new message's id: unique, never reused, so the dashboard can tell a resend from a new message. */
+function newMessageId(): string {
+  return randomUUID();
+}
+
 const Message = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("progress"), progress: StepProgress }),
-  z.object({ kind: z.literal("result"), result: CommandResult }),
+  z.object({ kind: z.literal("progress"), progress: ProgressMessage }),
+  z.object({ kind: z.literal("result"), result: ResultMessage }),
 ]);
 type Message = z.infer<typeof Message>;
 
+/** A file written by the previous version, whose messages had no ids yet: they get them on reading. */
+const LegacyMessage = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("progress"), progress: StepProgress }),
+  z.object({ kind: z.literal("result"), result: CommandResult }),
+]);
+
 const OutboxFile = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   messages: z.array(Message),
+  /**
+   * Claims sent, or about to be, whose command has not started yet: a claim whose answer was lost
+   * is resent with its id after a restart, and the answer says what the agent had claimed.
+   */
+  claims: z.array(ClaimMessage),
+  /** The last progress sequence number given, per command still running. */
+  sequences: z.record(z.string(), z.number().int().nonnegative()),
   /** The newest report not yet delivered; a newer one replaces it. */
   report: AgentReport.nullable(),
 });
 type OutboxFile = z.infer<typeof OutboxFile>;
+
+const LegacyOutboxFile = z.object({ version: z.literal(1), messages: z.array(LegacyMessage), report: AgentReport.nullable() });
+
+function emptyOutbox(): OutboxFile {
+  return { version: 2, messages: [], claims: [], sequences: {}, report: null };
+}
+
+/** What the previous version wrote, with ids and per-command sequence numbers given in file order. */
+function upgraded(legacy: z.infer<typeof LegacyOutboxFile>): OutboxFile {
+  const state = { ...emptyOutbox(), report: legacy.report };
+  for (const message of legacy.messages) {
+    if (message.kind === "progress") {
+      const sequence = (state.sequences[message.progress.commandId] ?? 0) + 1;
+      state.sequences[message.progress.commandId] = sequence;
+      state.messages.push({ kind: "progress", progress: { ...message.progress, messageId: newMessageId(), sequence } });
+    } else {
+      state.messages.push({ kind: "result", result: { ...message.result, messageId: newMessageId() } });
+    }
+  }
+  return state;
+}
 
 export function outboxPath(agentHome: string): string {
   return path.join(agentHome, "outbox.json");
@@ -79,6 +138,12 @@ export class Outbox {
   readonly #callTimeoutMs: number;
   readonly #random: () => number;
   #state: OutboxFile;
+  /**
+   * Messages that may have reached the dashboard (sent at least once, or read from the file after
+   * a restart): they are resent as they are, never merged into, since the dashboard answers a
+   * resend with the answer to the first copy.
+   */
+  readonly #mayHaveArrived = new Set<string>();
   #failures = 0;
   #retryTimer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
@@ -97,6 +162,7 @@ export class Outbox {
     this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.#random = options.random ?? Math.random;
     this.#state = this.#load();
+    for (const message of this.#state.messages) this.#mayHaveArrived.add(messageIdOf(message));
   }
 
   #load(): OutboxFile {
@@ -104,7 +170,7 @@ export class Outbox {
     try {
       text = fs.readFileSync(this.#file, "utf8");
     } catch {
-      return { version: 1, messages: [], report: null };
+      return emptyOutbox();
     }
     let json: unknown;
     try {
@@ -114,11 +180,13 @@ export class Outbox {
     }
     const parsed = OutboxFile.safeParse(json);
     if (parsed.success) return parsed.data;
+    const legacy = LegacyOutboxFile.safeParse(json);
+    if (legacy.success) return upgraded(legacy.data);
     // Kept aside, not deleted: it may hold a result someone wants to read.
     const aside = `${this.#file}.unreadable-${Date.now()}`;
     fs.renameSync(this.#file, aside);
     this.#log(`the outbox ${this.#file} could not be read; it was moved to ${aside} and a new one started`);
-    return { version: 1, messages: [], report: null };
+    return emptyOutbox();
   }
 
   #save(): void {
@@ -156,26 +224,33 @@ export class Outbox {
 
   /**
    * Queues a step's progress. Consecutive updates of the same step merge while their log fits in
-   * one message, so an agent cut off for hours queues its log, not thousands of heartbeats.
+   * one message and that message has not been sent yet, so an agent cut off for hours queues its
+   * log, not thousands of heartbeats.
    */
   addProgress(progress: StepProgress): void {
     const last = this.#state.messages.at(-1);
     if (
       last?.kind === "progress" &&
+      !this.#mayHaveArrived.has(last.progress.messageId) &&
       last.progress.commandId === progress.commandId &&
       last.progress.step === progress.step &&
       last.progress.status === progress.status &&
       last.progress.log.length + progress.log.length <= maxLogChunk
     ) {
-      last.progress = { ...progress, log: last.progress.log + progress.log };
+      last.progress = { ...last.progress, log: last.progress.log + progress.log };
     } else {
-      this.#state.messages.push({ kind: "progress", progress });
+      const sequence = (this.#state.sequences[progress.commandId] ?? 0) + 1;
+      this.#state.sequences[progress.commandId] = sequence;
+      this.#state.messages.push({ kind: "progress", progress: { ...progress, messageId: newMessageId(), sequence } });
     }
     this.#save();
   }
 
+  /** Queues a command's outcome; it is the command's last message, so its progress numbering ends. */
   addResult(result: CommandResult): void {
-    this.#state.messages.push({ kind: "result", result });
+    this.#state.messages.push({ kind: "result", result: { ...result, messageId: newMessageId() } });
+    delete this.#state.sequences[result.commandId];
+    this.#state.claims = this.#state.claims.filter((claim) => claim.commandId !== result.commandId);
     this.#save();
   }
 
@@ -239,8 +314,8 @@ export class Outbox {
           else if (report) this.#reportOutcome = { id: report.id, outcome: { status: "refused", error: errorMessage(error) } };
         }
         this.#failures = 0;
-        // Removed only once answered: a crash before this line sends it again, which the
-        // dashboard takes as a duplicate (see the report and result procedures).
+        // Removed only once answered: a crash before this line sends it again, with its id, and
+        // the dashboard answers it as it did the first time without applying it again.
         if (message) this.#state.messages.shift();
         else if (this.#state.report === report) this.#state.report = null;
         this.#save();
@@ -251,12 +326,13 @@ export class Outbox {
 
   async #send(message: Message): Promise<void> {
     const signal = AbortSignal.timeout(this.#callTimeoutMs);
+    this.#mayHaveArrived.add(messageIdOf(message));
     if (message.kind === "progress") {
       const ack = await this.#transport.progress(message.progress, signal);
       if (ack.cancelRequested) this.#cancelRequested.add(message.progress.commandId);
     } else {
       const { recorded } = await this.#transport.result(message.result, signal);
-      if (!recorded) this.#log(`the dashboard had already ended command ${message.result.commandId}; its ${message.result.status} result is kept there as a late result`);
+      if (!recorded) this.#log(`the dashboard had already ended command ${message.result.commandId} otherwise (cancelled, or retried); its ${message.result.status} result is noted there as a late result`);
     }
   }
 
@@ -273,27 +349,57 @@ export class Outbox {
     this.#retryTimer.unref();
   }
 
+  /** Commands claimed (or being claimed) that have not started: to claim again after a restart. */
+  get unsettledClaims(): string[] {
+    return this.#state.claims.map((claim) => claim.commandId);
+  }
+
+  /** The command has started (its journal is written) or will not run: its claim is done with. */
+  settleClaim(commandId: string): void {
+    const claims = this.#state.claims.filter((claim) => claim.commandId !== commandId);
+    if (claims.length === this.#state.claims.length) return;
+    this.#state.claims = claims;
+    this.#save();
+  }
+
   /**
    * Claims a command, retrying through outages until the dashboard answers or `signal` stops the
-   * agent. False when the dashboard says no, refuses, or the agent is stopping.
+   * agent. The claim is written to the file with its id before it is first sent and resent with
+   * the same id, so a claim whose answer was lost (even across a restart) is answered as it was
+   * the first time, with the command. A claimed command's claim stays in the file until
+   * settleClaim; one refused, or not claimed, is settled here. Not claimed when the agent is
+   * stopping (the claim stays for the next start).
    */
-  async claim(commandId: string, signal: AbortSignal): Promise<boolean> {
+  async claim(commandId: string, signal: AbortSignal): Promise<ClaimOutcome> {
+    let claim = this.#state.claims.find((stored) => stored.commandId === commandId);
+    if (!claim) {
+      claim = { messageId: newMessageId(), commandId };
+      this.#state.claims.push(claim);
+      this.#save();
+    }
     for (let attempt = 0; !signal.aborted && !this.#closed; attempt += 1) {
       try {
-        const { claimed } = await this.#transport.claim(commandId, AbortSignal.any([signal, AbortSignal.timeout(this.#callTimeoutMs)]));
-        return claimed;
+        const outcome = await this.#transport.claim(claim, AbortSignal.any([signal, AbortSignal.timeout(this.#callTimeoutMs)]));
+        if (!outcome.claimed) this.settleClaim(commandId);
+        return outcome;
       } catch (error) {
-        if (!isRetriable(error) || signal.aborted) {
+        if (signal.aborted) break;
+        if (!isRetriable(error)) {
           this.#log(`could not claim command ${commandId}: ${errorMessage(error)}`);
-          return false;
+          this.settleClaim(commandId);
+          return { claimed: false, command: null };
         }
         const delay = retryDelayMs(attempt, this.#baseDelayMs, this.#maxDelayMs, this.#random);
         this.#log(`claiming ${commandId} failed (${errorMessage(error)}); next try in ${Math.round(delay / 1000)} s`);
         await sleep(delay, signal);
       }
     }
-    return false;
+    return { claimed: false, command: null };
   }
+}
+
+function messageIdOf(message: Message): string {
+  return message.kind === "progress" ? message.progress.messageId : message.result.messageId;
 }
 
 function describe(message: Message): string {

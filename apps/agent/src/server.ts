@@ -5,7 +5,7 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCC
 import { EventSource } from "eventsource";
 import { z } from "zod";
 import type { AppRouter } from "@cachefleet/api";
-import { DeliveredCommand, ProgressAck, ReportDigest } from "@cachefleet/contract";
+import { DeliveredCommand, ProgressAck, ReportDigest, ResultAck } from "@cachefleet/contract";
 import type { OutboxTransport } from "./outbox.js";
 
 export type ServerClient = TRPCClient<AppRouter>;
@@ -34,8 +34,8 @@ export function createServerClient(server: string, token: string | null): Server
   });
 }
 
-const ClaimAnswer = z.object({ claimed: z.boolean() });
-const ResultAnswer = z.object({ recorded: z.boolean() });
+/** The claimed command is checked on its own (checkDeliveredCommand), as a streamed one is. */
+const ClaimAnswer = z.object({ claimed: z.boolean(), command: z.unknown() });
 const ReportAnswer = z.object({ health: z.string().max(64), digest: ReportDigest });
 
 /**
@@ -44,9 +44,9 @@ const ReportAnswer = z.object({ health: z.string().max(64), digest: ReportDigest
  */
 export function agentCalls(client: ServerClient): OutboxTransport {
   return {
-    claim: async (commandId, signal) => ClaimAnswer.parse(await client.agent.claim.mutate({ commandId }, { signal })),
+    claim: async (claim, signal) => ClaimAnswer.parse(await client.agent.claim.mutate(claim, { signal })),
     progress: async (progress, signal) => ProgressAck.parse(await client.agent.progress.mutate(progress, { signal })),
-    result: async (result, signal) => ResultAnswer.parse(await client.agent.result.mutate(result, { signal })),
+    result: async (result, signal) => ResultAck.parse(await client.agent.result.mutate(result, { signal })),
     report: async (report, signal) => ReportAnswer.parse(await client.agent.report.mutate(report, { signal })),
   };
 }

@@ -102,7 +102,8 @@ describe.each(providers)("API tokens over HTTP on %s", (provider) => {
     expect(typeof commandId).toBe("string");
     const command = await database.db.command.findUniqueOrThrow({ where: { id: String(commandId) } });
     expect(command.createdById).toBe(fixture.admin.user?.id);
-    const pushed = (await listActivity(database.db)).find((event) => event.action === "command.pushed" && event.subject === commandId);
+    // A push to one machine is a batch of one, logged with the machine it went to.
+    const pushed = (await listActivity(database.db)).find((event) => event.action === "command.pushed" && event.detail.machineId === machineId);
     expect(pushed?.actorEmail).toBe("token:deploy bot");
   });
 

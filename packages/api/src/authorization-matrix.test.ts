@@ -4,7 +4,7 @@
 // suite, as does a decision left for a procedure that no longer exists. Agent procedures also
 // need an entry saying what another machine's token can do to this machine's data, proved here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { appRouter, createCaller } from "./root.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";
@@ -194,18 +194,18 @@ describe.each(providers)("the authorization matrix on %s", (provider) => {
     },
     "agent.claim": async () => {
       const { commandId } = await createCaller(contexts.admin).fleet.rescan({ machineId: mine.machineId });
-      expect(await createCaller(contexts["another machine's agent"]).agent.claim({ commandId })).toEqual({ claimed: false });
+      await expect(createCaller(contexts["another machine's agent"]).agent.claim(claimMessage(commandId))).rejects.toMatchObject({ code: "NOT_FOUND" });
       expect((await database.db.command.findUniqueOrThrow({ where: { id: commandId } })).status).toBe("pending");
     },
     "agent.progress": async () => {
       const { commandId } = await createCaller(contexts.admin).fleet.rescan({ machineId: mine.machineId });
-      await createCaller(contexts.agent).agent.claim({ commandId });
-      await expect(createCaller(contexts["another machine's agent"]).agent.progress({ commandId, step: "scan", status: "failed", log: "forged" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await createCaller(contexts.agent).agent.claim(claimMessage(commandId));
+      await expect(createCaller(contexts["another machine's agent"]).agent.progress(progressMessage({ commandId, step: "scan", status: "failed", log: "forged" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
     },
     "agent.result": async () => {
       const { commandId } = await createCaller(contexts.admin).fleet.rescan({ machineId: mine.machineId });
-      await createCaller(contexts.agent).agent.claim({ commandId });
-      const forged = { commandId, status: "failed" as const, error: "forged", failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 1 };
+      await createCaller(contexts.agent).agent.claim(claimMessage(commandId));
+      const forged = resultMessage({ commandId, status: "failed", error: "forged", failedStep: null, before: null, after: null, backupPath: null, durationMs: 1 });
       await expect(createCaller(contexts["another machine's agent"]).agent.result(forged)).rejects.toMatchObject({ code: "NOT_FOUND" });
       expect((await database.db.command.findUniqueOrThrow({ where: { id: commandId } })).status).toBe("running");
     },

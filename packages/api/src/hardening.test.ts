@@ -5,7 +5,7 @@
 // admins demoting each other at once, and cookies over https.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentPolicy, type AgentReport } from "@cachefleet/contract";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport, resultMessage } from "@cachefleet/contract/testing";
 import { listActivity } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createAccount } from "./accounts.js";
@@ -290,9 +290,9 @@ describe.each(providers)("hardening of the api on %s", (provider) => {
     const before = (await listActivity(database.db, { take: 500 })).length;
     for (let index = 0; index < 5; index++) {
       await expect(
-        createCaller(context).agent.result({
-          commandId: `made-up-${index}`, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 1,
-        }),
+        createCaller(context).agent.result(
+          resultMessage({ commandId: `made-up-${index}`, status: "succeeded", error: null, failedStep: null, before: null, after: null, backupPath: null, durationMs: 1 }),
+        ),
       ).rejects.toMatchObject({ code: "NOT_FOUND" });
     }
     expect((await listActivity(database.db, { take: 500 })).length).toBe(before);

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage } from "@cachefleet/contract/testing";
 import { createDatabase, databaseTarget, enqueueCommand } from "@cachefleet/db";
 import { createTestDatabase, setPostgresConnectionsAllowed, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createLogger } from "./logger.js";
@@ -120,7 +120,7 @@ describe.each(providers)("operations endpoints on %s", (provider) => {
 
     abort.abort();
     await stream.return?.(undefined);
-    expect(await agent.agent.claim({ commandId })).toEqual({ claimed: true });
+    expect((await agent.agent.claim(claimMessage(commandId))).claimed).toBe(true);
     services.metrics.signInFailed();
     services.metrics.heartbeatReceived(0.002);
     services.metrics.retentionDeleted("Report", 40);

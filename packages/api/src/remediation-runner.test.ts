@@ -4,7 +4,7 @@
 // through the agent router, and the states, the activity log and the webhook outbox follow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, resultMessage } from "@cachefleet/contract/testing";
 import { listActivity } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { RemediationRunner } from "./remediation-runner.js";
@@ -58,8 +58,8 @@ describe.each(providers)("automatic remediation on %s", (provider) => {
     const [command] = await agent.pendingCommands();
     if (!command) throw new Error(`${hostname} has no pending command`);
     expect(command.spec).toEqual({ kind: "migrate", options: { backup: true } });
-    expect((await agent.claim({ commandId: command.id })).claimed).toBe(true);
-    await agent.result({ commandId: command.id, status, error: status === "failed" ? "verify: plaintext entries remain" : null, failedStep: status === "failed" ? "verify" : null, before: null, after: null, backupPath: null, durationMs: 10 });
+    expect((await agent.claim(claimMessage(command.id))).claimed).toBe(true);
+    await agent.result(resultMessage({ commandId: command.id, status, error: status === "failed" ? "verify: plaintext entries remain" : null, failedStep: status === "failed" ? "verify" : null, before: null, after: null, backupPath: null, durationMs: 10 }));
     // After a command the agent reports again, as the daemon does.
     await agent.report(report(hostname, status === "failed"));
   };

@@ -1,7 +1,7 @@
 // Router tests through createCaller on real databases (SQLite, and PostgreSQL when reachable).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/testing";
 import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createServices } from "./services.js";
@@ -120,13 +120,13 @@ describe.each(providers)("api routers on %s", (provider) => {
     abort.abort();
     await iterator.return?.();
 
-    expect(await agent.agent.claim({ commandId })).toEqual({ claimed: true });
-    expect(await agent.agent.claim({ commandId })).toEqual({ claimed: false });
-    await agent.agent.progress({ commandId, step: "clean", status: "succeeded", log: "go clean -cache\n" });
-    await agent.agent.result({
+    expect(await agent.agent.claim(claimMessage(commandId))).toMatchObject({ claimed: true, command: { id: commandId } });
+    expect(await agent.agent.claim(claimMessage(commandId))).toEqual({ claimed: false, command: null });
+    await agent.agent.progress(progressMessage({ commandId, step: "clean", status: "succeeded", log: "go clean -cache\n" }));
+    await agent.agent.result(resultMessage({
       commandId, status: "succeeded", error: null, failedStep: null,
-      before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, prunedBackups: [], durationMs: 5,
-    });
+      before: { count: 20, bytes: 2000 }, after: { count: 0, bytes: 0 }, backupPath: null, durationMs: 5,
+    }));
     const view = await createCaller(viewerContext).machines.detail({ machineId });
     expect(view.commands[0]).toMatchObject({ id: commandId, status: "succeeded", createdBy: "admin@example.com" });
     expect(view.commands[0]?.steps.map((s) => [s.step, s.status])).toEqual([
@@ -140,8 +140,8 @@ describe.each(providers)("api routers on %s", (provider) => {
     const { commandId } = await createCaller(adminContext).fleet.rescan({ machineId: a.machineId });
     const other = createCaller({ ...anonymous(), agentToken: b.token });
     expect(await other.agent.pendingCommands()).toEqual([]);
-    expect(await other.agent.claim({ commandId })).toEqual({ claimed: false });
-    await expect(other.agent.progress({ commandId, step: "scan", status: "running", log: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(other.agent.claim(claimMessage(commandId))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(other.agent.progress(progressMessage({ commandId, step: "scan", status: "running" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("pushes to a selection and to every machine failing a rule; viewers cannot", async () => {

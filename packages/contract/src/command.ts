@@ -165,20 +165,51 @@ export type DeliveredCommand = z.infer<typeof DeliveredCommand>;
 
 export const maxLogChunk = 16 * 1024;
 
-export const StepProgress = z.object({
+const stepProgressFields = {
   commandId: z.string().min(1).max(64),
   step: StepName,
   status: StepStatus,
   /** New log lines since the previous progress message of this step. */
   log: z.string().max(maxLogChunk).default(""),
-}).superRefine(refuseUnstorableText);
+};
+export const StepProgress = z.object(stepProgressFields).superRefine(refuseUnstorableText);
 export type StepProgress = z.infer<typeof StepProgress>;
+
+/**
+ * The id an agent gives each claim, progress and result message once, when it first queues it, and
+ * sends again with every retry of that message (across restarts: the outbox keeps it). The
+ * dashboard keeps each id with the answer it gave, so a resent message changes nothing and gets
+ * the original answer: delivery is exactly once.
+ */
+export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+export type MessageId = z.infer<typeof MessageId>;
+
+/** Claims a delivered command for this machine. */
+export const ClaimMessage = z.object({ messageId: MessageId, commandId: z.string().min(1).max(64) });
+export type ClaimMessage = z.infer<typeof ClaimMessage>;
+
+/**
+ * The answer to a claim: whether this machine now runs the command, and the command itself, so
+ * an agent that restarted before it heard the answer learns what it claimed from the resend.
+ */
+export const ClaimAnswer = z.object({ claimed: z.boolean(), command: DeliveredCommand.nullable() });
+export type ClaimAnswer = z.infer<typeof ClaimAnswer>;
+
+/**
+ * A step's progress as sent: `sequence` counts a command's progress messages from 1, so the
+ * dashboard appends a command's log lines in the order the agent wrote them and never older
+ * ones after newer.
+ */
+export const ProgressMessage = z
+  .object({ ...stepProgressFields, messageId: MessageId, sequence: z.number().int().min(1).max(2_147_483_647) })
+  .superRefine(refuseUnstorableText);
+export type ProgressMessage = z.infer<typeof ProgressMessage>;
 
 /** What the server answers to progress: whether the admin asked to stop at the next safe point. */
 export const ProgressAck = z.object({ cancelRequested: z.boolean() });
 export type ProgressAck = z.infer<typeof ProgressAck>;
 
-export const CommandResult = z.object({
+const commandResultFields = {
   commandId: z.string().min(1).max(64),
   status: z.enum(finalCommandStatuses),
   error: z.string().max(8192).nullable(),
@@ -189,5 +220,17 @@ export const CommandResult = z.object({
   /** Backups removed by prune-backups. */
   prunedBackups: z.array(z.string().max(4096)).max(1000).default([]),
   durationMs: z.number().nonnegative(),
-}).superRefine(refuseUnstorableText);
+};
+export const CommandResult = z.object(commandResultFields).superRefine(refuseUnstorableText);
 export type CommandResult = z.infer<typeof CommandResult>;
+
+/** A command's outcome as sent, with the message id it keeps across retries. */
+export const ResultMessage = z.object({ ...commandResultFields, messageId: MessageId }).superRefine(refuseUnstorableText);
+export type ResultMessage = z.infer<typeof ResultMessage>;
+
+/**
+ * The answer to a result: `recorded` is false only when the command had ended otherwise and its
+ * outcome stands (it was cancelled, or retried after the dashboard gave up on it).
+ */
+export const ResultAck = z.object({ recorded: z.boolean() });
+export type ResultAck = z.infer<typeof ResultAck>;

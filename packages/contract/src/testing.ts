@@ -1,6 +1,8 @@
 // Agent reports for tests: one builder of the report a real agent on a Mac sends (every probe
 // answered, scan and go env consistent with each other), from the few facts tests vary. Probes a
 // test leaves out of its question are replaced with `notProbed(...)`.
+import { randomUUID } from "node:crypto";
+import type { ClaimMessage, CommandResult, ProgressMessage, ResultMessage, StepProgress } from "./command.js";
 import type { AgentProbes, CacheBackend, ProbeName } from "./probes.js";
 import { keychainService } from "./probes.js";
 import type { AgentReport, CacheHitFigures } from "./report.js";
@@ -190,4 +192,28 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
     probes,
     cacheHits: facts.cacheHits ?? null,
   };
+}
+
+/**
+ * Command messages as an agent sends them, each with a fresh message id; progress numbered per
+ * command from 1 in the order built, as the agent's outbox numbers it.
+ */
+const progressSequences = new Map<string, number>();
+
+export function newMessageId(): string {
+  return randomUUID();
+}
+
+export function claimMessage(commandId: string): ClaimMessage {
+  return { messageId: newMessageId(), commandId };
+}
+
+export function progressMessage(progress: Omit<StepProgress, "log"> & { log?: string }): ProgressMessage {
+  const sequence = (progressSequences.get(progress.commandId) ?? 0) + 1;
+  progressSequences.set(progress.commandId, sequence);
+  return { log: "", ...progress, messageId: newMessageId(), sequence };
+}
+
+export function resultMessage(result: Omit<CommandResult, "prunedBackups"> & { prunedBackups?: string[] }): ResultMessage {
+  return { prunedBackups: [], ...result, messageId: newMessageId() };
 }

@@ -20,6 +20,7 @@ export type Db = Pick<
   | "command"
   | "commandStep"
   | "commandBatch"
+  | "agentMessage"
   | "activityEvent"
   | "apiToken"
   | "webhook"
@@ -28,10 +29,11 @@ export type Db = Pick<
   | "remediation"
   | "remediationState"
   | "$disconnect"
-  // Only for the hot statements of commands.ts (bulk inserts, claims), in SQL both providers accept.
+  // Only for the hot statements of commands.ts and command-lease.ts (bulk inserts, claims).
   | "$executeRaw"
   // Only for reads whose SQL the query builder cannot say (fleet.ts: orderings and folding that
-  // must agree across both providers), and row locks (users.ts).
+  // must agree across both providers; commands.ts: ids passed as one JSON parameter), and row
+  // locks (users.ts).
   | "$queryRaw"
   // Only where several writes must happen whole or not at all (a report, an account change).
   | "$transaction"
@@ -46,7 +48,11 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const targets = new WeakMap<Db, DatabaseTarget>();
+/**
+ * Where each handle points, kept on the handle itself rather than in a map keyed by it, so that a
+ * wrapper of the handle (a Proxy, as tests use to interpose on statements) answers the same.
+ */
+const targetKey = Symbol("cachefleet database target");
 
 export interface DatabaseOptions {
   /** Hears the SQL of every statement the driver runs (tests count them to prove a write is set-based). */
@@ -56,7 +62,7 @@ export interface DatabaseOptions {
 export function createDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Database {
   const adapter = options.onStatement ? new ObservedAdapterFactory(createAdapter(target), options.onStatement) : createAdapter(target);
   const db: Db = target.provider === "sqlite" ? new SqliteClient({ adapter }) : postgresAsShared(new PostgresClient({ adapter }));
-  targets.set(db, target);
+  Object.defineProperty(db, targetKey, { value: target });
   return { target, db, close: () => db.$disconnect() };
 }
 
@@ -67,7 +73,7 @@ export function providerOf(db: Db): DatabaseTarget["provider"] {
 
 /** Where `db` points (for the readiness check, which must know the SQLite file). */
 export function targetOf(db: Db): DatabaseTarget {
-  const target = targets.get(db);
+  const target = Reflect.get(db, targetKey) as DatabaseTarget | undefined;
   if (!target) throw new Error("This database handle was not made by createDatabase, so its target is unknown.");
   return target;
 }

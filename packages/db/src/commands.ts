@@ -5,29 +5,17 @@ import {
   CommandSpec,
   defaultTimeoutSeconds,
   planSteps,
-  type CommandStatus,
-  type StepProgress,
 } from "@cachefleet/contract";
-import { join, sqltag as sql } from "@prisma/client/runtime/client";
-import type { Db } from "./client.js";
+import { raw, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
+import { providerOf, type Db } from "./client.js";
 import { recordActivity } from "./activity.js";
 import { chunked, sortableId } from "./batching.js";
-
-/** Each step keeps the tail of its log; older lines are dropped with a note. */
-export const maxStepLogBytes = 64 * 1024;
-const trimmedNote = "[earlier output trimmed]\n";
-
-/**
- * How long a claimed command stays leased without a sign of life. Agents send progress at least
- * every few seconds while working, so a lapsed lease means the agent stopped (killed, offline).
- */
-export const leaseMs = 90_000;
 
 /**
  * The internal status of a command whose steps are still being written. Agents are only offered
  * pending commands, and views show this one as pending (it is queued, as far as the admin knows).
  */
-const preparing = "preparing";
+export const preparing = "preparing";
 
 /**
  * A command still preparing this long after it was inserted belongs to a push that stopped
@@ -77,12 +65,12 @@ interface NewCommand {
  * adapter runs every query of the process on its one connection, so other requests would see
  * (and could interleave with) its uncommitted rows anyway.
  *
- * Plain SQL, the same on both providers, for the statements a push's size multiplies: Prisma's
- * createMany spends ~0.2 ms per row in its query compiler (200–300 ms for a 1,000-machine push,
- * measured), these multi-row statements a tenth of that. Each driver adapter formats the DateTime
- * parameters as it does for the model API. Prisma's 999-parameter check (batching.ts) applies only
- * to the statements it generates; these stay below SQLite's real limit of 32,766 (500 commands ×
- * 11, or their at most 2,000 steps × 6).
+ * Set-based SQL for the statements a push's size multiplies: each statement takes its rows as ONE
+ * JSON parameter and reads it back as a table (jsonRows), so 10,000 commands are a handful of
+ * statements with a few parameters each. Prisma's createMany spends ~0.2 ms per row in its query
+ * compiler, and multi-row VALUES lists (one bound parameter per field, 55,000 for 5,000 commands)
+ * spent most of a 10,000-machine push binding and converting parameters (measured: ~3 s). Dates
+ * stay ordinary parameters, which each driver adapter formats as it does for the model API.
  */
 async function queueCommands(
   db: Db,
@@ -91,28 +79,32 @@ async function queueCommands(
 ): Promise<QueuedCommand[]> {
   const insertedAt = new Date();
   const deadlineAt = new Date(insertedAt.getTime() + preparingLimitMs);
-  const chunks = chunked(commands.map((command) => ({ id: sortableId(), ...command })));
-  for (const chunk of chunks) {
-    const values = chunk.map(
-      (row) =>
-        sql`(${row.id}, ${row.machineId}, ${row.spec.kind}, ${JSON.stringify(row.spec.options)}, ${preparing}, ${row.timeoutSeconds}, ${row.createdById}, ${insertedAt}, ${row.batchId}, ${row.retryOfId}, ${deadlineAt})`,
+  const rows = commands.map((command) => ({ id: sortableId(), ...command }));
+  const dialect = jsonRows(db);
+  for (const chunk of chunked(rows, rowsPerInsert)) {
+    const json = JSON.stringify(
+      chunk.map((row) => [row.id, row.machineId, row.spec.kind, JSON.stringify(row.spec.options), row.timeoutSeconds, row.createdById, row.batchId, row.retryOfId]),
     );
+    const [id, machineId, kind, options, , createdById, batchId, retryOfId] = [0, 1, 2, 3, 4, 5, 6, 7].map(dialect.text);
     await db.$executeRaw(
-      sql`INSERT INTO "Command" ("id", "machineId", "kind", "options", "status", "timeoutSeconds", "createdById", "createdAt", "batchId", "retryOfId", "deadlineAt") VALUES ${join(values)}`,
+      sql`INSERT INTO "Command" ("id", "machineId", "kind", "options", "status", "timeoutSeconds", "createdById", "createdAt", "batchId", "retryOfId", "deadlineAt") SELECT ${id}, ${machineId}, ${kind}, ${options}, ${preparing}, ${dialect.integer(4)}, ${createdById}, ${dialect.timestamp(insertedAt)}, ${batchId}, ${retryOfId}, ${dialect.timestamp(deadlineAt)} FROM ${dialect.table(json)}`,
     );
   }
-  for (const chunk of chunks) {
-    const values = chunk.flatMap((row) =>
-      planSteps(row.spec).map(({ step, skipped }, position) => sql`(${sortableId()}, ${row.id}, ${step}, ${position}, ${skipped ? "skipped" : "pending"}, ${""})`),
+  const steps = rows.flatMap((row) =>
+    planSteps(row.spec).map(({ step, skipped }, position) => [sortableId(), row.id, step, position, skipped ? "skipped" : "pending"] as const),
+  );
+  for (const chunk of chunked(steps, rowsPerInsert)) {
+    const [id, commandId, step, , status] = [0, 1, 2, 3, 4].map(dialect.text);
+    await db.$executeRaw(
+      sql`INSERT INTO "CommandStep" ("id", "commandId", "step", "position", "status", "log") SELECT ${id}, ${commandId}, ${step}, ${dialect.integer(3)}, ${status}, '' FROM ${dialect.table(JSON.stringify(chunk))}`,
     );
-    await db.$executeRaw(sql`INSERT INTO "CommandStep" ("id", "commandId", "step", "position", "status", "log") VALUES ${join(values)}`);
   }
   const queued: QueuedCommand[] = [];
-  for (const chunk of chunks) {
+  for (const chunk of chunked(rows)) {
     const ids = chunk.map((row) => row.id);
     const queuedAt = new Date();
     const count = await db.$executeRaw(
-      sql`UPDATE "Command" SET "status" = 'pending', "createdAt" = ${queuedAt}, "deadlineAt" = NULL WHERE "id" IN (${join(ids)}) AND "status" = ${preparing}`,
+      sql`UPDATE "Command" SET "status" = 'pending', "createdAt" = ${queuedAt}, "deadlineAt" = NULL WHERE "id" IN (${dialect.ids(JSON.stringify(ids))}) AND "status" = ${preparing}`,
     );
     let ready = chunk;
     if (count !== chunk.length) {
@@ -137,6 +129,54 @@ async function queueCommands(
   return queued;
 }
 
+/**
+ * Which of these machines exist and are not revoked, in the fleet's order (hostname, then id):
+ * what a push to a selection checks first. One statement however many machines (their ids as one
+ * JSON parameter), where an `in` list per 500 took a second for 10,000.
+ */
+export async function activeMachineIds(db: Db, machineIds: readonly string[]): Promise<string[]> {
+  const json = JSON.stringify([...new Set(machineIds)]);
+  const rows = await db.$queryRaw<{ id: string; hostname: string }[]>(
+    sql`SELECT "id", "hostname" FROM "Machine" WHERE "revokedAt" IS NULL AND "id" IN (${jsonRows(db).ids(json)})`,
+  );
+  return rows.sort((a, b) => (a.hostname !== b.hostname ? (a.hostname < b.hostname ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((row) => row.id);
+}
+
+/** Rows per INSERT of a push: bounded only to keep one statement's JSON parameter to some hundreds of kilobytes. */
+const rowsPerInsert = 5_000;
+
+interface JsonRowsDialect {
+  /** The JSON array parameter as a table with one row per element, each element an array. */
+  table(json: string): Sql;
+  /** Element `index` of the row, as text (NULL for a JSON null). */
+  text(index: number): Sql;
+  integer(index: number): Sql;
+  timestamp(date: Date): Sql;
+  /** A JSON array of strings as a subquery of its values, for `IN (…)`. */
+  ids(json: string): Sql;
+}
+
+/** The few words in which the two providers read a JSON parameter as rows. */
+function jsonRows(db: Db): JsonRowsDialect {
+  if (providerOf(db) === "sqlite") {
+    return {
+      table: (json) => sql`json_each(${json}) AS "row"`,
+      text: (index) => raw(`json_extract("row"."value", '$[${index}]')`),
+      integer: (index) => raw(`json_extract("row"."value", '$[${index}]')`),
+      timestamp: (date) => sql`${date}`,
+      ids: (json) => sql`SELECT "value" FROM json_each(${json})`,
+    };
+  }
+  return {
+    table: (json) => sql`json_array_elements(${json}::json) AS "row"("value")`,
+    text: (index) => raw(`("row"."value" ->> ${index})`),
+    integer: (index) => raw(`("row"."value" ->> ${index})::integer`),
+    // A parameter in a SELECT list has no column to take its type from.
+    timestamp: (date) => sql`${date}::timestamp(3)`,
+    ids: (json) => sql`SELECT json_array_elements_text(${json}::json)`,
+  };
+}
+
 function specOf(row: { kind: string; options: string }): CommandSpec {
   return CommandSpec.parse({ kind: row.kind, options: JSON.parse(row.options) });
 }
@@ -154,7 +194,7 @@ const queuedColumns = { id: true, machineId: true, kind: true, options: true, ti
 type QueuedRow = { id: string; machineId: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date };
 
 /** The row's spec, or null when its stored kind or options are not a valid command. */
-function readableSpec(row: { kind: string; options: string }): CommandSpec | null {
+export function readableSpec(row: { kind: string; options: string }): CommandSpec | null {
   let options: unknown;
   try {
     options = JSON.parse(row.options);
@@ -245,90 +285,6 @@ export async function machinesWithPendingCommands(db: Db, machineIds: readonly s
   return machines;
 }
 
-/**
- * Marks a pending command running for this machine with a fresh lease and its deadline; false when
- * it is not this machine's or no longer pending. The conditional UPDATE decides between racing
- * claims; the read before it only fetches the time limit the deadline is computed from (and
- * answers a hopeless claim without writing). Plain SQL, the same on both providers: a claim
- * follows every delivery, and Prisma's updateMany spends about three times as long in its query
- * compiler as this statement takes (findFirst likewise, against findUnique).
- */
-export async function claimCommand(db: Db, machineId: string, commandId: string, now = new Date()): Promise<boolean> {
-  const command = await db.command.findUnique({ where: { id: commandId }, select: { machineId: true, status: true, timeoutSeconds: true } });
-  if (!command || command.machineId !== machineId || command.status !== "pending") return false;
-  const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-  const deadlineAt = new Date(now.getTime() + command.timeoutSeconds * 1000 + leaseMs);
-  const count = await db.$executeRaw(
-    sql`UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt}, "deadlineAt" = ${deadlineAt} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending'`,
-  );
-  return count === 1;
-}
-
-export function appendLog(previous: string, addition: string): string {
-  const combined = previous + addition;
-  if (Buffer.byteLength(combined) <= maxStepLogBytes) return combined;
-  const body = combined.startsWith(trimmedNote) ? combined.slice(trimmedNote.length) : combined;
-  const keep = Buffer.from(body).subarray(-(maxStepLogBytes - trimmedNote.length)).toString();
-  const lineStart = keep.indexOf("\n");
-  return trimmedNote + (lineStart >= 0 ? keep.slice(lineStart + 1) : keep);
-}
-
-const finishedStepStatuses = new Set(["succeeded", "failed", "skipped", "cancelled"]);
-
-/**
- * Records a step's status and log, renews the command's lease, and tells the agent whether the
- * admin asked to cancel. Null when this machine has no such running command.
- */
-export async function recordStepProgress(
-  db: Db,
-  machineId: string,
-  progress: StepProgress,
-  now = new Date(),
-): Promise<{ cancelRequested: boolean } | null> {
-  const step = await db.commandStep.findFirst({
-    where: { commandId: progress.commandId, step: progress.step, command: { machineId, status: "running" } },
-    include: { command: { select: { cancelRequestedAt: true } } },
-  });
-  if (!step) return null;
-  await db.commandStep.update({
-    where: { id: step.id },
-    data: {
-      status: progress.status,
-      log: appendLog(step.log, progress.log),
-      startedAt: step.startedAt ?? (progress.status === "running" ? now : null),
-      finishedAt: finishedStepStatuses.has(progress.status) ? now : null,
-    },
-  });
-  await db.command.updateMany({
-    where: { id: progress.commandId, status: "running" },
-    data: { leaseExpiresAt: new Date(now.getTime() + leaseMs) },
-  });
-  return { cancelRequested: step.command.cancelRequestedAt !== null };
-}
-
-export async function recordCommandResult(db: Db, machineId: string, result: CommandResult): Promise<boolean> {
-  const { count } = await db.command.updateMany({
-    where: { id: result.commandId, machineId, status: "running" },
-    data: {
-      status: result.status,
-      finishedAt: new Date(),
-      result: JSON.stringify(result),
-      error: result.error,
-      failedStep: result.failedStep,
-      leaseExpiresAt: null,
-    },
-  });
-  if (count === 1) {
-    await recordActivity(db, {
-      actorEmail: null,
-      action: "command.finished",
-      subject: result.commandId,
-      detail: { machineId, status: result.status, failedStep: result.failedStep, error: result.error },
-    });
-  }
-  return count === 1;
-}
-
 export type CancelOutcome = "dropped" | "requested" | "already-finished" | "not-found";
 
 /** A pending command is dropped at once; a running one is asked to stop at its next safe point. */
@@ -369,46 +325,6 @@ export async function retryCommand(db: Db, commandId: string, createdById: strin
   });
   await recordActivity(db, { actorEmail, action: "command.pushed", subject: retryId, detail: { machineId: original.machineId, kind: original.kind, retryOf: original.id } });
   return { commandId: retryId, machineId: original.machineId };
-}
-
-/**
- * Ends running commands whose agent went silent (lease lapsed → interrupted) or ran past their
- * time limit (deadline passed → timed-out), and cancels commands a stopped push left preparing.
- * Reads only what is due, through the (status, leaseExpiresAt) and (status, deadlineAt) indexes,
- * so every dashboard instance can run it on every tick; each change is conditional, so they may
- * all run it at once.
- */
-export async function expireCommands(db: Db, now = new Date()): Promise<number> {
-  const due = await db.command.findMany({
-    where: {
-      OR: [
-        { status: "running", leaseExpiresAt: { lt: now } },
-        { status: { in: ["running", preparing] }, deadlineAt: { lt: now } },
-      ],
-    },
-    select: { id: true, machineId: true, status: true, timeoutSeconds: true, deadlineAt: true },
-  });
-  let ended = 0;
-  for (const command of due) {
-    const status: CommandStatus =
-      command.status === preparing ? "cancelled" : command.deadlineAt && command.deadlineAt < now ? "timed-out" : "interrupted";
-    const error =
-      status === "cancelled"
-        ? "The push stopped before this command was queued (the dashboard stopped); push it again."
-        : status === "timed-out"
-          ? `Ran past its ${command.timeoutSeconds} s limit.`
-          : "The agent stopped reporting progress (stopped, killed or offline); any backup is kept.";
-    const { count } = await db.command.updateMany({
-      where: { id: command.id, status: command.status },
-      data: { status, finishedAt: now, error, leaseExpiresAt: null },
-    });
-    if (count === 1) {
-      ended += 1;
-      if (status === "cancelled") await db.commandStep.updateMany({ where: { commandId: command.id, status: "pending" }, data: { status: "cancelled" } });
-      await recordActivity(db, { actorEmail: null, action: "command.finished", subject: command.id, detail: { machineId: command.machineId, status, error } });
-    }
-  }
-  return ended;
 }
 
 export interface CommandView {

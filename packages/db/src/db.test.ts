@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/testing";
 import { reportDigest } from "@cachefleet/contract/digest";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db } from "./client.js";
@@ -16,26 +16,20 @@ import { revokeMachine } from "./enrollment.js";
 import { FleetQuery } from "@cachefleet/contract";
 import { listActivity } from "./activity.js";
 import {
-  appendLog,
   cancelCommand,
   createBatch,
-  expireCommands,
   getBatch,
   getCommand,
-  leaseMs,
   machinesWithPendingCommands,
   retryCommand,
-  claimCommand,
   enqueueCommand,
   listCommands,
-  maxStepLogBytes,
   pendingCommands,
   pendingCommandsSince,
   preparingLimitMs,
-  recordCommandResult,
-  recordStepProgress,
   type QueuedCommand,
 } from "./commands.js";
+import { appendLog, claimCommand, expireCommands, leaseMs, maxStepLogBytes, recordCommandResult, recordStepProgress } from "./command-lease.js";
 
 const identity = { hostname: "dev-mac-1", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };
 
@@ -65,6 +59,11 @@ function beforeStepsAreWritten(db: Db, before: () => Promise<void>): Db {
 /** Every command of these machines, whatever its state. */
 async function commandsOf(db: Db, machineIds: string[]): Promise<string[]> {
   return (await db.command.findMany({ where: { machineId: { in: machineIds } }, select: { id: true }, orderBy: { id: "asc" } })).map((row) => row.id);
+}
+
+/** Claims with a fresh message; whether this machine now runs the command. */
+async function claimed(db: Db, machineId: string, commandId: string, now?: Date): Promise<boolean> {
+  return (await claimCommand(db, machineId, claimMessage(commandId), now))?.answer.claimed ?? false;
 }
 
 describe.each(providers)("database queries on %s", (provider) => {
@@ -161,19 +160,19 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect((await pendingCommands(database.db, machineId)).map((c) => c.id)).toEqual([commandId]);
     expect(await pendingCommands(database.db, otherMachine)).toEqual([]);
 
-    expect(await claimCommand(database.db, otherMachine, commandId)).toBe(false);
-    const claims = await Promise.all([1, 2, 3].map(() => claimCommand(database.db, machineId, commandId)));
+    expect(await claimCommand(database.db, otherMachine, claimMessage(commandId))).toBeNull();
+    const claims = await Promise.all([1, 2, 3].map(() => claimed(database.db, machineId, commandId)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await pendingCommands(database.db, machineId)).toEqual([]);
 
-    expect(await recordStepProgress(database.db, machineId, { commandId, step: "backup", status: "running", log: "copying\n" })).toEqual({ cancelRequested: false });
-    expect(await recordStepProgress(database.db, otherMachine, { commandId, step: "backup", status: "failed", log: "" })).toBeNull();
-    await recordStepProgress(database.db, machineId, { commandId, step: "backup", status: "succeeded", log: "copied 3 files\n" });
-    const finished = await recordCommandResult(database.db, machineId, {
+    expect((await recordStepProgress(database.db, machineId, progressMessage({ commandId, step: "backup", status: "running", log: "copying\n" })))?.answer).toEqual({ cancelRequested: false });
+    expect(await recordStepProgress(database.db, otherMachine, progressMessage({ commandId, step: "backup", status: "failed", log: "" }))).toBeNull();
+    await recordStepProgress(database.db, machineId, progressMessage({ commandId, step: "backup", status: "succeeded", log: "copied 3 files\n" }));
+    const finished = await recordCommandResult(database.db, machineId, resultMessage({
       commandId, status: "succeeded", error: null, failedStep: null,
       before: { count: 3, bytes: 30 }, after: { count: 1, bytes: 10 }, backupPath: "/tmp/x.backup", prunedBackups: [], durationMs: 12,
-    });
-    expect(finished).toBe(true);
+    }));
+    expect(finished?.answer).toEqual({ recorded: true });
     const [view] = await listCommands(database.db, machineId);
     expect(view?.status).toBe("succeeded");
     expect(view?.steps.map((s) => [s.step, s.status])).toEqual([["backup", "succeeded"], ["clean", "pending"], ["enable", "pending"], ["reinit", "pending"], ["verify", "pending"]]);
@@ -189,13 +188,13 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(await pendingCommands(database.db, machineId)).toEqual([]);
 
     const running = await enqueueCommand(database.db, machineId, { kind: "migrate", options: { backup: true } }, { createdById: null });
-    expect(await claimCommand(database.db, machineId, running)).toBe(true);
+    expect(await claimed(database.db, machineId, running)).toBe(true);
     expect(await cancelCommand(database.db, running, "admin@example.com")).toBe("requested");
-    expect(await recordStepProgress(database.db, machineId, { commandId: running, step: "backup", status: "running", log: "" })).toEqual({ cancelRequested: true });
-    await recordCommandResult(database.db, machineId, {
+    expect((await recordStepProgress(database.db, machineId, progressMessage({ commandId: running, step: "backup", status: "running", log: "" })))?.answer).toEqual({ cancelRequested: true });
+    await recordCommandResult(database.db, machineId, resultMessage({
       commandId: running, status: "cancelled", error: "Cancelled after backup.", failedStep: null,
       before: null, after: null, backupPath: null, prunedBackups: [], durationMs: 3,
-    });
+    }));
     expect(await cancelCommand(database.db, running, "admin@example.com")).toBe("already-finished");
     expect(await cancelCommand(database.db, "no-such-command", "admin@example.com")).toBe("not-found");
     const actions = (await listActivity(database.db)).map((event) => event.action);
@@ -218,12 +217,12 @@ describe.each(providers)("database queries on %s", (provider) => {
     const silent = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 3600 });
     const slow = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 10 });
     const claimedAt = new Date();
-    await claimCommand(database.db, machineId, silent, claimedAt);
-    await claimCommand(database.db, machineId, slow, claimedAt);
+    await claimed(database.db, machineId, silent, claimedAt);
+    await claimed(database.db, machineId, slow, claimedAt);
     expect(await expireCommands(database.db, new Date(claimedAt.getTime() + 1000))).toBe(0);
     // The slow one keeps renewing its lease but runs past 10 s (+ one lease of grace).
     const later = new Date(claimedAt.getTime() + leaseMs + 11_000);
-    await recordStepProgress(database.db, machineId, { commandId: slow, step: "scan", status: "running", log: "" }, new Date(later.getTime() - 1000));
+    await recordStepProgress(database.db, machineId, progressMessage({ commandId: slow, step: "scan", status: "running", log: "" }), new Date(later.getTime() - 1000));
     expect(await expireCommands(database.db, later)).toBe(2);
     expect((await getCommand(database.db, silent))?.status).toBe("interrupted");
     expect((await getCommand(database.db, slow))?.status).toBe("timed-out");
@@ -353,13 +352,13 @@ describe.each(providers)("database queries on %s", (provider) => {
     const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "deadline" });
     const commandId = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null, timeoutSeconds: 60 });
     const claimedAt = new Date();
-    expect(await claimCommand(database.db, machineId, commandId, claimedAt)).toBe(true);
+    expect(await claimed(database.db, machineId, commandId, claimedAt)).toBe(true);
     const row = await database.db.command.findUniqueOrThrow({ where: { id: commandId } });
     expect(row.deadlineAt?.getTime()).toBe(claimedAt.getTime() + 60_000 + leaseMs);
     expect(row.leaseExpiresAt?.getTime()).toBe(claimedAt.getTime() + leaseMs);
     // Renewed by progress, the lease never lapses; the deadline still ends the command.
     const justBefore = new Date(claimedAt.getTime() + 60_000 + leaseMs);
-    await recordStepProgress(database.db, machineId, { commandId, step: "scan", status: "running", log: "" }, new Date(justBefore.getTime() - 1000));
+    await recordStepProgress(database.db, machineId, progressMessage({ commandId, step: "scan", status: "running", log: "" }), new Date(justBefore.getTime() - 1000));
     expect(await expireCommands(database.db, justBefore)).toBe(0);
     expect(await expireCommands(database.db, new Date(justBefore.getTime() + 1))).toBe(1);
     expect((await getCommand(database.db, commandId))?.error).toBe("Ran past its 60 s limit.");

@@ -5,6 +5,8 @@ export { hashLegacyPassword, hashToken, isLegacyPasswordHash, verifyLegacyPasswo
 export * from "./users.js";
 export * from "./machines.js";
 export * from "./commands.js";
+export * from "./command-lease.js";
+export { MessageIdReused, type Delivered } from "./agent-messages.js";
 export * from "./activity.js";
 export * from "./policy.js";
 export * from "./fleet.js";

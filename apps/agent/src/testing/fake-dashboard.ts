@@ -1,8 +1,10 @@
 // A stand-in dashboard for the agent's fault tests: a real local HTTP server speaking the tRPC wire
 // format (calls over HTTP, the command stream over SSE) under the agent procedures' names, but
 // checking nothing and sending whatever a test queues — as a compromised or impersonated server
-// would. It records every call, and can be stopped and started again on the same port to play an
-// outage.
+// would. Like the real one, it applies a claim, progress or result message once per message id and
+// answers a resend with the first answer. It records every message it applied (and every delivery,
+// resends included), can be stopped and started again on the same port to play an outage, and can
+// apply a call and then drop its answer (the connection closes before the answer is written).
 import { createHash } from "node:crypto";
 import { EventEmitter, on } from "node:events";
 import http from "node:http";
@@ -38,6 +40,11 @@ export class FakeDashboard {
   cancelRequested = false;
   /** Progress calls answered 400, as a dashboard answers a message it will never take. */
   refuseProgress = false;
+  /** How many more answers of each procedure to drop after applying the call. */
+  readonly dropAnswers = new Map<"claim" | "progress" | "result", number>();
+  /** Every message id delivered, resends included, in order of arrival. */
+  readonly deliveries: string[] = [];
+  readonly #answers = new Map<string, unknown>();
   readonly #claimed = new Set<string>();
   readonly #finished = new Set<string>();
   readonly #pushed = new EventEmitter();
@@ -71,28 +78,51 @@ export class FakeDashboard {
           }
         }.bind(this),
       ),
-      claim: t.procedure.input(anything).mutation(({ input }) => {
-        const commandId = String(fieldOf(input, "commandId"));
-        this.claims.push(commandId);
-        const known = this.commands.some((command) => idOf(command) === commandId);
-        const claimed = known && !this.#claimed.has(commandId);
-        if (claimed) this.#claimed.add(commandId);
-        return { claimed };
-      }),
+      claim: t.procedure.input(anything).mutation(({ input }) =>
+        this.#once(input, () => {
+          const commandId = String(fieldOf(input, "commandId"));
+          this.claims.push(commandId);
+          const command = this.commands.find((candidate) => idOf(candidate) === commandId);
+          const claimed = command !== undefined && !this.#claimed.has(commandId);
+          if (claimed) this.#claimed.add(commandId);
+          return { claimed, command: claimed ? command : null };
+        }),
+      ),
       progress: t.procedure.input(anything).mutation(({ input }) => {
         if (this.refuseProgress) throw new TRPCError({ code: "BAD_REQUEST", message: "not a progress this dashboard takes" });
-        this.progress.push(input);
-        return { cancelRequested: this.cancelRequested };
+        return this.#once(input, () => {
+          this.progress.push(input);
+          return { cancelRequested: this.cancelRequested };
+        });
       }),
-      result: t.procedure.input(anything).mutation(({ input }) => {
-        this.results.push(input);
-        const commandId = String(fieldOf(input, "commandId"));
-        const recorded = this.#claimed.has(commandId) && !this.#finished.has(commandId);
-        this.#finished.add(commandId);
-        return { recorded };
-      }),
+      result: t.procedure.input(anything).mutation(({ input }) =>
+        this.#once(input, () => {
+          this.results.push(input);
+          const commandId = String(fieldOf(input, "commandId"));
+          const recorded = this.#claimed.has(commandId) && !this.#finished.has(commandId);
+          this.#finished.add(commandId);
+          return { recorded };
+        }),
+      ),
     }),
   });
+
+  /** Applies a message the first time its id arrives; every later copy gets the first answer. */
+  #once(input: unknown, apply: () => unknown): unknown {
+    const messageId = String(fieldOf(input, "messageId"));
+    this.deliveries.push(messageId);
+    if (!this.#answers.has(messageId)) this.#answers.set(messageId, apply());
+    return this.#answers.get(messageId);
+  }
+
+  /** Whether to drop the answer to this request (the call is still applied). */
+  #dropsAnswerTo(url: string | undefined): boolean {
+    const procedure = /\/agent\.(claim|progress|result)(?:\?|$)/.exec(url ?? "")?.[1] as "claim" | "progress" | "result" | undefined;
+    const left = procedure ? (this.dropAnswers.get(procedure) ?? 0) : 0;
+    if (!procedure || left === 0) return false;
+    this.dropAnswers.set(procedure, left - 1);
+    return true;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
@@ -102,7 +132,18 @@ export class FakeDashboard {
   async start(): Promise<this> {
     if (this.#server) return this;
     const handler = createHTTPHandler({ router: this.router, basePath: "/api/trpc/" });
-    const server = http.createServer((request, response) => void handler(request, response));
+    const server = http.createServer((request, response) => {
+      if (this.#dropsAnswerTo(request.url)) {
+        // The call runs to the end; its answer never leaves: the connection is cut instead.
+        response.writeHead = () => response;
+        response.write = () => true;
+        response.end = () => {
+          request.socket.destroy();
+          return response;
+        };
+      }
+      void handler(request, response);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.#port, "127.0.0.1", () => resolve());

@@ -1,16 +1,29 @@
 // What agents call: enroll, report, heartbeat, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { AgentPolicy, AgentReport, CommandResult, EnrollInput, EnrollOutput, Heartbeat, HeartbeatAck, ProgressAck, StepProgress, type DeliveredCommand } from "@cachefleet/contract";
+import {
+  AgentPolicy,
+  AgentReport,
+  ClaimAnswer,
+  ClaimMessage,
+  EnrollInput,
+  EnrollOutput,
+  Heartbeat,
+  HeartbeatAck,
+  ProgressAck,
+  ProgressMessage,
+  ResultAck,
+  ResultMessage,
+  type DeliveredCommand,
+} from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
   EnrollmentRefused,
-  findMachineCommand,
   getCommandKind,
   isMachineActive,
+  MessageIdReused,
   pendingCommands,
-  recordActivity,
   recordCommandResult,
   recordEnrollmentSecretUse,
   recordHeartbeat,
@@ -143,39 +156,50 @@ export const agentRouter = router({
   /** The poll fallback when SSE is unavailable. */
   pendingCommands: agentProcedure.query(async ({ ctx }) => (await pendingCommands(ctx.db, ctx.machine.id)).map(toDelivered)),
 
+  /**
+   * Claims, progress and results each carry a message id the agent keeps across retries: the first
+   * delivery takes effect, a resend gets the same answer and changes nothing (exactly once). A
+   * message about no command of this machine is NOT_FOUND and writes nothing, so an agent cannot
+   * fill the database or the activity log with made-up commands.
+   */
   claim: agentProcedure
-    .input(z.object({ commandId: z.string().min(1).max(64) }))
-    .mutation(async ({ ctx, input }) => ({ claimed: await claimCommand(ctx.db, ctx.machine.id, input.commandId) })),
+    .input(ClaimMessage)
+    .output(ClaimAnswer)
+    .mutation(async ({ ctx, input }) => (await once(claimCommand(ctx.db, ctx.machine.id, input))).answer),
 
   /** Step status and log lines; the answer says whether an admin asked to cancel. */
   progress: agentProcedure
-    .input(StepProgress)
+    .input(ProgressMessage)
     .output(ProgressAck)
-    .mutation(async ({ ctx, input }) => {
-      const ack = await recordStepProgress(ctx.db, ctx.machine.id, input);
-      if (!ack) throw new TRPCError({ code: "NOT_FOUND", message: "No running command of this machine has that step." });
-      return ack;
-    }),
+    .mutation(async ({ ctx, input }) => (await once(recordStepProgress(ctx.db, ctx.machine.id, input))).answer),
 
   /**
-   * The outcome; `recorded` is false when the command had already ended (e.g. marked interrupted),
-   * which the activity log notes. A command id that is not this machine's is NOT_FOUND and writes
-   * nothing, so an agent cannot fill the log with entries about made-up commands.
+   * The outcome. `recorded` is false when the command had ended otherwise and keeps that outcome
+   * (cancelled, or retried after the dashboard gave up on it); a result that arrives after the
+   * dashboard gave up on a command nobody retried is recorded (see recordCommandResult).
    */
-  result: agentProcedure.input(CommandResult).mutation(async ({ ctx, input }) => {
-    const recorded = await recordCommandResult(ctx.db, ctx.machine.id, input);
-    if (recorded) {
-      const kind = (await getCommandKind(ctx.db, input.commandId)) ?? "unknown";
-      await commandEnded(ctx.db, ctx.machine, { id: input.commandId, kind, status: input.status, failedStep: input.failedStep, error: input.error });
-    } else {
-      if (!(await findMachineCommand(ctx.db, ctx.machine.id, input.commandId))) {
-        throw new TRPCError({ code: "NOT_FOUND", message: "No command of this machine has that id." });
+  result: agentProcedure
+    .input(ResultMessage)
+    .output(ResultAck)
+    .mutation(async ({ ctx, input }) => {
+      const delivered = await once(recordCommandResult(ctx.db, ctx.machine.id, input));
+      if (delivered.first && delivered.answer.recorded) {
+        const kind = (await getCommandKind(ctx.db, input.commandId)) ?? "unknown";
+        await commandEnded(ctx.db, ctx.machine, { id: input.commandId, kind, status: input.status, failedStep: input.failedStep, error: input.error });
       }
-      await recordActivity(ctx.db, { actorEmail: null, action: "command.late-result", subject: input.commandId, detail: { machineId: ctx.machine.id, status: input.status } });
-    }
-    return { recorded };
-  }),
+      return delivered.answer;
+    }),
 });
+
+/** A delivered message's answer; NOT_FOUND for a message about no command of this machine. */
+async function once<Answer>(delivery: Promise<{ answer: Answer; first: boolean } | null>): Promise<{ answer: Answer; first: boolean }> {
+  const delivered = await delivery.catch((error: unknown) => {
+    if (error instanceof MessageIdReused) throw new TRPCError({ code: "CONFLICT", message: error.message });
+    throw error;
+  });
+  if (!delivered) throw new TRPCError({ code: "NOT_FOUND", message: "No command of this machine has that id (or that step, or it is not running)." });
+  return delivered;
+}
 
 function toDelivered(command: QueuedCommand): DeliveredCommand {
   return { id: command.id, spec: command.spec, timeoutSeconds: command.timeoutSeconds, createdAt: command.createdAt.toISOString() };

@@ -3,41 +3,16 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CommandSpec, TimeoutSeconds } from "@cachefleet/contract";
-import { cancelCommand, createBatch, getBatch, getCommand, listActivity, listFleetIds, retryCommand } from "@cachefleet/db";
+import { cancelCommand, getBatch, getCommand, listActivity, retryCommand } from "@cachefleet/db";
+import { PushTarget, pushCommands } from "../push.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-const PushTarget = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("machines"), machineIds: z.array(z.string().min(1).max(64)).min(1).max(10_000) }),
-  /** Every machine whose latest report fails this health rule. */
-  z.object({ type: z.literal("failing-rule"), rule: z.string().regex(/^[a-z][a-z-]{1,63}$/) }),
-]);
-
 export const commandsRouter = router({
   push: adminProcedure
     .input(z.object({ target: PushTarget, spec: CommandSpec, timeoutSeconds: TimeoutSeconds.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const machineIds =
-        input.target.type === "machines"
-          ? await listFleetIds(ctx.db, { machineIds: input.target.machineIds })
-          : await listFleetIds(ctx.db, { failingRule: input.target.rule });
-      if (input.target.type === "machines" && machineIds.length !== new Set(input.target.machineIds).size) {
-        throw new TRPCError({ code: "NOT_FOUND", message: "Some of those machines do not exist or were revoked; nothing was pushed." });
-      }
-      if (machineIds.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: "No machine fails that rule; nothing was pushed." });
-      const batch = await createBatch(ctx.db, {
-        spec: input.spec,
-        machineIds,
-        target: input.target.type === "machines" ? "selection" : `rule:${input.target.rule}`,
-        createdById: ctx.user.id,
-        actorEmail: ctx.user.email,
-        timeoutSeconds: input.timeoutSeconds,
-        // Each chunk of a large push goes out to its agents as soon as it is pending.
-        onQueued: (queued) => ctx.notifier.notifyAll(queued),
-      });
-      return batch;
-    }),
+    .mutation(({ ctx, input }) => pushCommands(ctx, input)),
 
   /**
    * Sends a no-op probe through every command stream on this instance that asked for probes:

@@ -2,8 +2,9 @@
 // pushed to a machine. (One machine's page is router/machines.ts.)
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { FleetQuery, MigrateOptions } from "@cachefleet/contract";
-import { enqueueCommand, getMachine, listFleetGoVersions, listFleetPage, recordActivity } from "@cachefleet/db";
+import { FleetQuery, MigrateOptions, type CommandSpec } from "@cachefleet/contract";
+import { listFleetGoVersions, listFleetPage } from "@cachefleet/db";
+import { pushCommands } from "../push.js";
 import { fleetFeed } from "../fleet-feed.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
 
@@ -29,21 +30,19 @@ export const fleetRouter = router({
     yield* fleetFeed(ctx.db, ctx.logger).changes(signal);
   }),
 
-  migrate: adminProcedure.input(machineId.extend({ options: MigrateOptions })).mutation(async ({ ctx, input }) => {
-    const machine = await getMachine(ctx.db, input.machineId);
-    if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
-    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "migrate", options: input.options }, { createdById: ctx.user.id });
-    await recordActivity(ctx.db, { actorEmail: ctx.user.email, action: "command.pushed", subject: commandId, detail: { machineId: input.machineId, kind: "migrate", options: input.options } });
-    ctx.notifier.notify(input.machineId);
-    return { commandId };
-  }),
+  /** The machine page's buttons: a push to that one machine, through the same path as any push. */
+  migrate: adminProcedure.input(machineId.extend({ options: MigrateOptions })).mutation(async ({ ctx, input }) => ({
+    commandId: await pushToOne(ctx, input.machineId, { kind: "migrate", options: input.options }),
+  })),
 
-  rescan: adminProcedure.input(machineId).mutation(async ({ ctx, input }) => {
-    const machine = await getMachine(ctx.db, input.machineId);
-    if (!machine) throw new TRPCError({ code: "NOT_FOUND", message: "No such machine." });
-    const commandId = await enqueueCommand(ctx.db, input.machineId, { kind: "rescan", options: {} }, { createdById: ctx.user.id });
-    await recordActivity(ctx.db, { actorEmail: ctx.user.email, action: "command.pushed", subject: commandId, detail: { machineId: input.machineId, kind: "rescan" } });
-    ctx.notifier.notify(input.machineId);
-    return { commandId };
-  }),
+  rescan: adminProcedure.input(machineId).mutation(async ({ ctx, input }) => ({
+    commandId: await pushToOne(ctx, input.machineId, { kind: "rescan", options: {} }),
+  })),
 });
+
+async function pushToOne(ctx: Parameters<typeof pushCommands>[0], machineId: string, spec: CommandSpec): Promise<string> {
+  const { commandIds } = await pushCommands(ctx, { target: { type: "machines", machineIds: [machineId] }, spec });
+  const [commandId] = commandIds;
+  if (!commandId) throw new TRPCError({ code: "CONFLICT", message: "The command was cancelled before it was queued." });
+  return commandId;
+}
