@@ -111,14 +111,15 @@ describe.each(providers)("fleet on %s", (provider) => {
     });
     expect(await teamHitRate(database.db)).toBe(0.75);
 
-    // Off macOS (or with probes that failed) the same columns say "unknown", never a guess.
+    // Off macOS (or with probes that failed) the same columns say "unknown", never a guess; a
+    // machine without a Keychain says so.
     const linux = await enrollMachine(database.db, secret, linuxReport().machine);
     const second = linuxReport();
     await recordReport(database.db, linux.machineId, second, { health: "critical", rules: [] });
     expect(await database.db.machine.findUniqueOrThrow({ where: { id: linux.machineId } })).toMatchObject({
       macosVersion: null,
       rosetta: null,
-      keychainKey: null,
+      keychainKey: "not-applicable",
       goVersions: "",
       cacheEntries: null,
       cacheVerdict: null,
