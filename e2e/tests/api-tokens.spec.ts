@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { execa } from "execa";
-import { repositoryRoot } from "@cachefleet/db";
+import { repositoryRoot } from "@cachefleet/db/layout";
 import { signInForNavigation, TokensPage } from "../support/admin-pages.js";
 import { enrollSimulatedMac } from "../support/simulated-macs.js";
 import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";

@@ -6,6 +6,7 @@ import { PrismaClient as SqliteClient } from "./generated/sqlite/client.js";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.js";
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import { createAdapter, type DatabaseTarget } from "./target.js";
+import { processWide } from "./process-wide.js";
 
 export type Db = Pick<
   SqliteClient,
@@ -46,7 +47,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const targets = new WeakMap<Db, DatabaseTarget>();
+const targets = processWide("database-targets", () => new WeakMap<Db, DatabaseTarget>());
 
 export interface DatabaseOptions {
   /** Hears the SQL of every statement the driver runs (tests count them to prove a write is set-based). */

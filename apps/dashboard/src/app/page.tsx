@@ -3,7 +3,7 @@
 import type { RouterOutputs } from "@cachefleet/api";
 import { PageMain } from "~/components/page-main";
 import { TopBar } from "~/components/top-bar";
-import { importApi } from "~/server/backend";
+import { createCaller } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
 import { FleetTable } from "./fleet-table";
@@ -16,7 +16,7 @@ interface FleetPageProps {
 export default async function FleetPage({ searchParams }: FleetPageProps) {
   const user = await requireUser();
   const query = queryFromSearchParams(await searchParams);
-  const [{ createCaller }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   let initial: RouterOutputs["fleet"]["list"] | null = null;
   try {
     initial = await createCaller({ ...services, user, agentToken: null }).fleet.list(query);

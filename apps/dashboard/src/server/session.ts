@@ -3,13 +3,13 @@
 import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { sessionUserFrom } from "@cachefleet/api";
 import type { SessionUser } from "@cachefleet/db";
-import { importApi } from "./backend";
 import { getServices } from "./services";
 
 /** The signed-in user, or null; cached per request so a page and its parts look it up once. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
-  const [{ sessionUserFrom }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   return sessionUserFrom(services.auth, await headers());
 });
 
