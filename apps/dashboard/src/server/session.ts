@@ -9,8 +9,11 @@ import { getServices } from "./services";
 
 /** The signed-in user, or null; cached per request so a page and its parts look it up once. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  // The request first: `next build` prerenders every page to learn which are dynamic, and reading
+  // the headers ends that here, before the services (database, background jobs) start in the build.
+  const requestHeaders = await headers();
   const services = await getServices();
-  return sessionUserFrom(services.auth, await headers());
+  return sessionUserFrom(services.auth, requestHeaders);
 });
 
 /** The signed-in user; anyone else is sent to the sign-in page. */
