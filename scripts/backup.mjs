@@ -22,7 +22,7 @@ if (values.help) {
 
 const { backupDatabase, backupFileName, BackupError, databaseTarget } = await import("@cachefleet/db");
 const dataDir = path.resolve(process.env.CACHEFLEET_DATA_DIR ?? path.join(root, "data"));
-const target = databaseTarget(process.env.DATABASE_URL, dataDir);
+const target = databaseTarget(process.env.DATABASE_URL, { dataDir, prismaDir: path.join(root, "prisma") });
 const out = values.out ?? path.join(dataDir, "backups", backupFileName(target.provider));
 try {
   const { file, bytes } = await backupDatabase(target, out);

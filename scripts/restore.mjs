@@ -23,7 +23,7 @@ if (positionals.length !== 1) {
 
 const { BackupError, databaseTarget, migrateDatabase, restoreDatabase } = await import("@cachefleet/db");
 const dataDir = path.resolve(process.env.CACHEFLEET_DATA_DIR ?? path.join(root, "data"));
-const target = databaseTarget(process.env.DATABASE_URL, dataDir);
+const target = databaseTarget(process.env.DATABASE_URL, { dataDir, prismaDir: path.join(root, "prisma") });
 try {
   const { previous } = await restoreDatabase(target, positionals[0]);
   await migrateDatabase(target);

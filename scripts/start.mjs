@@ -58,7 +58,7 @@ const { bootstrapIfEmpty, createAuth, loadAuthSecret, renameLocalhostAccounts } 
 // credentials file: only this user may enter it, also when an earlier version made it 0755.
 fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 fs.chmodSync(dataDir, 0o700);
-const target = databaseTarget(process.env.DATABASE_URL, dataDir);
+const target = databaseTarget(process.env.DATABASE_URL, { dataDir, prismaDir: path.join(root, "prisma") });
 const databaseUrl = target.url;
 
 step(target.provider === "sqlite" ? `Migrating the SQLite database at ${target.file}…` : "Migrating the PostgreSQL database…");

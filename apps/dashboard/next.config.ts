@@ -3,13 +3,13 @@ import type { NextConfig } from "next";
 import { securityHeaders } from "./src/security-headers";
 
 const nextConfig: NextConfig = {
-  // Loaded by Node instead of bundled: the database packages load native drivers and find their
-  // generated client and migrations through import.meta.dirname. Turbopack honours this list only
-  // for packages under node_modules, not for workspace packages (vercel/next.js#84388), so the
-  // server code also imports @cachefleet/* through src/server/backend.ts, which the bundler skips.
+  // Loaded by Node instead of bundled: native drivers and Prisma's runtime (found through the
+  // workspace packages that depend on them; Next links them under .next/node_modules). The
+  // workspace packages themselves are bundled like the dashboard's own code: Turbopack bundles
+  // them even when listed here (vercel/next.js#84388, still so in 16.4). So db finds no file
+  // through its own location (src/env.ts hands it its folders), and its per-process state is
+  // kept process-wide, as each server layer gets its own copy (packages/db process-wide.ts).
   serverExternalPackages: [
-    "@cachefleet/db",
-    "@cachefleet/api",
     "@prisma/client",
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",

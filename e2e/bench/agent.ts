@@ -19,7 +19,8 @@ import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { execa, type ResultPromise } from "execa";
-import { createDatabase, databaseTarget, repositoryRoot } from "@cachefleet/db";
+import { createDatabase, databaseTarget } from "@cachefleet/db";
+import { checkoutLocations, repositoryRoot } from "@cachefleet/db/layout";
 import { fillGoCache, go122, goEnvironment } from "../support/go-cache.js";
 import { makeWorkDir, startDashboard } from "../support/stack.js";
 import { cleanups, cleanUp, describeError } from "./stats.js";
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
   cleanups.push(dashboard.stop);
   const proxy = await countingProxy(dashboard.url);
   cleanups.push(proxy.close);
-  const database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`));
+  const database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`, checkoutLocations()));
   cleanups.push(database.close);
   const reports = () => database.db.report.count();
 

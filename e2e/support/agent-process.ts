@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { repositoryRoot } from "@cachefleet/db";
+import { repositoryRoot } from "@cachefleet/db/layout";
 import { go122, goEnvironment } from "./go-cache.js";
 
 const agentCli = path.join(repositoryRoot, "apps/agent/dist/cli.js");

@@ -2,7 +2,7 @@
 // line a reader copies is the line the tests ran.
 import fs from "node:fs";
 import path from "node:path";
-import { repositoryRoot } from "@cachefleet/db";
+import { repositoryRoot } from "@cachefleet/db/layout";
 
 /**
  * The README's first `sh` block that calls `procedure` (e.g. "fleet.list"), aimed at

@@ -9,7 +9,8 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { execa, type ResultPromise } from "execa";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
-import { createDatabase, databaseTarget, migrateDatabase, repositoryRoot } from "@cachefleet/db";
+import { createDatabase, databaseTarget, migrateDatabase } from "@cachefleet/db";
+import { checkoutLocations, repositoryRoot } from "@cachefleet/db/layout";
 import { go122, goEnvironment } from "./go-cache.js";
 
 // Not relative to this file: the bench runs it compiled from e2e/dist/support.
@@ -35,7 +36,7 @@ export interface Dashboard {
 }
 
 export async function startDashboard(workDir: string, options: Pick<DashboardServerOptions, "remediationIntervalMs"> = {}): Promise<Dashboard> {
-  const target = databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`);
+  const target = databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`, checkoutLocations());
   await migrateDatabase(target);
   const database = createDatabase(target);
   const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider: target.provider }));

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { cancelCommand, createDatabase, databaseTarget, enqueueCommand, getCommand, type Database } from "@cachefleet/db";
+import { checkoutLocations } from "@cachefleet/db/layout";
 import { scanCache } from "@cachefleet/gocache";
 import { AgentProcess, slowReinitGo, waitFor } from "../support/agent-process.js";
 import { fillGoCache, go124 } from "../support/go-cache.js";
@@ -23,7 +24,7 @@ test.beforeAll(async () => {
   builtCache = await fillGoCache(path.join(workDir, "built"));
   builtCache124 = await fillGoCache(path.join(workDir, "built-124"), go124);
   dashboard = await startDashboard(workDir);
-  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`));
+  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`, checkoutLocations()));
 });
 
 test.afterEach(async ({}, testInfo) => {

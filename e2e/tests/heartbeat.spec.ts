@@ -7,6 +7,7 @@ import { expect, test } from "@playwright/test";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter } from "@cachefleet/api";
 import { createDatabase, databaseTarget, type Database } from "@cachefleet/db";
+import { checkoutLocations } from "@cachefleet/db/layout";
 import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";
 import { createAgentClient, type ApiClient } from "../support/simulated-agent.js";
 import { simulatedReport } from "../support/simulated-macs.js";
@@ -23,7 +24,7 @@ let machineId: string;
 test.beforeAll(async () => {
   workDir = makeWorkDir("heartbeat");
   dashboard = await startDashboard(workDir);
-  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`));
+  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`, checkoutLocations()));
   const report = simulatedReport(
     { hostname: "quiet-mbp", username: "quin", arch: "arm64", rosetta: false, macosVersion: "15.1", keychain: true, goVersions: ["go1.22.2"], verdict: "encrypted", entries: 1234, bytes: 80 * 1024 ** 2 },
     new Date(Date.now() - 3 * hour),

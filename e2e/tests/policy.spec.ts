@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createDatabase, databaseTarget, type Database } from "@cachefleet/db";
+import { checkoutLocations } from "@cachefleet/db/layout";
 import { createAgentClient, enrollMachines } from "../support/simulated-agent.js";
 import { PolicyPage, signInForNavigation } from "../support/admin-pages.js";
 import { plaintextCacheReport } from "../support/simulated-macs.js";
@@ -17,7 +18,7 @@ let database: Database;
 test.beforeAll(async () => {
   workDir = makeWorkDir("policy");
   dashboard = await startDashboard(workDir);
-  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`));
+  database = createDatabase(databaseTarget(`file:${path.join(workDir, "data", "cachefleet.db")}`, checkoutLocations()));
 });
 
 test.afterAll(async () => {

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { repositoryRoot } from "@cachefleet/db";
+import { repositoryRoot } from "@cachefleet/db/layout";
 import { AgentProcess } from "../support/agent-process.js";
 import { fillGoCache } from "../support/go-cache.js";
 import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";

@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { expect, test } from "@playwright/test";
-import { repositoryRoot } from "@cachefleet/db";
+import { repositoryRoot } from "@cachefleet/db/layout";
 import { go122, goEnvironment } from "../support/go-cache.js";
 import { makeWorkDir, signInCookie } from "../support/stack.js";
 

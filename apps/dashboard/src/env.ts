@@ -1,4 +1,6 @@
 // The dashboard's configuration, checked once when the server starts. Nothing else reads process.env.
+import fs from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 
 const EnvSchema = z.object({
@@ -35,7 +37,10 @@ const EnvSchema = z.object({
     .min(100, { error: "must be at least 100 ms" })
     .max(3_600_000, { error: "must be at most 3600000 ms" })
     .default(15_000),
-  /** Where the dashboard keeps its generated auth secret; default: the SQLite file's folder, or ./data. */
+  /**
+   * The data folder: the SQLite file when DATABASE_URL is unset, and the generated auth secret.
+   * Default: the folder of the SQLite file DATABASE_URL names, or the repository's ./data.
+   */
   CACHEFLEET_DATA_DIR: z.string().trim().min(1).optional(),
   /** Signs session cookies; unset means one generated on first start and kept in the data folder. */
   BETTER_AUTH_SECRET: z.string().min(32, { error: "must be at least 32 characters (openssl rand -base64 32)" }).optional(),
@@ -63,3 +68,31 @@ function readEnv(): Env {
 }
 
 export const env = readEnv();
+
+/**
+ * The repository this dashboard was built in. `next start` and `next dev` run in apps/dashboard,
+ * and server code finds files from process.cwd(), as Next recommends: it is bundled, so it has no
+ * folder of its own to start from.
+ */
+const repositoryRoot = path.resolve(process.cwd(), "../..");
+
+export interface Paths {
+  /** The data folder (see CACHEFLEET_DATA_DIR). */
+  dataDir: string;
+  /** The repository's prisma/ folder: each provider's schema and migrations, for the readiness check. */
+  prismaDir: string;
+  /** The built agent, served at /downloads/cachefleet-agent.mjs. */
+  agentBundle: string;
+}
+
+function resolvePaths(): Paths {
+  const prismaDir = path.join(repositoryRoot, "prisma");
+  if (!fs.existsSync(prismaDir)) {
+    throw new Error(`The dashboard must run in apps/dashboard of a Cachefleet checkout (no prisma folder at ${prismaDir}).`);
+  }
+  const sqliteFile = env.DATABASE_URL?.startsWith("file:") ? path.resolve(env.DATABASE_URL.slice("file:".length)) : null;
+  const dataDir = env.CACHEFLEET_DATA_DIR ?? (sqliteFile ? path.dirname(sqliteFile) : path.join(repositoryRoot, "data"));
+  return { dataDir: path.resolve(dataDir), prismaDir, agentBundle: path.join(repositoryRoot, "apps/agent/dist/cli.js") };
+}
+
+export const paths = resolvePaths();

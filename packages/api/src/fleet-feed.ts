@@ -1,7 +1,7 @@
 // Tells open fleet pages that the fleet changed: at once when this instance records a report, and
 // through a cheap periodic look at the database (see fleetChangeMark) for reports that landed on
 // another dashboard instance. Only runs that look while some page is listening.
-import { fleetChangeMark, type Db } from "@cachefleet/db";
+import { fleetChangeMark, processWide, type Db } from "@cachefleet/db";
 import type { Logger } from "./logger.js";
 
 export interface FleetFeedOptions {
@@ -102,7 +102,7 @@ export class FleetFeed {
 
 // One feed per database handle, which every request of a dashboard process shares (Services has
 // no place for it, and the agent's report and the page's subscription must meet in one feed).
-const feeds = new WeakMap<Db, FleetFeed>();
+const feeds = processWide("fleet-feeds", () => new WeakMap<Db, FleetFeed>());
 
 export function fleetFeed(db: Db, logger: Logger): FleetFeed {
   let feed = feeds.get(db);

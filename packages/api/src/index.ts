@@ -2,7 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.js";
 
 export { appRouter, createCaller, type AppRouter } from "./root.js";
-export { createContext, type Context, type Services } from "./trpc.js";
+export { createContext, type Context, type InputErrors, type Services } from "./trpc.js";
 export { createAuth, sessionUserFrom, signInWithPassword, signOutSession, type Auth, type AuthSettings, type CookieToSet, type SignInOutcome } from "./auth.js";
 export { loadAuthSecret } from "./auth-secret.js";
 export { AccountExists, bootstrapIfEmpty, createAccount, renameLocalhostAccounts, type BootstrapCredentials, type NewAccount } from "./accounts.js";

@@ -103,7 +103,7 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
     expect(plaintext.rows.map((row) => row.id)).not.toContain(mixed);
     expect(plaintext.rows.find((row) => row.id === plain)).toMatchObject({ hostname: "audit-plain", username: "dev", goVersion: "go1.22.2", cacheVerdict: "plaintext" });
     expect(plaintext.total).toBe(plaintext.rows.length);
-    const any = await audit.machines({ check: null, take: 1 });
+    const any = await audit.machines({ check: null, pageSize: 1 });
     expect(any.rows).toHaveLength(1);
     expect(any.total).toBeGreaterThanOrEqual(count("keychain-missing") ?? 0);
     await expect(audit.machines({ check: "no-such-check" as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReport, claimMessage } from "@cachefleet/contract/testing";
 import { createDatabase, databaseTarget, enqueueCommand } from "@cachefleet/db";
+import { checkoutLocations } from "@cachefleet/db/layout";
 import { createTestDatabase, setPostgresConnectionsAllowed, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
 import { createLogger } from "./logger.js";
 import { healthResponse, metricsResponse, readyResponse } from "./operations.js";
@@ -142,7 +143,7 @@ describe("readiness of a database the migrations never ran on", () => {
     const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? "/tmp", "cachefleet-unmigrated-"));
     // An empty file is an empty SQLite database.
     fs.writeFileSync(path.join(dir, "empty.db"), "");
-    const database = createDatabase(databaseTarget(`file:${path.join(dir, "empty.db")}`));
+    const database = createDatabase(databaseTarget(`file:${path.join(dir, "empty.db")}`, checkoutLocations(dir)));
     try {
       const response = await readyResponse({ db: database.db, logger: createLogger({ level: "silent" }) });
       expect(response.status).toBe(503);

@@ -1,6 +1,7 @@
 // Builds tRPC for the dashboard: the context, and the procedures for browsers (signed-in users)
 // and agents (bearer tokens).
 import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
 import type { ApiTokenPrincipal, Db, SessionUser } from "@cachefleet/db";
 import type { AgentTokenCache } from "./agent-tokens.js";
 import { apiTokenPrincipalFrom, bearerToken, isApiToken } from "./api-token-auth.js";
@@ -58,7 +59,26 @@ export async function createContext(services: Services, headers: Headers): Promi
  */
 export const maxStreamDurationMs = 15 * 60_000;
 
+/**
+ * Which inputs were refused and why, field by field, for forms to show beside their fields
+ * (zod's flattened errors). Only for a refused input: a failure of the server's own output
+ * schemas stays an internal error with nothing of it shown.
+ */
+export interface InputErrors {
+  /** Problems with the input as a whole. */
+  formErrors: string[];
+  /** Problems by top-level field name. */
+  fieldErrors: Partial<Record<string, string[]>>;
+}
+
+export function inputErrorsOf(error: TRPCError): InputErrors | null {
+  if (error.code !== "BAD_REQUEST" || !(error.cause instanceof z.ZodError)) return null;
+  const { formErrors, fieldErrors } = z.flattenError(error.cause);
+  return { formErrors, fieldErrors };
+}
+
 const t = initTRPC.context<Context>().create({
+  errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, inputErrors: inputErrorsOf(error) } }),
   sse: {
     maxDurationMs: maxStreamDurationMs,
     ping: { enabled: true, intervalMs: 10_000 },

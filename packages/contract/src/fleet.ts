@@ -1,6 +1,7 @@
 // What the fleet page asks the dashboard for: one page of machines, sorted, filtered and searched
 // on the server. Shared by the router (strict validation) and the page (reading its URL).
 import { z } from "zod";
+import { pageInput } from "./paging.js";
 
 export const fleetSortColumns = [
   "hostname",
@@ -39,9 +40,8 @@ export const maxFleetPageSize = 200;
 export const defaultFleetPageSize = 50;
 
 export const FleetQuery = z.strictObject({
-  /** 1-based; a page past the end answers the last page. */
-  page: z.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.number().int().min(1).max(maxFleetPageSize).default(defaultFleetPageSize),
+  /** page is 1-based; a page past the end answers the last page. */
+  ...pageInput({ pageSize: defaultFleetPageSize, maxPageSize: maxFleetPageSize }).shape,
   sort: FleetSortColumn.default("hostname"),
   direction: z.enum(["asc", "desc"]).default("asc"),
   /** Case-insensitive (ASCII) substring of hostname, user, any Go version or the macOS version. */

@@ -14,3 +14,5 @@ export * from "./persist-env.js";
 export * from "./api-token.js";
 export * from "./webhook.js";
 export * from "./remediation.js";
+export * from "./forms.js";
+export * from "./paging.js";

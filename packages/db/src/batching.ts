@@ -1,5 +1,6 @@
 // Helpers for statements over many rows.
 import { randomBytes } from "node:crypto";
+import { processWide } from "./process-wide.js";
 
 /**
  * The most ids one statement names in an `in` list. Prisma's query compiler assumes SQLite's old
@@ -14,8 +15,7 @@ export function chunked<T>(items: readonly T[], size: number = maxIdsPerStatemen
   return chunks;
 }
 
-let lastMillis = 0;
-let counter = 0;
+const clock = processWide("sortable-id-clock", () => ({ lastMillis: 0, counter: 0 }));
 
 /**
  * A cuid-like id ("c" + 25 base-36 characters) that sorts in creation order within this process:
@@ -23,12 +23,12 @@ let counter = 0;
  */
 export function sortableId(): string {
   // Never backwards, even if the wall clock is set back, so the order holds.
-  const millis = Math.max(Date.now(), lastMillis);
-  if (millis === lastMillis) counter += 1;
+  const millis = Math.max(Date.now(), clock.lastMillis);
+  if (millis === clock.lastMillis) clock.counter += 1;
   else {
-    lastMillis = millis;
-    counter = 0;
+    clock.lastMillis = millis;
+    clock.counter = 0;
   }
   const random = randomBytes(8).readBigUInt64BE().toString(36).padStart(13, "0").slice(-12);
-  return `c${millis.toString(36).padStart(9, "0")}${counter.toString(36).padStart(4, "0")}${random}`;
+  return `c${millis.toString(36).padStart(9, "0")}${clock.counter.toString(36).padStart(4, "0")}${random}`;
 }

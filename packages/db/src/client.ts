@@ -50,9 +50,11 @@ export interface Database {
 
 /**
  * Where each handle points, kept on the handle itself rather than in a map keyed by it, so that a
- * wrapper of the handle (a Proxy, as tests use to interpose on statements) answers the same.
+ * wrapper of the handle (a Proxy, as tests use to interpose on statements) answers the same. The
+ * key is a registered symbol: the dashboard's bundler gives each server layer its own copy of this
+ * module, and a handle made by one copy must be known to the others.
  */
-const targetKey = Symbol("cachefleet database target");
+const targetKey = Symbol.for("cachefleet.databaseTarget");
 
 export interface DatabaseOptions {
   /** Hears the SQL of every statement the driver runs (tests count them to prove a write is set-based). */

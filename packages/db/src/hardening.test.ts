@@ -12,6 +12,7 @@ import { listActivity } from "./activity.js";
 import { enqueueCommand, pendingCommands, pendingCommandsSince, unreadableCommandError } from "./commands.js";
 import { createEnrollmentSecret, enrollMachine, recordReport, ReportIdTaken } from "./machines.js";
 import { migrateDatabase } from "./migrate.js";
+import { checkoutLocations } from "./layout.js";
 import { databaseTarget } from "./target.js";
 import { changeAccount, type AccountChangeRule } from "./users.js";
 
@@ -127,11 +128,11 @@ describe("the SQLite file from the first start", () => {
     const previousUmask = process.umask(0o022);
     try {
       const file = path.join(root, "data", "cachefleet.db");
-      await migrateDatabase(databaseTarget(`file:${file}`));
+      await migrateDatabase(databaseTarget(`file:${file}`, checkoutLocations()));
       expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
       for (const name of fs.readdirSync(path.dirname(file))) expect([name, fs.statSync(path.join(path.dirname(file), name)).mode & 0o777]).toEqual([name, 0o600]);
       fs.chmodSync(file, 0o644);
-      await migrateDatabase(databaseTarget(`file:${file}`));
+      await migrateDatabase(databaseTarget(`file:${file}`, checkoutLocations()));
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     } finally {
       process.umask(previousUmask);

@@ -1,6 +1,7 @@
 export { createDatabase, providerOf, type Database, type DatabaseOptions, type Db, type DbTransaction } from "./client.js";
-export { databaseTarget, defaultDataDir, repositoryRoot, type DatabaseTarget } from "./target.js";
+export { databaseTarget, type DatabaseLocations, type DatabaseTarget } from "./target.js";
 export { migrateDatabase, restrictSqliteFiles } from "./migrate.js";
+export { processWide } from "./process-wide.js";
 export { hashLegacyPassword, hashToken, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
 export * from "./users.js";
 export * from "./machines.js";

@@ -1,5 +1,8 @@
 // Applies the committed migrations of the selected provider with the Prisma CLI (JS schema
 // engine, see prisma.config.ts). Safe to run on every start: applied migrations are skipped.
+// Runs only from Node callers of the checkout (start script, CLI, tests), never inside the
+// dashboard's bundle, which still evaluates this module: so this package's own folder is looked
+// up when a migration runs, not when the module loads.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -7,8 +10,6 @@ import Database from "better-sqlite3";
 import { execa } from "execa";
 import type { DatabaseTarget } from "./target.js";
 
-const packageDir = path.resolve(import.meta.dirname, "..");
-const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 
 /**
  * The SQLite file holds password hashes and sessions: its folder is made 0700 when created here,
@@ -29,12 +30,17 @@ export function restrictSqliteFiles(file: string): void {
 
 export async function migrateDatabase(target: DatabaseTarget): Promise<void> {
   if (target.provider === "sqlite") restrictSqliteFiles(target.file);
+  const packageDir = path.resolve(import.meta.dirname, "..");
+  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   const result = await execa(process.execPath, [prismaCli, "migrate", "deploy", "--config", path.join(packageDir, "prisma.config.ts")], {
     cwd: packageDir,
     reject: false,
     all: true,
     env: {
       DATABASE_URL: target.url,
+      // The schema and migrations the caller chose (prisma.config.ts reads them).
+      CACHEFLEET_PRISMA_SCHEMA: target.schemaFile,
+      CACHEFLEET_PRISMA_MIGRATIONS: target.migrationsDir,
       // The JS engine needs neither native binary; pointing these at an existing file stops the
       // CLI from trying to download them.
       PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,

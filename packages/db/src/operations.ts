@@ -1,18 +1,16 @@
 // What an operator's tools ask of the database: whether it answers with every migration applied
 // (readiness), and the queue's size and shape (metrics). Reads only, each one cheap.
 import fs from "node:fs";
-import path from "node:path";
 import { sqltag as sql } from "@prisma/client/runtime/client";
 import { targetOf, type Db } from "./client.js";
-import { repositoryRoot } from "./target.js";
+import { processWide } from "./process-wide.js";
 
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
-/** The migrations this build ships for a provider: the folder names under prisma/<provider>/migrations. */
-export function shippedMigrations(provider: "sqlite" | "postgresql"): string[] {
-  const dir = path.join(repositoryRoot, "prisma", provider, "migrations");
+/** The migrations this build ships: the folder names in the target's migrations folder. */
+export function shippedMigrations(migrationsDir: string): string[] {
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(migrationsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -43,13 +41,13 @@ export async function databaseReadiness(db: Db): Promise<Readiness> {
     return { ready: false, reason: `the database has no migrations applied (${lastLine(error)}); run the migrations` };
   }
   const done = new Set(applied.map((row) => row.migration_name));
-  const missing = shippedMigrations(target.provider).filter((name) => !done.has(name));
+  const missing = shippedMigrations(target.migrationsDir).filter((name) => !done.has(name));
   if (missing.length > 0) return { ready: false, reason: `migrations not applied: ${missing.join(", ")}` };
   return { ready: true };
 }
 
 /** The SQLite file each handle had open when first checked: device and inode. */
-const openedFiles = new WeakMap<Db, string>();
+const openedFiles = processWide("opened-sqlite-files", () => new WeakMap<Db, string>());
 
 /**
  * An SQLite connection keeps answering after its file is deleted, moved or replaced (it holds the

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { repositoryRoot } from "./target.js";
+import { repositoryRoot } from "./layout.js";
 
 function modelsOf(provider: string): string {
   const schema = fs.readFileSync(path.join(repositoryRoot, "prisma", provider, "schema.prisma"), "utf8");

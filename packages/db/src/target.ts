@@ -9,23 +9,41 @@ import { NameColumnsAsTextClient } from "./pg-name-columns.js";
 
 type SqlDriverAdapter = Awaited<ReturnType<SqlDriverAdapterFactory["connect"]>>;
 
-export type DatabaseTarget =
+/**
+ * Where the files the database needs are, given by the caller (the dashboard's env.ts, scripts,
+ * the CLI, tests) instead of found from this package's own location: the dashboard bundles this
+ * package, and bundled code has no folder of its own to start from.
+ */
+export interface DatabaseLocations {
+  /** The folder of the SQLite file when DATABASE_URL is unset. */
+  dataDir: string;
+  /** The repository's prisma/ folder: <provider>/schema.prisma and <provider>/migrations. */
+  prismaDir: string;
+}
+
+export type DatabaseTarget = (
   | { provider: "sqlite"; url: string; file: string }
-  | { provider: "postgresql"; url: string };
+  | { provider: "postgresql"; url: string }
+) & {
+  /** The provider's schema and migrations, as shipped with this build. */
+  schemaFile: string;
+  migrationsDir: string;
+};
 
-export const repositoryRoot = path.resolve(import.meta.dirname, "../../..");
-export const defaultDataDir = path.join(repositoryRoot, "data");
-
-export function databaseTarget(databaseUrl: string | undefined, dataDir: string = defaultDataDir): DatabaseTarget {
+export function databaseTarget(databaseUrl: string | undefined, locations: DatabaseLocations): DatabaseTarget {
   const url = databaseUrl?.trim();
+  const shipped = (provider: DatabaseTarget["provider"]) => ({
+    schemaFile: path.join(locations.prismaDir, provider, "schema.prisma"),
+    migrationsDir: path.join(locations.prismaDir, provider, "migrations"),
+  });
   if (!url) {
-    const file = path.join(dataDir, "cachefleet.db");
-    return { provider: "sqlite", url: `file:${file}`, file };
+    const file = path.join(locations.dataDir, "cachefleet.db");
+    return { provider: "sqlite", url: `file:${file}`, file, ...shipped("sqlite") };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url };
+  if (/^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url, ...shipped("postgresql") };
   if (url.startsWith("file:")) {
     const file = path.resolve(url.slice("file:".length));
-    return { provider: "sqlite", url: `file:${file}`, file };
+    return { provider: "sqlite", url: `file:${file}`, file, ...shipped("sqlite") };
   }
   throw new Error(
     `DATABASE_URL must be a postgresql:// URL or an SQLite file: URL, got "${url.replace(/\/\/[^@]*@/, "//***@")}"`,

@@ -8,6 +8,7 @@ import type { WebhookEvent, WebhookFormat } from "@cachefleet/contract";
 import type { Db } from "./client.js";
 import { recordActivity } from "./activity.js";
 import { newToken } from "./secrets.js";
+import { processWide } from "./process-wide.js";
 
 export interface WebhookRow {
   id: string;
@@ -68,15 +69,15 @@ export async function deleteWebhook(db: Db, id: string, actorEmail: string): Pro
   return true;
 }
 
-let lastSequence = 0;
+const sequence = processWide("webhook-sequence", () => ({ last: 0 }));
 
 /**
  * Increasing within this process (microseconds, bumped on ties), so events queued one after
  * another keep their order even in the same millisecond.
  */
 function nextSequence(now: number): bigint {
-  lastSequence = Math.max(now * 1000, lastSequence + 1);
-  return BigInt(lastSequence);
+  sequence.last = Math.max(now * 1000, sequence.last + 1);
+  return BigInt(sequence.last);
 }
 
 export interface QueuedEvent {
@@ -201,11 +202,12 @@ export interface DeliveryView {
 }
 
 /** A webhook's latest deliveries, newest first. */
-export async function listDeliveries(db: Db, webhookId: string, take = 20): Promise<DeliveryView[]> {
+export async function listDeliveries(db: Db, webhookId: string, { take = 20, skip = 0 }: { take?: number; skip?: number } = {}): Promise<DeliveryView[]> {
   return db.webhookDelivery.findMany({
     where: { webhookId },
     orderBy: [{ sequence: "desc" }, { id: "desc" }],
     take: Math.min(take, 200),
+    skip: Math.max(skip, 0),
     select: { id: true, event: true, orderKey: true, status: true, attempts: true, createdAt: true, lastAttemptAt: true, nextAttemptAt: true, deliveredAt: true, lastStatus: true, lastResponse: true },
   });
 }

@@ -1,10 +1,10 @@
 // Decisions the team policy makes beyond findings: whether a machine counts as online, and what a
 // valid "from Go version" looks like. Pure, so the fleet and machine pages and the policy form
 // all decide the same way.
+import { goReleasePattern } from "@cachefleet/contract";
 import type { TeamPolicy } from "./rules.js";
 
-/** A Go release as the policy names it: "1.22" or "1.22.3" (no "go" prefix, no rc/beta). */
-export const goReleasePattern = /^1\.(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2}))?$/;
+export { goReleasePattern };
 
 export function isGoRelease(text: string): boolean {
   return goReleasePattern.test(text);

@@ -5,8 +5,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { CookieToSet } from "@cachefleet/api";
-import { importApi } from "./backend";
+import { signInWithPassword, signOutSession, type CookieToSet } from "@cachefleet/api";
 import { getServices } from "./services";
 
 export interface SignInState {
@@ -30,7 +29,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const credentials = Credentials.safeParse({ email, password: form.get("password") });
   if (!credentials.success) return { error: "Enter your email and password.", email };
 
-  const [{ signInWithPassword }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   const outcome = await signInWithPassword(services.auth, credentials.data, new Headers(await headers()));
   if (!outcome.ok) {
     services.metrics.signInFailed();
@@ -42,7 +41,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
 }
 
 export async function signOutAction(): Promise<void> {
-  const [{ signOutSession }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   await setCookies(await signOutSession(services.auth, new Headers(await headers())));
   redirect("/signin");
 }

@@ -2,10 +2,17 @@
 // command notifier and queue watcher, better-auth, the logger and the metrics, created on first use,
 // with the background jobs (report retention, webhook deliveries, automatic remediation) started
 // beside them.
-import path from "node:path";
-import type { Services } from "@cachefleet/api";
-import { env } from "~/env";
-import { importApi, importDb } from "./backend";
+import {
+  createLogger,
+  createServices,
+  defaultRetentionJobOptions,
+  loadAuthSecret,
+  RetentionJob,
+  startBackgroundJobs,
+  type Services,
+} from "@cachefleet/api";
+import { createDatabase, databaseTarget } from "@cachefleet/db";
+import { env, paths } from "~/env";
 
 declare global {
   // Kept on globalThis because Next dev reloads modules on every edit and may evaluate this module
@@ -32,14 +39,9 @@ export function shutdownSignal(): AbortSignal {
   return globalThis.cachefleetShutdown.signal;
 }
 
-async function startServices(): Promise<Services> {
-  const [{ createLogger, createServices, defaultRetentionJobOptions, loadAuthSecret, RetentionJob, startBackgroundJobs }, { createDatabase, databaseTarget, defaultDataDir }] = await Promise.all([
-    importApi(),
-    importDb(),
-  ]);
-  const target = databaseTarget(env.DATABASE_URL);
-  // `pnpm start` keeps the SQLite file in the data folder, so its folder is the data folder.
-  const dataDir = env.CACHEFLEET_DATA_DIR ?? (target.provider === "sqlite" ? path.dirname(target.file) : defaultDataDir);
+function startServices(): Services {
+  const target = databaseTarget(env.DATABASE_URL, paths);
+  const { dataDir } = paths;
   shutdownSignal();
   const { db } = createDatabase(target);
   const services = createServices(db, {
@@ -70,6 +72,6 @@ async function startServices(): Promise<Services> {
 }
 
 export function getServices(): Promise<Services> {
-  globalThis.cachefleetServices ??= startServices();
+  globalThis.cachefleetServices ??= Promise.resolve().then(startServices);
   return globalThis.cachefleetServices;
 }

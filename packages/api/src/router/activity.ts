@@ -1,7 +1,9 @@
 // The activity log, newest first, a page at a time, optionally one kind of event only.
 import { z } from "zod";
+import { PageInput } from "@cachefleet/contract";
 import { listActivityPage } from "@cachefleet/db";
 import { router, userProcedure } from "../trpc.js";
+import { isoDates } from "../dates.js";
 
 /** Which actions each kind of event covers (by prefix of the action name). */
 export const activityKinds = {
@@ -20,11 +22,7 @@ const kindNames = Object.keys(activityKinds) as [ActivityKind, ...ActivityKind[]
 export const activityRouter = router({
   list: userProcedure
     .input(
-      z.object({
-        kind: z.enum(kindNames).optional(),
-        page: z.number().int().min(1).max(1_000_000).default(1),
-        pageSize: z.number().int().min(1).max(200).default(50),
-      }),
+      PageInput.extend({ kind: z.enum(kindNames).optional() }),
     )
     .query(async ({ ctx, input }) => {
       const { events, total } = await listActivityPage(ctx.db, {
@@ -32,6 +30,6 @@ export const activityRouter = router({
         pageSize: input.pageSize,
         actionPrefixes: input.kind ? activityKinds[input.kind] : undefined,
       });
-      return { page: input.page, pageSize: input.pageSize, total, events: events.map((event) => ({ ...event, at: event.at.toISOString() })) };
+      return { page: input.page, pageSize: input.pageSize, total, events: events.map(isoDates) };
     }),
 });

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { NewApiToken } from "@cachefleet/contract";
 import { ApiTokenNameTaken, createApiToken, listApiTokens, revokeApiToken } from "@cachefleet/db";
 import { adminProcedure, router, sessionAdminProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { iso } from "../dates.js";
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -14,7 +13,7 @@ export const apiTokensRouter = router({
   list: adminProcedure.query(async ({ ctx }) =>
     (await listApiTokens(ctx.db)).map((token) => ({
       ...token,
-      createdAt: token.createdAt.toISOString(),
+      createdAt: iso(token.createdAt),
       expiresAt: iso(token.expiresAt),
       lastUsedAt: iso(token.lastUsedAt),
       revokedAt: iso(token.revokedAt),

@@ -1,8 +1,10 @@
 // The audit: machines by check (plaintext cache, mixed cache, Keychain key missing, …), with
 // counts, pages of machines, and the rows a CSV export writes.
 import { z } from "zod";
+import { pageInput, pageOffset } from "@cachefleet/contract";
 import { auditCheckNames, auditChecks, auditCounts, listAudit, type AuditCheck } from "@cachefleet/db";
 import { router, userProcedure } from "../trpc.js";
+import { isoDates } from "../dates.js";
 
 const AuditCheckInput = z.enum(auditCheckNames as [AuditCheck, ...AuditCheck[]]);
 
@@ -15,14 +17,11 @@ export const auditRouter = router({
   /** One page of the machines a check lists; without a check, the machines failing any. */
   machines: userProcedure
     .input(
-      z.object({
-        check: AuditCheckInput.nullable(),
-        take: z.number().int().min(1).max(10_000).default(100),
-        skip: z.number().int().min(0).default(0),
-      }),
+      // Pages of up to 10,000 rows, for the CSV export.
+      pageInput({ pageSize: 100, maxPageSize: 10_000 }).extend({ check: AuditCheckInput.nullable() }),
     )
     .query(async ({ ctx, input }) => {
-      const { total, rows } = await listAudit(ctx.db, input.check, { take: input.take, skip: input.skip });
-      return { total, rows: rows.map((row) => ({ ...row, lastSeenAt: row.lastSeenAt ? row.lastSeenAt.toISOString() : null })) };
+      const { total, rows } = await listAudit(ctx.db, input.check, { take: input.pageSize, skip: pageOffset(input) });
+      return { total, rows: rows.map(isoDates) };
     }),
 });

@@ -3,10 +3,10 @@
 // this instance at once (other instances end theirs at their next re-read of the queue).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { PageInput } from "@cachefleet/contract";
 import { createNamedEnrollmentSecret, listEnrolledMachines, listEnrollmentSecrets, revokeEnrollmentSecret, revokeMachine } from "@cachefleet/db";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { iso } from "../dates.js";
 
 const id = z.string().min(1).max(64);
 
@@ -14,7 +14,7 @@ export const enrollmentRouter = router({
   secrets: userProcedure.query(async ({ ctx }) =>
     (await listEnrollmentSecrets(ctx.db)).map((secret) => ({
       ...secret,
-      createdAt: secret.createdAt.toISOString(),
+      createdAt: iso(secret.createdAt),
       lastUsedAt: iso(secret.lastUsedAt),
       revokedAt: iso(secret.revokedAt),
     })),
@@ -32,10 +32,8 @@ export const enrollmentRouter = router({
   }),
 
   machines: userProcedure
-    .input(z.object({ page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(200).default(50) }).optional())
-    .query(async ({ ctx, input }) => {
-      const page = input?.page ?? 1;
-      const pageSize = input?.pageSize ?? 50;
+    .input(PageInput.prefault({}))
+    .query(async ({ ctx, input: { page, pageSize } }) => {
       const { machines, total } = await listEnrolledMachines(ctx.db, { page, pageSize });
       return {
         page,
@@ -43,7 +41,7 @@ export const enrollmentRouter = router({
         total,
         machines: machines.map((machine) => ({
           ...machine,
-          enrolledAt: machine.enrolledAt.toISOString(),
+          enrolledAt: iso(machine.enrolledAt),
           lastSeenAt: iso(machine.lastSeenAt),
           revokedAt: iso(machine.revokedAt),
         })),

@@ -7,8 +7,7 @@ import { listFleetGoVersions, listFleetPage } from "@cachefleet/db";
 import { pushCommands } from "../push.js";
 import { fleetFeed } from "../fleet-feed.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { isoDates } from "../dates.js";
 
 const machineId = z.object({ machineId: z.string().min(1).max(64) });
 
@@ -16,7 +15,7 @@ export const fleetRouter = router({
   /** One page of the fleet, sorted, filtered and searched on the server, with verdict counts. */
   list: userProcedure.input(FleetQuery.prefault({})).query(async ({ ctx, input }) => {
     const page = await listFleetPage(ctx.db, input);
-    return { ...page, rows: page.rows.map((row) => ({ ...row, lastSeenAt: iso(row.lastSeenAt) })) };
+    return { ...page, rows: page.rows.map(isoDates) };
   }),
 
   /** Every Go toolchain in the fleet, newest first: the Go filter's choices. */

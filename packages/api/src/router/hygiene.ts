@@ -5,6 +5,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { daysUntil, fleetHygiene, getMachineHygiene, getPolicy } from "@cachefleet/db";
 import { router, userProcedure } from "../trpc.js";
+import { iso } from "../dates.js";
 
 export const hygieneRouter = router({
   fleet: userProcedure.query(({ ctx }) => fleetHygiene(ctx.db)),
@@ -15,7 +16,7 @@ export const hygieneRouter = router({
     const { cacheBytes, cacheGrowthPerDay, diskFreeBytes } = hygiene;
     return {
       ...hygiene,
-      lastTrimAt: hygiene.lastTrimAt ? hygiene.lastTrimAt.toISOString() : null,
+      lastTrimAt: iso(hygiene.lastTrimAt),
       sizeLimitBytes: policy.cacheSizeWarningBytes,
       daysToSizeLimit: daysUntil(cacheBytes, cacheGrowthPerDay, policy.cacheSizeWarningBytes),
       // The disk fills when the cache has grown by the free space it has now.

@@ -5,8 +5,7 @@ import { z } from "zod";
 import { getMachine, getPolicy, hitRates, listCommands, reportHistory } from "@cachefleet/db";
 import { evaluateHealth, isOnline, sortFindings } from "@cachefleet/health";
 import { router, userProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { iso, isoDates } from "../dates.js";
 
 const MachineId = z.string().min(1).max(64);
 
@@ -19,7 +18,7 @@ export const machinesRouter = router({
     return {
       ...machine,
       lastSeenAt: iso(machine.lastSeenAt),
-      enrolledAt: machine.enrolledAt.toISOString(),
+      enrolledAt: iso(machine.enrolledAt),
       online: isOnline(machine.lastSeenAt, Date.now(), policy),
       // The policy row is a TeamPolicy as it is stored.
       findings: report ? sortFindings(evaluateHealth(report, policy)) : [],
@@ -32,11 +31,11 @@ export const machinesRouter = router({
       },
       commands: commands.map((command) => ({
         ...command,
-        createdAt: command.createdAt.toISOString(),
+        createdAt: iso(command.createdAt),
         claimedAt: iso(command.claimedAt),
         finishedAt: iso(command.finishedAt),
         cancelRequestedAt: iso(command.cancelRequestedAt),
-        steps: command.steps.map((step) => ({ ...step, startedAt: iso(step.startedAt), finishedAt: iso(step.finishedAt) })),
+        steps: command.steps.map(isoDates),
       })),
     };
   }),
@@ -48,6 +47,6 @@ export const machinesRouter = router({
       const since = input.sinceDays === undefined ? undefined : new Date(Date.now() - input.sinceDays * 24 * 60 * 60 * 1000);
       const points = await reportHistory(ctx.db, input.machineId, { since, maxPoints: input.maxPoints });
       const rates = hitRates(points);
-      return points.map((point, index) => ({ ...point, takenAt: point.takenAt.toISOString(), hitRate: rates[index] ?? null }));
+      return points.map((point, index) => ({ ...isoDates(point), hitRate: rates[index] ?? null }));
     }),
 });

@@ -7,8 +7,7 @@ import { localTimeOfMinutes, minutesOfLocalTime, NewRemediation } from "@cachefl
 import { createRemediation, deleteRemediation, listMachineRemediations, listRemediations, listRemediationStates, setRemediationPaused, type RemediationRow } from "@cachefleet/db";
 import { planNow } from "../remediation-runner.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { iso, isoDates } from "../dates.js";
 
 const RemediationId = z.object({ remediationId: z.string().min(1).max(64) });
 
@@ -31,7 +30,7 @@ export const remediationsRouter = router({
         retryBaseMinutes: remediation.retryBaseMinutes,
         paused: remediation.paused,
         createdByEmail: remediation.createdByEmail,
-        createdAt: remediation.createdAt.toISOString(),
+        createdAt: iso(remediation.createdAt),
         counts: { pending: count("pending"), running: count("running"), fixed: count("fixed"), failed: count("failed") },
       };
     });
@@ -52,14 +51,14 @@ export const remediationsRouter = router({
         commandId: state.commandId,
         nextAttemptAt: iso(state.nextAttemptAt),
         lastError: state.lastError,
-        updatedAt: state.updatedAt.toISOString(),
+        updatedAt: iso(state.updatedAt),
         waiting: state.status === "pending" ? (waiting.get(state.machineId) ?? null) : null,
       }));
   }),
 
   /** One machine's state under every remediation that concerns it, for the machine's page. */
   forMachine: userProcedure.input(z.object({ machineId: z.string().min(1).max(64) })).query(async ({ ctx, input }) =>
-    (await listMachineRemediations(ctx.db, input.machineId)).map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })),
+    (await listMachineRemediations(ctx.db, input.machineId)).map(isoDates),
   ),
 
   /** The dry run: which machines this remediation would act on now, and why the others wait. */

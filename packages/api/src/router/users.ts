@@ -4,23 +4,14 @@
 // served (see auth-http.ts).
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { NewUserInput, UserRole } from "@cachefleet/contract";
 import { changeAccount, listUsers, recordActivity } from "@cachefleet/db";
 import { AccountExists, createAccount } from "../accounts.js";
 import { refuseAccountChange, type AccountChange } from "../account-rules.js";
 import { adminProcedure, router, userProcedure, type Context } from "../trpc.js";
+import { iso } from "../dates.js";
 
-const RoleInput = z.enum(["admin", "viewer"]);
 const UserId = z.string().min(1).max(64);
-
-export const NewUserInput = z.object({
-  email: z.email({ error: "Enter a valid email address." }).trim().toLowerCase().max(320),
-  name: z.string().trim().min(1, { error: "Enter a name." }).max(100),
-  role: RoleInput,
-  password: z
-    .string()
-    .min(8, { error: "The initial password needs at least 8 characters." })
-    .max(128, { error: "The initial password may have at most 128 characters." }),
-});
 
 async function applyChange(ctx: Context & { user: NonNullable<Context["user"]> }, userId: string, change: AccountChange) {
   const outcome = await changeAccount(ctx.db, ctx.user, userId, change, refuseAccountChange);
@@ -34,8 +25,8 @@ export const usersRouter = router({
     const users = await listUsers(ctx.db);
     return users.map((user) => ({
       ...user,
-      createdAt: user.createdAt.toISOString(),
-      lastSignInAt: user.lastSignInAt ? user.lastSignInAt.toISOString() : null,
+      createdAt: iso(user.createdAt),
+      lastSignInAt: iso(user.lastSignInAt),
       isYou: user.id === ctx.user.id,
     }));
   }),
@@ -51,7 +42,7 @@ export const usersRouter = router({
     }
   }),
 
-  setRole: adminProcedure.input(z.object({ userId: UserId, role: RoleInput })).mutation(async ({ ctx, input }) => {
+  setRole: adminProcedure.input(z.object({ userId: UserId, role: UserRole })).mutation(async ({ ctx, input }) => {
     await applyChange(ctx, input.userId, { kind: "set-role", role: input.role });
   }),
 

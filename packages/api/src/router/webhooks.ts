@@ -3,12 +3,11 @@
 // signing secret again to a signed-in admin.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { NewWebhook } from "@cachefleet/contract";
+import { NewWebhook, pageInput, pageOffset } from "@cachefleet/contract";
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, queueWebhookEvent, recordActivity, setWebhookEnabled } from "@cachefleet/db";
 import { adminProcedure, router, sessionAdminProcedure } from "../trpc.js";
 import { maskUrl } from "../webhook-format.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+import { iso } from "../dates.js";
 
 const WebhookId = z.object({ webhookId: z.string().min(1).max(64) });
 
@@ -21,7 +20,7 @@ export const webhooksRouter = router({
       maskedUrl: maskUrl(webhook.url),
       events: webhook.events,
       enabled: webhook.enabled,
-      createdAt: webhook.createdAt.toISOString(),
+      createdAt: iso(webhook.createdAt),
       createdByEmail: webhook.createdByEmail,
     })),
   ),
@@ -59,12 +58,12 @@ export const webhooksRouter = router({
   }),
 
   /** The latest deliveries, newest first, with the receiver's last answer. */
-  deliveries: adminProcedure.input(WebhookId.extend({ take: z.number().int().min(1).max(200).default(20) })).query(async ({ ctx, input }) =>
-    (await listDeliveries(ctx.db, input.webhookId, input.take)).map((delivery) => ({
+  deliveries: adminProcedure.input(WebhookId.extend(pageInput({ pageSize: 20 }).shape)).query(async ({ ctx, input }) =>
+    (await listDeliveries(ctx.db, input.webhookId, { take: input.pageSize, skip: pageOffset(input) })).map((delivery) => ({
       ...delivery,
-      createdAt: delivery.createdAt.toISOString(),
+      createdAt: iso(delivery.createdAt),
       lastAttemptAt: iso(delivery.lastAttemptAt),
-      nextAttemptAt: delivery.nextAttemptAt.toISOString(),
+      nextAttemptAt: iso(delivery.nextAttemptAt),
       deliveredAt: iso(delivery.deliveredAt),
     })),
   ),

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDatabase, type Database } from "../client.js";
 import { migrateDatabase } from "../migrate.js";
+import { checkoutLocations } from "../layout.js";
 import { databaseTarget, type DatabaseTarget } from "../target.js";
 
 export const postgresAdminUrl = process.env.CACHEFLEET_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -32,7 +33,7 @@ export interface TestDatabase extends Database {
 export async function createTestDatabase(provider: "sqlite" | "postgresql"): Promise<TestDatabase> {
   if (provider === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cachefleet-db-"));
-    const target = databaseTarget(`file:${path.join(dir, "test.db")}`);
+    const target = databaseTarget(`file:${path.join(dir, "test.db")}`, checkoutLocations(dir));
     await migrateDatabase(target);
     const database = createDatabase(target);
     return {
@@ -50,7 +51,7 @@ export async function createTestDatabase(provider: "sqlite" | "postgresql"): Pro
   await admin.end();
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
-  const target = databaseTarget(url.toString());
+  const target = databaseTarget(url.toString(), checkoutLocations());
   await migrateDatabase(target);
   const database = createDatabase(target);
   return {

@@ -2,7 +2,7 @@
 // answered on the server, from the filters in the URL, so the table shows without a loading flash.
 import type { RouterOutputs } from "@cachefleet/api";
 import { PageMain } from "~/components/page-main";
-import { importApi } from "~/server/backend";
+import { createCaller } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
 import { FleetTable } from "./fleet-table";
@@ -15,7 +15,7 @@ interface FleetPageProps {
 export default async function FleetPage({ searchParams }: FleetPageProps) {
   const user = await requireUser();
   const query = queryFromSearchParams(await searchParams);
-  const [{ createCaller }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   let initial: RouterOutputs["fleet"]["list"] | null = null;
   try {
     initial = await createCaller({ ...services, user, agentToken: null }).fleet.list(query);

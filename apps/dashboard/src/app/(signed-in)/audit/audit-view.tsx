@@ -108,7 +108,7 @@ export function AuditView({ check, canPush }: { check: AuditCheck; canPush: bool
 function CheckMachines({ check }: { check: AuditCheck }) {
   const trpc = useTRPC();
   const [page, setPage] = useState(0);
-  const machines = useQuery(trpc.audit.machines.queryOptions({ check, take: pageSize, skip: page * pageSize }, { refetchInterval: 10_000, placeholderData: (previous) => previous }));
+  const machines = useQuery(trpc.audit.machines.queryOptions({ check, page: page + 1, pageSize }, { refetchInterval: 10_000, placeholderData: (previous) => previous }));
 
   if (machines.isPending) return <LoadingState label="Loading machines…" />;
   if (machines.isError) return <LoadError code={trpcErrorCode(machines.error)} message={machines.error.message} />;

@@ -4,7 +4,7 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
-import { isGoRelease } from "@cachefleet/health";
+import { PolicyInput } from "@cachefleet/contract";
 import { CheckCircle2Icon, InfoIcon } from "lucide-react";
 import { ErrorState } from "~/components/error-state";
 import { LoadingState } from "~/components/loading-state";
@@ -16,6 +16,7 @@ import { Input } from "~/components/ui/input";
 import { Label } from "~/components/ui/label";
 import { Switch } from "~/components/ui/switch";
 import { useTRPC } from "~/trpc/client";
+import { checkInput, inputErrorsOf, numberFrom, type FieldErrors } from "~/trpc/input-errors";
 
 type Policy = RouterOutputs["policy"]["get"];
 
@@ -28,7 +29,7 @@ interface Draft {
   rotateKeyEveryDays: string;
 }
 
-type Errors = Partial<Record<keyof Draft, string>>;
+type Errors = FieldErrors;
 
 function draftOf(policy: Policy): Draft {
   return {
@@ -40,26 +41,17 @@ function draftOf(policy: Policy): Draft {
   };
 }
 
-/** The same limits the server checks, so mistakes show next to their field before saving. */
-function validate(draft: Draft): {
-  errors: Errors;
-  values: { requireEncryption: boolean; requireEncryptedFromGo: string; cacheSizeWarningGb: number; offlineAfterMinutes: number; rotateKeyEveryDays: number | null } | null;
-} {
-  const errors: Errors = {};
-  const goVersion = draft.requireEncryptedFromGo.trim();
-  if (!isGoRelease(goVersion)) errors.requireEncryptedFromGo = 'Give a Go release such as "1.22" or "1.21.5".';
-  const gb = Number(draft.cacheSizeWarningGb);
-  if (draft.cacheSizeWarningGb.trim() === "" || !Number.isFinite(gb) || gb <= 0 || gb > 10_240) errors.cacheSizeWarningGb = "Give a size above 0 and at most 10,240 GB.";
-  const minutes = Number(draft.offlineAfterMinutes);
-  if (draft.offlineAfterMinutes.trim() === "" || !Number.isInteger(minutes) || minutes < 1 || minutes > 43_200) errors.offlineAfterMinutes = "Give whole minutes, from 1 to 43,200 (30 days).";
+/** The procedure's own schema checks the draft, so mistakes show next to their field before saving. */
+function validate(draft: Draft): { errors: Errors; values: PolicyInput | null } {
   const rotateText = draft.rotateKeyEveryDays.trim();
-  const rotateDays = rotateText === "" ? null : Number(rotateText);
-  if (rotateDays !== null && (!Number.isInteger(rotateDays) || rotateDays < 1 || rotateDays > 3650)) errors.rotateKeyEveryDays = "Give whole days, from 1 to 3,650, or leave it empty.";
-  if (Object.keys(errors).length > 0) return { errors, values: null };
-  return {
-    errors,
-    values: { requireEncryption: draft.requireEncryption, requireEncryptedFromGo: goVersion, cacheSizeWarningGb: gb, offlineAfterMinutes: minutes, rotateKeyEveryDays: rotateDays },
-  };
+  const checked = checkInput(PolicyInput, {
+    requireEncryption: draft.requireEncryption,
+    requireEncryptedFromGo: draft.requireEncryptedFromGo,
+    cacheSizeWarningGb: numberFrom(draft.cacheSizeWarningGb),
+    offlineAfterMinutes: numberFrom(draft.offlineAfterMinutes),
+    rotateKeyEveryDays: rotateText === "" ? null : numberFrom(rotateText),
+  });
+  return { errors: checked.errors ?? {}, values: checked.values };
 }
 
 export function PolicyForm({ canEdit }: { canEdit: boolean }) {
@@ -79,6 +71,8 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
     trpc.policy.update.mutationOptions({
       // Findings changed everywhere: every page's data is stale.
       onSuccess: () => void queryClient.invalidateQueries(),
+      // A refused field shows beside the field, as the form's own check would have shown it.
+      onError: (error) => setErrors(inputErrorsOf(error) ?? {}),
     }),
   );
   useEffect(() => {
@@ -216,7 +210,7 @@ function PolicyEditor({ policy, canEdit }: { policy: Policy; canEdit: boolean })
           {shown.updatedByEmail ? ` by ${shown.updatedByEmail}` : " (the defaults)"}.
         </p>
       )}
-      {save.error ? <ErrorState title="The policy was not saved" message={save.error.message} /> : null}
+      {save.error && !inputErrorsOf(save.error) ? <ErrorState title="The policy was not saved" message={save.error.message} /> : null}
       {save.data ? (
         <Alert role="status" data-testid="policy-saved">
           <CheckCircle2Icon aria-hidden />

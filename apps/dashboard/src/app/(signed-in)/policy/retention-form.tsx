@@ -5,6 +5,7 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@cachefleet/api";
+import { RetentionInput } from "@cachefleet/contract";
 import { CheckCircle2Icon } from "lucide-react";
 import { ErrorState } from "~/components/error-state";
 import { LoadingState } from "~/components/loading-state";
@@ -13,6 +14,7 @@ import { Button } from "~/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "~/components/ui/card";
 import { Input } from "~/components/ui/input";
 import { useTRPC } from "~/trpc/client";
+import { checkInput, inputErrorsOf, numberFrom, type FieldErrors } from "~/trpc/input-errors";
 import { Field } from "./policy-form";
 
 type Retention = RouterOutputs["policy"]["retention"];
@@ -26,17 +28,10 @@ const labels: Record<FieldName, { label: string; hint: string }> = {
   keepLogsDays: { label: "Keep command step logs and activity (days)", hint: "Step logs of finished commands and activity entries older than this are deleted." },
 };
 
-/** The server's limits (policy router RetentionInput), so mistakes show before saving. */
-function validate(draft: Draft): { errors: Partial<Draft>; values: Record<FieldName, number> | null } {
-  const errors: Partial<Draft> = {};
-  const values = Object.fromEntries(fields.map((field) => [field, Number(draft[field])])) as Record<FieldName, number>;
-  for (const field of fields) {
-    if (draft[field].trim() === "" || !Number.isInteger(values[field]) || values[field] < 1 || values[field] > 3650) errors[field] = "Give whole days, from 1 to 3,650.";
-  }
-  if (!errors.keepDailyReportsDays && !errors.keepAllReportsDays && values.keepDailyReportsDays < values.keepAllReportsDays) {
-    errors.keepDailyReportsDays = "Keep one report a day at least as long as every report.";
-  }
-  return { errors, values: Object.keys(errors).length > 0 ? null : values };
+/** The procedure's own schema checks the draft, so mistakes show before saving. */
+function validate(draft: Draft): { errors: FieldErrors; values: RetentionInput | null } {
+  const checked = checkInput(RetentionInput, Object.fromEntries(fields.map((field) => [field, numberFrom(draft[field])])));
+  return { errors: checked.errors ?? {}, values: checked.values };
 }
 
 const draftOf = (retention: Pick<Retention, FieldName>): Draft => ({
@@ -57,8 +52,13 @@ function RetentionEditor({ retention, canEdit }: { retention: Retention; canEdit
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(retention));
-  const [errors, setErrors] = useState<Partial<Draft>>({});
-  const save = useMutation(trpc.policy.updateRetention.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.policy.retention.queryKey() }) }));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const save = useMutation(
+    trpc.policy.updateRetention.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.policy.retention.queryKey() }),
+      onError: (error) => setErrors(inputErrorsOf(error) ?? {}),
+    }),
+  );
   useEffect(() => {
     if (save.data) setDraft(draftOf(save.data));
   }, [save.data]);
@@ -106,7 +106,7 @@ function RetentionEditor({ retention, canEdit }: { retention: Retention; canEdit
           {save.isPending ? "Saving…" : "Save retention"}
         </Button>
       ) : null}
-      {save.error ? <ErrorState title="Retention was not saved" message={save.error.message} /> : null}
+      {save.error && !inputErrorsOf(save.error) ? <ErrorState title="Retention was not saved" message={save.error.message} /> : null}
       {save.data ? (
         <Alert role="status" data-testid="retention-saved">
           <CheckCircle2Icon aria-hidden />

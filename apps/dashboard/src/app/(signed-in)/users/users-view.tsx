@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertCircleIcon, CheckCircle2Icon, Trash2Icon, UserPlusIcon, UsersIcon } from "lucide-react";
 import type { RouterOutputs } from "@cachefleet/api";
+import { NewUserInput, type UserRole } from "@cachefleet/contract";
 import { EmptyState } from "~/components/empty-state";
 import { ErrorState } from "~/components/error-state";
 import { LoadingState } from "~/components/loading-state";
@@ -29,8 +30,9 @@ import { Label } from "~/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "~/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "~/components/ui/table";
 import { useTRPC } from "~/trpc/client";
+import { checkInput, inputErrorsOf, type FieldErrors } from "~/trpc/input-errors";
 
-type Role = "admin" | "viewer";
+type Role = UserRole;
 type UserRow = RouterOutputs["users"]["list"][number];
 
 const roles: { value: Role; label: string }[] = [
@@ -42,18 +44,13 @@ function isRole(value: string): value is Role {
   return value === "admin" || value === "viewer";
 }
 
-/** An input validation error arrives as zod's issue list; show its first message in words. */
-function readableMessage(error: { message: string }): string {
-  try {
-    const issues: unknown = JSON.parse(error.message);
-    if (Array.isArray(issues)) {
-      const first: unknown = issues[0];
-      if (typeof first === "object" && first !== null && "message" in first && typeof first.message === "string") return first.message;
-    }
-  } catch {
-    // not a list of issues: the message is already meant for people
-  }
-  return error.message;
+/** Below a field: its problem, found by the shared schema here or by the server. */
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} role="alert" className="text-sm text-destructive">
+      {message}
+    </p>
+  ) : null;
 }
 
 function Outcome({ outcome }: { outcome: { kind: "error" | "done"; message: string } | null }) {
@@ -75,6 +72,7 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
   const trpc = useTRPC();
   const [role, setRole] = useState<Role>("viewer");
   const [outcome, setOutcome] = useState<{ kind: "error" | "done"; message: string } | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
   const create = useMutation(trpc.users.create.mutationOptions());
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -86,14 +84,19 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
       return typeof value === "string" ? value : "";
     };
     setOutcome(null);
+    const checked = checkInput(NewUserInput, { email: text("email"), name: text("name"), role, password: text("password") });
+    setErrors(checked.errors ?? {});
+    if (!checked.values) return;
     try {
-      const user = await create.mutateAsync({ email: text("email"), name: text("name"), role, password: text("password") });
+      const user = await create.mutateAsync(checked.values);
       form.reset();
       setRole("viewer");
       setOutcome({ kind: "done", message: `Created ${user.email} (${user.role}). Give them the initial password.` });
       await onDone();
     } catch (error) {
-      setOutcome({ kind: "error", message: error instanceof Error ? readableMessage(error) : "The user could not be created." });
+      const refused = inputErrorsOf(error);
+      if (refused) setErrors(refused);
+      else setOutcome({ kind: "error", message: error instanceof Error ? error.message : "The user could not be created." });
     }
   }
 
@@ -109,11 +112,13 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
         <form aria-label="Add a user" onSubmit={(event) => void submit(event)} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
           <div className="grid gap-2">
             <Label htmlFor="new-user-email">Email</Label>
-            <Input id="new-user-email" name="email" type="email" autoComplete="off" required maxLength={320} />
+            <Input id="new-user-email" name="email" type="email" autoComplete="off" required maxLength={320} aria-invalid={errors.email ? true : undefined} aria-describedby={errors.email ? "new-user-email-error" : undefined} />
+            <FieldError id="new-user-email-error" message={errors.email} />
           </div>
           <div className="grid gap-2">
             <Label htmlFor="new-user-name">Name</Label>
-            <Input id="new-user-name" name="name" autoComplete="off" required maxLength={100} />
+            <Input id="new-user-name" name="name" autoComplete="off" required maxLength={100} aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? "new-user-name-error" : undefined} />
+            <FieldError id="new-user-name-error" message={errors.name} />
           </div>
           <div className="grid gap-2">
             <Label htmlFor="new-user-role">Role</Label>
@@ -132,7 +137,8 @@ function CreateUserForm({ onDone }: { onDone: () => Promise<void> }) {
           </div>
           <div className="grid gap-2">
             <Label htmlFor="new-user-password">Initial password</Label>
-            <Input id="new-user-password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} />
+            <Input id="new-user-password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} aria-invalid={errors.password ? true : undefined} aria-describedby={errors.password ? "new-user-password-error" : undefined} />
+            <FieldError id="new-user-password-error" message={errors.password} />
           </div>
           <Button type="submit" disabled={create.isPending}>
             <UserPlusIcon aria-hidden />
@@ -201,7 +207,7 @@ export function UsersView({ isAdmin }: { isAdmin: boolean }) {
       await action();
       setOutcome({ kind: "done", message: done });
     } catch (error) {
-      setOutcome({ kind: "error", message: error instanceof Error ? readableMessage(error) : "The change failed." });
+      setOutcome({ kind: "error", message: error instanceof Error ? error.message : "The change failed." });
     }
     await refresh();
   }

@@ -159,7 +159,7 @@ function WebhookCard({ webhook }: { webhook: WebhookSummary }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.webhooks.pathKey() });
-  const deliveries = useQuery(trpc.webhooks.deliveries.queryOptions({ webhookId: webhook.id, take: 10 }, { refetchInterval: 3_000 }));
+  const deliveries = useQuery(trpc.webhooks.deliveries.queryOptions({ webhookId: webhook.id, pageSize: 10 }, { refetchInterval: 3_000 }));
   const setEnabled = useMutation(trpc.webhooks.setEnabled.mutationOptions({ onSuccess: refresh }));
   const sendTest = useMutation(trpc.webhooks.sendTest.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.webhooks.delete.mutationOptions({ onSuccess: refresh }));

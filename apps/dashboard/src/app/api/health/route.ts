@@ -1,8 +1,8 @@
 // Liveness for a load balancer or supervisor: the process answers. Unauthenticated, no database.
-import { importApi } from "~/server/backend";
+import { healthResponse } from "@cachefleet/api";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  return (await importApi()).healthResponse();
+export function GET(): Response {
+  return healthResponse();
 }

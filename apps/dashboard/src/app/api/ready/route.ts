@@ -1,11 +1,11 @@
 // Readiness for a load balancer: 200 while the database answers with every migration applied,
 // 503 with the reason otherwise. Unauthenticated; the reason names no URL or secret.
-import { importApi } from "~/server/backend";
+import { readyResponse } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(): Promise<Response> {
-  const [{ readyResponse }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   return readyResponse(services);
 }

@@ -3,8 +3,7 @@
 // holds no secret, and enrolling still needs one. The ETag is the file's SHA-256.
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import path from "node:path";
-import { importDb } from "~/server/backend";
+import { paths } from "~/env";
 
 export const dynamic = "force-dynamic";
 
@@ -28,8 +27,7 @@ async function readBundle(file: string): Promise<Bundle | null> {
 }
 
 export async function GET(request: Request): Promise<Response> {
-  const { repositoryRoot } = await importDb();
-  const bundle = await readBundle(path.join(repositoryRoot, "apps/agent/dist/cli.js"));
+  const bundle = await readBundle(paths.agentBundle);
   if (!bundle) {
     return new Response("The agent has not been built on this dashboard's server: run `pnpm build` (or `pnpm turbo run build`) in the repository, then download again.\n", {
       status: 503,

@@ -1,5 +1,5 @@
 // CSV export of the audit: one check's machines (?check=plaintext) or those failing any (?check=all).
-import { importApi } from "~/server/backend";
+import { createCaller, formatCsv } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 import { currentUser } from "~/server/session";
 import { isAuditCheck } from "../checks";
@@ -15,11 +15,11 @@ export async function GET(request: Request): Promise<Response> {
     return new Response(`Unknown check "${param}".\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   const check = param === "all" ? null : param;
-  const [{ createCaller, formatCsv }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   const audit = createCaller({ ...services, user, agentToken: null }).audit;
   const rows: (string | boolean | null)[][] = [];
-  for (let skip = 0; ; skip += pageSize) {
-    const page = await audit.machines({ check, take: pageSize, skip });
+  for (let pageNumber = 1; ; pageNumber++) {
+    const page = await audit.machines({ check, page: pageNumber, pageSize });
     for (const row of page.rows) {
       rows.push([row.hostname, row.username, row.goVersion, row.cacheVerdict, row.keychainKey, row.rosetta, row.findingRules.join(" "), row.lastSeenAt, row.id]);
     }

@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { PageMain } from "~/components/page-main";
-import { importApi, importTrpcServer } from "~/server/backend";
+import { TRPCError } from "@trpc/server";
+import { createCaller } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
 import { MachineView } from "./machine-view";
@@ -20,7 +21,7 @@ interface MachinePageProps {
  */
 const loadMachine = cache(async (machineId: string): Promise<MachineDetail> => {
   const user = await requireUser();
-  const [{ createCaller }, { TRPCError }, services] = await Promise.all([importApi(), importTrpcServer(), getServices()]);
+  const services = await getServices();
   const caller = createCaller({ ...services, user, agentToken: null });
   try {
     return await caller.machines.detail({ machineId });

@@ -2,13 +2,13 @@
 // through server actions): only sign-in, sign-out and the session are served (see the api
 // package's auth-http.ts); account changes go through the users procedures alone. This only hands
 // requests over.
-import { importApi } from "~/server/backend";
+import { handleAuthRequest } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 
 export const dynamic = "force-dynamic";
 
 async function handler(req: Request): Promise<Response> {
-  const [{ handleAuthRequest }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   return handleAuthRequest(services, req);
 }
 

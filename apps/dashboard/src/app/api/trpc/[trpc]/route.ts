@@ -1,6 +1,6 @@
 // The one tRPC endpoint, for browsers and agents alike; the api package's handleTrpcRequest owns
 // its limits and logging, and the process's shutdown signal ends open streams when the server stops.
-import { importApi } from "~/server/backend";
+import { handleTrpcRequest } from "@cachefleet/api";
 import { getServices, shutdownSignal } from "~/server/services";
 
 // Agents hold command subscriptions open as server-sent events on GET, so nothing here may be
@@ -8,7 +8,7 @@ import { getServices, shutdownSignal } from "~/server/services";
 export const dynamic = "force-dynamic";
 
 async function handler(req: Request): Promise<Response> {
-  const [{ handleTrpcRequest }, services] = await Promise.all([importApi(), getServices()]);
+  const services = await getServices();
   return handleTrpcRequest(services, req, { shutdown: shutdownSignal() });
 }
 
