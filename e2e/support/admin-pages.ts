@@ -119,7 +119,9 @@ export class WebhooksPage {
     await this.page.getByRole("button", { name: "Add webhook" }).click();
     const secret = this.page.getByTestId("webhook-secret");
     await expect(secret).toBeVisible();
-    await expect(this.page.getByTestId("webhook-card").filter({ hasText: name })).toBeVisible();
+    const card = this.page.getByTestId("webhook-card").filter({ hasText: name });
+    await expect(card).toBeVisible();
+    for (const event of events) await expect(card).toContainText(event);
     return (await secret.textContent()) ?? "";
   }
 }

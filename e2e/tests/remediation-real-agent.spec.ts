@@ -121,9 +121,11 @@ test("a real agent's mixed cache is migrated automatically inside its window, th
   expect(dryRun).toContain(`${hostname} (${timeZone})`);
   await remediation.save();
 
-  // Inside its window with a free slot, it is queued and started in one pass: running, then fixed.
+  // Inside its window with a free slot, it is queued and started in one pass: running, then fixed
+  // (on a quiet machine the migration can end before the page shows it running; Activity below
+  // proves it was started).
   const state = remediation.machineState(hostname);
-  await expect(state).toHaveText("remediation running", { timeout: 60_000 });
+  await expect(state).toHaveText(/^(remediation running|fixed)$/, { timeout: 60_000 });
   await expect(state).toHaveText("fixed", { timeout: 1_200_000 });
   await expect(page.getByTestId("remediation-card")).toContainText("0 pending, 0 running, 1 fixed, 0 failed");
 
