@@ -33,7 +33,6 @@ const access: Record<string, Access> = {
   "commands.retry": "admin",
   "commands.get": "user",
   "commands.batch": "user",
-  "commands.activity": "user",
   "users.list": "user",
   "users.create": "admin",
   "users.setRole": "admin",

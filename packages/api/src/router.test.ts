@@ -166,7 +166,7 @@ describe.each(providers)("api routers on %s", (provider) => {
     await expect(admin.push({ target: { type: "failing-rule", rule: "no-such-rule" }, spec: { kind: "rescan", options: {} } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(admin.push({ target: { type: "machines", machineIds: [clean.machineId] }, spec: { kind: "migrate", options: { backup: true, argv: "rm" } } as never })).rejects.toMatchObject({ code: "BAD_REQUEST" });
 
-    const activity = await viewer.activity();
+    const { events: activity } = await createCaller(viewerContext).activity.list({ kind: "commands" });
     expect(activity.filter((event) => event.action === "command.pushed" && event.actorEmail === "admin@example.com").length).toBeGreaterThanOrEqual(2);
   });
 

@@ -32,6 +32,7 @@ import {
   ReportIdTaken,
   type QueuedCommand,
 } from "@cachefleet/db";
+import { iso } from "../dates.js";
 import { fleetFeed } from "../fleet-feed.js";
 import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
 import { commandEnded, healthChanged, machineEnrolled } from "../machine-events.js";
@@ -202,5 +203,5 @@ async function once<Answer>(delivery: Promise<{ answer: Answer; first: boolean }
 }
 
 function toDelivered(command: QueuedCommand): DeliveredCommand {
-  return { id: command.id, spec: command.spec, timeoutSeconds: command.timeoutSeconds, createdAt: command.createdAt.toISOString() };
+  return { id: command.id, spec: command.spec, timeoutSeconds: command.timeoutSeconds, createdAt: iso(command.createdAt) };
 }

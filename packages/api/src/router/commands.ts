@@ -1,13 +1,12 @@
 // Commands from the browser: push to one machine, a selection, or every machine failing a rule;
-// cancel, retry, follow a batch; and the activity log.
+// cancel, retry, follow a batch. (The activity log is activity.list's.)
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CommandSpec, TimeoutSeconds } from "@cachefleet/contract";
-import { cancelCommand, getBatch, getCommand, listActivity, retryCommand } from "@cachefleet/db";
+import { cancelCommand, getBatch, getCommand, retryCommand } from "@cachefleet/db";
+import { iso } from "../dates.js";
 import { PushTarget, pushCommands } from "../push.js";
 import { adminProcedure, router, userProcedure } from "../trpc.js";
-
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 export const commandsRouter = router({
   push: adminProcedure
@@ -46,7 +45,7 @@ export const commandsRouter = router({
     if (!batch) throw new TRPCError({ code: "NOT_FOUND", message: "No such batch." });
     return {
       ...batch,
-      createdAt: batch.createdAt.toISOString(),
+      createdAt: iso(batch.createdAt),
       commands: batch.commands.map((command) => ({
         id: command.id,
         machineId: command.machineId,
@@ -60,8 +59,4 @@ export const commandsRouter = router({
       })),
     };
   }),
-
-  activity: userProcedure.input(z.object({ take: z.number().int().min(1).max(500).default(100) }).optional()).query(async ({ ctx, input }) =>
-    (await listActivity(ctx.db, { take: input?.take })).map((event) => ({ ...event, at: event.at.toISOString() })),
-  ),
 });
