@@ -20,12 +20,20 @@ await build({
   format: "esm",
   sourcemap: true,
   legalComments: "none",
-  define: { AGENT_VERSION: JSON.stringify(version) },
+  define: {
+    AGENT_VERSION: JSON.stringify(version),
+    // tRPC's httpLink asks `input instanceof FormData` of every call, and reading Node's global
+    // FormData loads undici (Node's fetch), ~12 MB that then stay resident in the daemon although
+    // it never uses fetch (src/http-fetch.ts). The agent sends no FormData, so its bundle answers
+    // that question with a class nothing is an instance of. agent-faults.test.ts checks that the
+    // running agent never loads undici.
+    FormData: "AgentSendsNoFormData",
+  },
   // The cache helper's Go source travels inside the bundle as text; the agent compiles it on the Mac.
   loader: { ".go": "text" },
   banner: {
     // Bundled CommonJS dependencies still call require(); give them one.
-    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);',
+    js: '#!/usr/bin/env node\nimport { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);\nclass AgentSendsNoFormData {}',
   },
   // Workspace packages expose their TypeScript under the "source" condition, so the bundle is
   // built from source and needs no earlier build of its dependencies.

@@ -6,7 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { countTree, listPartialCopies } from "./backup.js";
 import { saveConfig } from "./config.js";
@@ -124,6 +124,32 @@ afterEach(async () => {
 
 afterAll(() => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!fs.existsSync(go))("the agent's footprint", () => {
+  it("reports, hears a command and answers it without ever loading Node's fetch (undici), which would stay resident", async () => {
+    const { agent } = machine("lean");
+    // Node keeps the list of the built-in modules a process loaded; a module given to --import
+    // writes down the agent's main thread's list when it exits (its scan workers run the module
+    // too, and have lists of their own).
+    const loadedFile = path.join(workDir, "lean-loaded-modules.json");
+    const recorder = path.join(workDir, "record-loaded-modules.mjs");
+    fs.writeFileSync(
+      recorder,
+      `import fs from "node:fs";\nimport { isMainThread } from "node:worker_threads";\n` +
+        `if (isMainThread) process.on("exit", () => fs.writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(process.moduleLoadList)));\n`,
+    );
+    agent.env.NODE_OPTIONS = `--import=${pathToFileURL(recorder).href}`;
+    agent.start();
+    await until("the first report", () => dashboard.reports.length > 0, () => agent.output);
+    dashboard.push(command("lean-rescan", { kind: "rescan", options: {} }));
+    const [result] = await until("the rescan's result", () => (dashboard.resultsOf("lean-rescan").length > 0 ? dashboard.resultsOf("lean-rescan") : null), () => agent.output);
+    expect(fieldOf(result, "status")).toBe("succeeded");
+    await agent.stop();
+    const loaded = JSON.parse(fs.readFileSync(loadedFile, "utf8")) as string[];
+    expect(loaded).toContain("NativeModule http");
+    expect(loaded.filter((name) => name.includes("undici"))).toEqual([]);
+  });
 });
 
 describe.skipIf(!fs.existsSync(go))("the agent against a hostile server", () => {

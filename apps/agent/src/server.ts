@@ -1,11 +1,14 @@
 // The agent's tRPC client: plain HTTP for calls, SSE for the command subscription. Node 20 has no
 // global EventSource, so the `eventsource` package is passed in; its fetch adds the bearer token.
-// Also the checks of what the server sends: answers and delivered commands.
+// Both go through httpFetch (node:http), not Node's fetch, which would keep undici resident
+// (http-fetch.ts says how much). Also the checks of what the server sends: answers and delivered
+// commands.
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, type TRPCClient } from "@trpc/client";
 import { EventSource } from "eventsource";
 import { z } from "zod";
 import type { AppRouter } from "@cachefleet/api";
 import { DeliveredCommand, ProgressAck, ReportDigest, ResultAck } from "@cachefleet/contract";
+import { httpFetch } from "./http-fetch.js";
 import type { OutboxTransport } from "./outbox.js";
 
 export type ServerClient = TRPCClient<AppRouter>;
@@ -25,14 +28,28 @@ export function createServerClient(server: string, token: string | null): Server
           url,
           EventSource,
           eventSourceOptions: () => ({
-            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...authorization } }),
+            fetch: (input, init) => httpFetch(input, { ...init, headers: { ...init.headers, ...authorization } }),
           }),
         }),
-        false: httpLink({ url, headers: () => authorization }),
+        false: httpLink({ url, headers: () => authorization, fetch: linkFetch }),
       }),
     ],
   });
 }
+
+type LinkFetch = NonNullable<Parameters<typeof httpLink>[0]["fetch"]>;
+
+/** tRPC's link calls fetch with a plain header object and a JSON string body; nothing else is sent. */
+const linkFetch: LinkFetch = async (input, init) => {
+  const body = init?.body ?? null;
+  const headers = init?.headers;
+  if (body !== null && typeof body !== "string") throw new TypeError("The agent sends only JSON text bodies.");
+  if (headers !== undefined && (typeof headers !== "object" || Symbol.iterator in headers)) throw new TypeError("The agent sends only plain header objects.");
+  const url = typeof input === "string" || input instanceof URL ? input : input.url;
+  const answer = await httpFetch(url, { method: init?.method, headers: headers as Record<string, string> | undefined, body, signal: init?.signal ?? null });
+  // The link reads the answer whole, as JSON.
+  return { ok: answer.ok, status: answer.status, json: () => answer.json() };
+};
 
 /** The claimed command is checked on its own (checkDeliveredCommand), as a streamed one is. */
 const ClaimAnswer = z.object({ claimed: z.boolean(), command: z.unknown() });
