@@ -15,8 +15,8 @@ interface MachinePageProps {
 
 /**
  * The machine through the browser's own query, run here into the request's cache that the page
- * hands to MachineView, so the page answers a real 404 for an unknown id and renders without a
- * loading flash. Cached per request because the title and the page both need it.
+ * hands to MachineView, so an unknown id gets the not-found page and a known one renders without
+ * a loading flash. Cached per request because the title and the page both need it.
  */
 const loadMachine = cache(async (machineId: string): Promise<MachineDetail> => {
   await requireUser();
