@@ -1,4 +1,5 @@
 // The dashboard's configuration, checked once when the server starts. Nothing else reads process.env.
+import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";

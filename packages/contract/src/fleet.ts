@@ -14,6 +14,8 @@ export const fleetSortColumns = [
   "verdict",
   "keychainKey",
   "findings",
+  /** The machine's health, worst first (critical, warning, healthy), hostnames breaking ties. */
+  "health",
   "lastSeen",
   /** Cache growth in bytes per day over the recent report history. */
   "growth",

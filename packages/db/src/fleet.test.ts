@@ -212,6 +212,28 @@ describe.each(providers)("fleet on %s", (provider) => {
       expect(await hostnames({ sort: "arch" })).toEqual(["zeta", "gamma_box", "epsilon", "beta-mac", "alpha-mac", "Beta-Mac", "delta"]);
     });
 
+    it("sorts by health worst first, hostnames A to Z within a health in either direction, unreported machines last", async () => {
+      // Beside the seeds for this test only: a machine that never reported (no health yet), and
+      // one whose hostname differs from a critical one's only in case.
+      const extra = [
+        { id: "m010", tokenHash: "token-unreported", hostname: "unreported", username: "una", platform: "darwin", arch: "arm64", health: null },
+        { id: "m011", tokenHash: "token-upper", hostname: "Alpha-Mac", username: "al", platform: "darwin", arch: "arm64", health: "critical" },
+      ];
+      await database.db.machine.createMany({ data: extra });
+      try {
+        expect(await hostnames({ sort: "health" })).toEqual(["Alpha-Mac", "alpha-mac", "delta", "epsilon", "zeta", "Beta-Mac", "beta-mac", "gamma_box", "unreported"]);
+        expect(await hostnames({ sort: "health", direction: "desc" })).toEqual(["beta-mac", "gamma_box", "Beta-Mac", "Alpha-Mac", "alpha-mac", "delta", "epsilon", "zeta", "unreported"]);
+        // Each page continues the order of the one before.
+        const pages: string[] = [];
+        for (let page = 1; page <= 5; page++) {
+          pages.push(...(await listFleetPage(database.db, query({ sort: "health", page, pageSize: 2 }), now)).rows.map((row) => row.hostname));
+        }
+        expect(pages).toEqual(await hostnames({ sort: "health" }));
+      } finally {
+        await database.db.machine.deleteMany({ where: { id: { in: extra.map((machine) => machine.id) } } });
+      }
+    });
+
     it("filters on every column", async () => {
       expect(await hostnames({ verdict: "encrypted" })).toEqual(["Beta-Mac", "beta-mac"]);
       expect(await hostnames({ verdict: "unscanned" })).toEqual(["epsilon"]);
@@ -279,6 +301,7 @@ describe("the fleet query's validation", () => {
     expect(FleetQuery.parse({})).toEqual({ page: 1, pageSize: 50, sort: "hostname", direction: "asc" });
     expect(FleetQuery.safeParse({ pageSize: 201 }).success).toBe(false);
     expect(FleetQuery.safeParse({ sort: "tokenHash" }).success).toBe(false);
+    expect(FleetQuery.parse({ sort: "health" }).sort).toBe("health");
     expect(FleetQuery.safeParse({ goVersion: "1.22; DROP TABLE" }).success).toBe(false);
     expect(FleetQuery.safeParse({ extra: 1 }).success).toBe(false);
   });

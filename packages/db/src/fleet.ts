@@ -147,6 +147,16 @@ function conditions(dialect: Dialect, query: Filters, offlineBefore: Date, withV
 
 const verdictSeverity = sql`CASE ${column.cacheVerdict} WHEN 'mixed' THEN 0 WHEN 'plaintext' THEN 1 WHEN 'encrypted' THEN 2 WHEN 'empty' THEN 3 END`;
 const keychainSeverity = sql`CASE ${column.keychainKey} WHEN 'missing' THEN 0 WHEN 'present' THEN 1 WHEN 'not-applicable' THEN 2 END`;
+// The health column holds the worst severity of the machine's findings (packages/health
+// overallHealth): info findings alone leave a machine healthy. Null until its first report.
+const healthSeverity = sql`CASE ${column.health} WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 WHEN 'healthy' THEN 2 END`;
+
+interface SortKey {
+  key: Sql;
+  nullable: boolean;
+  /** Ascending whatever the query's direction, for keys that only break ties (hostnames A to Z). */
+  alwaysAscending?: boolean;
+}
 
 /** Version strings in release order: "go1.9" < "go1.21.10" < "go1.22", "10.15.7" < "14.5". */
 const versionCollator = new Intl.Collator("en", { numeric: true });
@@ -155,7 +165,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** The sort keys of a column, each to be put in the query's direction. */
-async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Promise<{ key: Sql; nullable: boolean }[]> {
+async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Promise<SortKey[]> {
   switch (sort) {
     case "hostname":
       return [{ key: dialect.fold(column.hostname), nullable: false }, { key: dialect.bytes(column.hostname), nullable: false }];
@@ -177,6 +187,13 @@ async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Pro
       return [{ key: keychainSeverity, nullable: true }];
     case "findings":
       return [{ key: column.findingsCount, nullable: false }];
+    case "health":
+      // Machines of one health read best in hostname order, whichever end of the scale comes first.
+      return [
+        { key: healthSeverity, nullable: true },
+        { key: dialect.fold(column.hostname), nullable: false, alwaysAscending: true },
+        { key: dialect.bytes(column.hostname), nullable: false, alwaysAscending: true },
+      ];
     case "lastSeen":
       return [{ key: column.lastSeenAt, nullable: true }];
     case "growth":
@@ -188,7 +205,7 @@ async function sortKeys(db: Db, dialect: Dialect, sort: FleetQuery["sort"]): Pro
  * Release order for a version column, which text order gets wrong ("go1.9" after "go1.21"): the
  * fleet's distinct versions are few, so they are ranked here and the query sorts on the rank.
  */
-async function versionRank(db: Db, dialect: Dialect, target: Sql): Promise<{ key: Sql; nullable: boolean }> {
+async function versionRank(db: Db, dialect: Dialect, target: Sql): Promise<SortKey> {
   const rows = await db.$queryRaw<{ version: string }[]>(
     sql`SELECT DISTINCT ${target} AS "version" FROM "Machine" WHERE ${column.revokedAt} IS NULL AND ${target} IS NOT NULL`,
   );
@@ -197,13 +214,13 @@ async function versionRank(db: Db, dialect: Dialect, target: Sql): Promise<{ key
   return { key: sql`CASE ${target} ${join(versions.map((version, rank) => sql`WHEN ${version} THEN ${rank}`), " ")} END`, nullable: true };
 }
 
-function orderBy(keys: { key: Sql; nullable: boolean }[], dialect: Dialect, direction: "asc" | "desc"): Sql {
+function orderBy(keys: SortKey[], dialect: Dialect, direction: "asc" | "desc"): Sql {
   const dir = raw(direction === "asc" ? "ASC" : "DESC");
   const parts: Sql[] = [];
   // Unknowns last in either direction; the id makes the order total, so pages never overlap.
-  for (const { key, nullable } of keys) {
+  for (const { key, nullable, alwaysAscending } of keys) {
     if (nullable) parts.push(sql`(${key} IS NULL) ASC`);
-    parts.push(sql`${key} ${dir}`);
+    parts.push(sql`${key} ${alwaysAscending ? raw("ASC") : dir}`);
   }
   parts.push(sql`${dialect.bytes(column.id)} ${dir}`);
   return join(parts, ", ");

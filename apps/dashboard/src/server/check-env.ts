@@ -1,4 +1,5 @@
 // Imported once at server start (see instrumentation.ts): exits when the environment is invalid.
+import "server-only";
 try {
   await import("~/env");
 } catch (error) {

@@ -2,6 +2,7 @@
 // command notifier and queue watcher, better-auth, the logger and the metrics, created on first use,
 // with the background jobs (report retention, webhook deliveries, automatic remediation) started
 // beside them.
+import "server-only";
 import {
   createLogger,
   createServices,

@@ -1,5 +1,6 @@
 // Who is signed in, for server components and server actions: better-auth's session cookie,
 // checked against the database on every request.
+import "server-only";
 import { cache } from "react";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";

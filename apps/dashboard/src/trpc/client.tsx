@@ -1,29 +1,15 @@
 "use client";
-// The browser's tRPC client and its React Query cache, provided to every client component.
+// The browser's tRPC client and its React Query cache, provided to every client component; pages
+// prefetched on the server hand their queries to this cache (server.tsx).
 import { useState, type ReactNode } from "react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@cachefleet/api";
 import { wireLimits } from "@cachefleet/contract";
-import { trpcErrorCode } from "./error-code";
+import { createQueryClient } from "./query-client";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
-
-const finalErrors = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"]);
-
-function createQueryClient(): QueryClient {
-  return new QueryClient({
-    defaultOptions: {
-      queries: {
-        // Pages poll on their own interval; a short stale time avoids a refetch storm on focus.
-        staleTime: 1000,
-        // Asking again will not turn a 400/401/403/404 into a success.
-        retry: (failures, error) => !finalErrors.has(trpcErrorCode(error) ?? "") && failures < 2,
-      },
-    },
-  });
-}
 
 let browserQueryClient: QueryClient | undefined;
 

@@ -1,10 +1,10 @@
 // The fleet: every enrolled machine and the state of its Go build cache. The first page is
-// answered on the server, from the filters in the URL, so the table shows without a loading flash.
-import type { RouterOutputs } from "@cachefleet/api";
+// answered on the server, from the filters in the URL, and handed to the table's own query, so the
+// table shows without a loading flash.
 import { PageMain } from "~/components/page-main";
-import { createCaller } from "@cachefleet/api";
 import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server";
 import { FleetTable } from "./fleet-table";
 import { queryFromSearchParams } from "./fleet-url";
 
@@ -15,17 +15,16 @@ interface FleetPageProps {
 export default async function FleetPage({ searchParams }: FleetPageProps) {
   const user = await requireUser();
   const query = queryFromSearchParams(await searchParams);
-  const services = await getServices();
-  let initial: RouterOutputs["fleet"]["list"] | null = null;
-  try {
-    initial = await createCaller({ ...services, user, agentToken: null }).fleet.list(query);
-  } catch (error) {
+  const failure = await prefetch(trpc.fleet.list.queryOptions(query));
+  if (failure) {
     // The table asks again from the browser and shows the error there if it persists.
-    services.logger.error({ err: error }, "fleet page: the first page could not be read");
+    (await getServices()).logger.error({ err: failure }, "fleet page: the first page could not be read");
   }
   return (
     <PageMain>
-      <FleetTable canPush={user.role === "admin"} initialQuery={query} initial={initial} />
+      <HydrateClient>
+        <FleetTable canPush={user.role === "admin"} />
+      </HydrateClient>
     </PageMain>
   );
 }

@@ -21,20 +21,13 @@ import { FleetError } from "./fleet-error";
 import { FleetFilters, filterKeys } from "./fleet-filters";
 import { MachineTable } from "./machine-table";
 import { SearchBox } from "./search-box";
-import type { FleetAnswer } from "./types";
 import { VerdictChips } from "./verdict-chips";
 
 const pageSizes = [25, 50, 100, 200] as const;
 const clearedFilters = Object.fromEntries(filterKeys.map((key) => [key, undefined])) as Partial<FleetQuery>;
 
-interface Props {
-  canPush: boolean;
-  initialQuery: FleetQuery;
-  /** The page the server answered for initialQuery; null when that failed. */
-  initial: FleetAnswer | null;
-}
-
-export function FleetTable({ canPush, initialQuery, initial }: Props) {
+/** The first page comes from the server page's prefetch, already in the query cache. */
+export function FleetTable({ canPush }: { canPush: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const searchParams = useSearchParams();
@@ -42,10 +35,8 @@ export function FleetTable({ canPush, initialQuery, initial }: Props) {
   const pathname = usePathname();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
-  const initialSearch = useMemo(() => searchFromQuery(initialQuery), [initialQuery]);
   const fleet = useQuery(
     trpc.fleet.list.queryOptions(query, {
-      initialData: initial && searchFromQuery(query) === initialSearch ? initial : undefined,
       placeholderData: keepPreviousData,
       // Online and offline change with time alone; reports themselves arrive through `changes`.
       refetchInterval: 60_000,

@@ -37,8 +37,8 @@ const columns: Column[] = [
   { sort: "growth", label: "Growth / day", numeric: true, firstDirection: "desc" },
   { sort: "verdict", label: "Verdict" },
   { sort: "keychainKey", label: "Keychain" },
-  // The fleet query orders by the number of findings, not yet by their worst severity.
-  { sort: "findings", label: "Health", firstDirection: "desc", sortedBy: "number of findings" },
+  // Critical first on the first click; machines of one health in hostname order.
+  { sort: "health", label: "Health", sortedBy: "worst severity" },
   { sort: "lastSeen", label: "Last seen", firstDirection: "desc" },
 ];
 

@@ -22,20 +22,18 @@ import { PersistEnvPanel } from "./persist-env-panel";
 import { MachineSummary } from "./machine-summary";
 import { MigratePanel } from "./migrate-panel";
 import { ProbeGroups } from "./probe-groups";
-import type { MachineDetail } from "./types";
 
 export function MachineView({
   machineId,
   role,
-  initialData,
 }: {
   machineId: string;
   /** From the server page: the query result does not say who is asking. */
   role: Role;
-  initialData?: MachineDetail;
 }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.machines.detail.queryOptions({ machineId }, { refetchInterval: 1000, initialData }));
+  // The server page prefetched this query, so it starts with the machine in the cache.
+  const query = useQuery(trpc.machines.detail.queryOptions({ machineId }, { refetchInterval: 1000 }));
 
   if (query.isPending) return <LoadingState label="Loading machine…" />;
   if (query.isError && query.data === undefined) {

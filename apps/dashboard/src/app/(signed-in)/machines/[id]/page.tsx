@@ -4,9 +4,8 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { PageMain } from "~/components/page-main";
 import { TRPCError } from "@trpc/server";
-import { createCaller } from "@cachefleet/api";
-import { getServices } from "~/server/services";
 import { requireUser } from "~/server/session";
+import { fetchQuery, HydrateClient, trpc } from "~/trpc/server";
 import { MachineView } from "./machine-view";
 import type { MachineDetail } from "./types";
 
@@ -15,16 +14,14 @@ interface MachinePageProps {
 }
 
 /**
- * The machine as the browser's query would see it, through the same procedure, so the page
- * answers a real 404 for an unknown id and renders without a loading flash. Cached per request
- * because the title and the page both need it.
+ * The machine through the browser's own query, run here into the request's cache that the page
+ * hands to MachineView, so an unknown id gets the not-found page and a known one renders without
+ * a loading flash. Cached per request because the title and the page both need it.
  */
 const loadMachine = cache(async (machineId: string): Promise<MachineDetail> => {
-  const user = await requireUser();
-  const services = await getServices();
-  const caller = createCaller({ ...services, user, agentToken: null });
+  await requireUser();
   try {
-    return await caller.machines.detail({ machineId });
+    return await fetchQuery(trpc.machines.detail.queryOptions({ machineId }));
   } catch (error) {
     // BAD_REQUEST is an id no machine can have (empty or too long), so it is not found either.
     if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
@@ -41,10 +38,12 @@ export async function generateMetadata({ params }: MachinePageProps): Promise<Me
 export default async function MachinePage({ params }: MachinePageProps) {
   const user = await requireUser();
   const { id } = await params;
-  const machine = await loadMachine(id);
+  await loadMachine(id);
   return (
     <PageMain>
-      <MachineView machineId={id} role={user.role} initialData={machine} />
+      <HydrateClient>
+        <MachineView machineId={id} role={user.role} />
+      </HydrateClient>
     </PageMain>
   );
 }
