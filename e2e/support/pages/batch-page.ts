@@ -20,6 +20,11 @@ export class BatchPage {
     return this.rows().filter({ hasText: hostname });
   }
 
+  /** The rows that show `text` anywhere (a status, a log line). */
+  rowsShowing(text: string) {
+    return this.rows().filter({ hasText: text });
+  }
+
   status(hostname: string) {
     return this.row(hostname).getByTestId("batch-status");
   }

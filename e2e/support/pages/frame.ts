@@ -85,6 +85,10 @@ export class Frame {
     return this.page.getByRole("menu");
   }
 
+  menuItem(name: string) {
+    return this.menu().getByRole("menuitem", { name });
+  }
+
   /** The phone-sized screen's menu button, in place of the sections. */
   navigationMenuButton() {
     return this.page.getByRole("button", { name: "Navigation menu" });

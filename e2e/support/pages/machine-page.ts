@@ -92,6 +92,11 @@ export class MachinePage {
     return new URL(this.page.url()).pathname.split("/").at(-1) ?? "";
   }
 
+  /** Anything on the page that says `text` (in a longer text too). */
+  mention(text: string) {
+    return this.page.getByText(text, { exact: false });
+  }
+
   entries() {
     return this.page.getByTestId("cache-entries");
   }

@@ -1,11 +1,16 @@
 // The Users page: the accounts, their role menus and Remove buttons, and the form that adds one.
 import { expect, type Page } from "@playwright/test";
+import { Frame } from "./frame.js";
 
 export class UsersPage {
+  readonly frame: Frame;
+
   constructor(
     readonly page: Page,
     readonly baseUrl: string,
-  ) {}
+  ) {
+    this.frame = new Frame(page, baseUrl);
+  }
 
   async open(): Promise<UsersPage> {
     await this.page.goto(`${this.baseUrl}/users`);
