@@ -99,7 +99,13 @@ class StackRegistry {
     if (this.#current?.key === key) return this.#current.stack;
     await this.stopUnless(key);
     const workDir = makeWorkDir(name);
-    const dashboard = await startDashboard(workDir, { remediationIntervalMs: options.remediationIntervalMs });
+    let dashboard: Dashboard;
+    try {
+      dashboard = await startDashboard(workDir, { remediationIntervalMs: options.remediationIntervalMs });
+    } catch (error) {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
     const stack = new Stack(workDir, dashboard);
     this.#current = { key, stack };
     return stack;
