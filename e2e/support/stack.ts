@@ -1,5 +1,6 @@
 // Starts what a user runs — the built dashboard on a fresh SQLite database, seeded by the same
-// bootstrap as `pnpm start`, and a real agent enrolled against it — in a temp folder per test.
+// bootstrap as `pnpm start`, and a real agent enrolled against it — in a temp folder. Specs get
+// them through the stack fixture (fixtures.ts), which owns their lifetime; the benches call them directly.
 // startDashboardServer runs the dashboard against a database the caller prepared (e.g. several
 // instances on one PostgreSQL database); the dispatch bench runs this file compiled, from e2e/dist.
 import fs from "node:fs";

@@ -2,26 +2,15 @@
 // download through the browser (quoting and formula guarding included), and a migration pushed to
 // the listed machines, followed on its batch page.
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
-import { SignInPage } from "../support/pages.js";
+import { expect, test } from "../support/fixtures.js";
+import { AuditPage } from "../support/pages/audit-page.js";
 import { enrollSimulatedMac } from "../support/simulated-macs.js";
-import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
-
-let workDir: string;
-let dashboard: Dashboard | undefined;
-
-test.afterEach(async () => {
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
 
 /** A hostname a spreadsheet would run as a formula, with a comma and quotes to escape. */
 const hostileHostname = '=HYPERLINK("x"),mac';
 
-test("the audit counts machines per check, downloads them as CSV and pushes a migration to them", async ({ page }) => {
-  workDir = makeWorkDir("audit");
-  dashboard = await startDashboard(workDir);
-  const { url, enrollmentSecret } = dashboard;
+test("the audit counts machines per check, downloads them as CSV and pushes a migration to them", async ({ page, stack, signInPage }) => {
+  const { url, enrollmentSecret } = stack;
   const takenAt = new Date();
   const plain = await enrollSimulatedMac(url, enrollmentSecret, "plain-mac");
   await plain.report({ takenAt, cache: { plaintext: 120, encrypted: 0 } });
@@ -41,30 +30,26 @@ test("the audit counts machines per check, downloads them as CSV and pushes a mi
   // Without a session, no CSV.
   expect((await fetch(`${url}/audit/export?check=all`)).status).toBe(401);
 
-  await new SignInPage(page).signIn(url, admin.email, admin.password);
-  // "Fleet" alone also matches the sign-in page's "Sign in to Cachefleet" heading.
-  await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
-  await page.goto(`${url}/audit`);
-  await expect(page.getByRole("heading", { name: "Audit" })).toBeVisible();
+  await signInPage.signIn();
+  const audit = await new AuditPage(page, url).open();
+  await expect(audit.heading()).toBeVisible();
 
   const counts: [string, number][] = [
     ["plaintext", 2], ["mixed", 1], ["keychain-missing", 0], ["shared-across-versions", 0], ["rosetta", 1], ["permissions", 0], ["env-not-persisted", 0],
   ];
   for (const [check, count] of counts) {
-    await expect(page.getByTestId(`check-${check}`).getByTestId("check-count")).toHaveText(String(count));
+    await expect(audit.checkCount(check)).toHaveText(String(count));
   }
 
   // The plaintext check is the page's first view; its machines link to their pages.
-  await expect(page.getByRole("heading", { name: "Plaintext cache" })).toBeVisible();
-  const rows = page.getByTestId("audit-row");
+  await expect(audit.heading("Plaintext cache")).toBeVisible();
+  const rows = audit.rows();
   await expect(rows).toHaveCount(2);
-  await expect(rows.filter({ hasText: "plain-mac" })).toContainText("go1.22.2");
-  await expect(rows.filter({ hasText: "plain-mac" }).getByRole("link", { name: "plain-mac" })).toHaveAttribute("href", `/machines/${plain.machineId}`);
+  await expect(audit.row("plain-mac")).toContainText("go1.22.2");
+  await expect(audit.machineLink("plain-mac")).toHaveAttribute("href", `/machines/${plain.machineId}`);
 
   // The check's CSV, downloaded by the browser.
-  const downloading = page.waitForEvent("download");
-  await page.getByTestId("export-check").click();
-  const download = await downloading;
+  const download = await audit.exportCheck();
   expect(download.suggestedFilename()).toMatch(/^cachefleet-audit-plaintext-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync(await download.path(), "utf8");
   const lines = csv.split("\r\n");
@@ -76,26 +61,24 @@ test("the audit counts machines per check, downloads them as CSV and pushes a mi
   expect(lines.at(-1)).toBe("");
 
   // The other checks are a click away; the rosetta machine is listed there.
-  await page.getByTestId("check-rosetta").click();
-  await expect(page.getByRole("heading", { name: "Go under Rosetta" })).toBeVisible();
+  await audit.showCheck("rosetta");
+  await expect(audit.heading("Go under Rosetta")).toBeVisible();
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText("rosetta-mac");
   // No migration is offered where migrating does not fix the check.
-  await expect(page.getByRole("button", { name: "Migrate these machines" })).toHaveCount(0);
+  await expect(audit.migrateTheseButton()).toHaveCount(0);
 
   // A migration to the plaintext machines, confirmed with a backup, followed on its batch page.
-  await page.getByTestId("check-plaintext").click();
-  await page.getByRole("button", { name: "Migrate these machines" }).click();
-  const dialog = page.getByRole("alertdialog", { name: "Migrate 2 machines?" });
-  await expect(dialog.getByRole("checkbox", { name: "Keep a backup of each cache" })).toBeChecked();
-  await dialog.getByRole("button", { name: "Push the migration" }).click();
-  await expect(page.getByTestId("push-result")).toContainText("Migration pushed to 2 machines.");
-  await page.getByRole("link", { name: "Follow the batch" }).click();
-  await expect(page.getByRole("heading", { name: "migrate on 2 machines" })).toBeVisible();
-  const batchRows = page.getByTestId("batch-row");
-  await expect(batchRows).toHaveCount(2);
-  await expect(batchRows.filter({ hasText: "plain-mac" })).toHaveCount(1);
-  await expect(batchRows.filter({ hasText: hostileHostname })).toHaveCount(1);
+  await audit.showCheck("plaintext");
+  const dialog = await audit.openMigrateThese(2);
+  await expect(dialog.keepBackup("Keep a backup of each cache")).toBeChecked();
+  await dialog.push();
+  await expect(audit.pushResult()).toContainText("Migration pushed to 2 machines.");
+  const batch = await audit.followBatch();
+  await expect(batch.heading(2)).toBeVisible();
+  await expect(batch.rows()).toHaveCount(2);
+  await expect(batch.row("plain-mac")).toHaveCount(1);
+  await expect(batch.row(hostileHostname)).toHaveCount(1);
   const [delivered] = await plain.client.agent.pendingCommands.query();
   expect(delivered?.spec).toEqual({ kind: "migrate", options: { backup: true } });
 });

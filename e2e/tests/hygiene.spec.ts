@@ -6,29 +6,16 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { scanCache } from "@cachefleet/gocache";
+import { expect, test } from "../support/fixtures.js";
 import { fillGoCache } from "../support/go-cache.js";
-import { SignInPage } from "../support/pages.js";
-import { admin, makeWorkDir, startAgent, startDashboard, type Agent, type Dashboard } from "../support/stack.js";
+import { AuditPage } from "../support/pages/audit-page.js";
 
-let workDir: string;
-let dashboard: Dashboard | undefined;
-let agent: Agent | undefined;
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus && agent) console.log(`agent output:\n${agent.output()}`);
-  await agent?.stop();
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-test("the audit lists a machine whose trim is stale, and a bulk trim frees what Go's trim would", async ({ page }) => {
+test("the audit lists a machine whose trim is stale, and a bulk trim frees what Go's trim would", async ({ page, stack, signInPage }) => {
   // A real go build, a real agent and a trim of hundreds of entries: on a loaded machine this
   // takes minutes. The limits only stop a hang; nothing here is timed.
   test.setTimeout(900_000);
-  workDir = makeWorkDir("hygiene");
-  const gocache = await fillGoCache(workDir);
+  const gocache = await fillGoCache(stack.workDir);
   // Half the entries last used 10 days ago; Go's last trim 9 days ago (a restored trim.txt).
   const buckets = fs.readdirSync(gocache).filter((name) => /^[0-9a-f]{2}$/.test(name));
   const entries = buckets.flatMap((bucket) => fs.readdirSync(path.join(gocache, bucket)).filter((n) => /-[ad]$/.test(n)).map((n) => path.join(gocache, bucket, n)));
@@ -39,29 +26,27 @@ test("the audit lists a machine whose trim is stale, and a bulk trim frees what 
   expect(before.trim?.unused.count).toBe(aged.length);
   expect(before.trim?.unused.bytes).toBeGreaterThan(0);
 
-  dashboard = await startDashboard(workDir);
-  agent = await startAgent(workDir, dashboard);
+  await stack.startAgent();
 
-  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
-  await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
-  await page.goto(`${dashboard.url}/audit?check=stale-trim`);
-  await expect(page.getByRole("heading", { name: "Stale trim" })).toBeVisible();
-  await expect(page.getByTestId("check-stale-trim").getByTestId("check-count")).toHaveText("1", { timeout: 300_000 });
-  await expect(page.getByTestId("audit-row").filter({ hasText: os.hostname() })).toBeVisible();
-  const reclaimable = page.getByTestId("reclaimable-bytes");
+  await signInPage.signIn();
+  const audit = await new AuditPage(page, stack.url).open("stale-trim");
+  await expect(audit.heading("Stale trim")).toBeVisible();
+  await expect(audit.checkCount("stale-trim")).toHaveText("1", { timeout: 300_000 });
+  await expect(audit.row(os.hostname())).toBeVisible();
+  const reclaimable = audit.reclaimableBytes();
   await expect(reclaimable).not.toHaveText("0 B");
-  await expect(page.getByTestId("stale-trim-machines")).toHaveText("1");
+  await expect(audit.staleTrimMachines()).toHaveText("1");
 
   // The push dialog says what the trim frees before anything runs.
-  await page.getByRole("button", { name: "Trim machines with a stale trim" }).click();
-  await expect(page.getByTestId("trim-frees")).toHaveText((await reclaimable.textContent()) ?? "");
-  await page.getByRole("button", { name: "Push the trim" }).click();
-  await expect(page.getByTestId("push-result")).toContainText("Trim pushed to 1 machine");
+  await audit.openTrim();
+  await expect(audit.trimFrees()).toHaveText((await reclaimable.textContent()) ?? "");
+  await audit.pushTrim();
+  await expect(audit.pushResult()).toContainText("Trim pushed to 1 machine");
 
   // The agent trims and reports again: nothing left to reclaim, no machine with a stale trim.
   await expect(reclaimable).toHaveText("0 B", { timeout: 600_000 });
-  await expect(page.getByTestId("stale-trim-machines")).toHaveText("0");
-  await expect(page.getByTestId("check-stale-trim").getByTestId("check-count")).toHaveText("0");
+  await expect(audit.staleTrimMachines()).toHaveText("0");
+  await expect(audit.checkCount("stale-trim")).toHaveText("0");
 
   // On disk: exactly the aged entries are gone, and Go's trim time is now.
   const after = scanCache(gocache);

@@ -3,24 +3,12 @@
 // migration confirmed first and its command history with step logs (the simulated agent runs it
 // through the agent API): what was cleaned and where the backup is, a long reinit log collapsed.
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import { expect, test } from "@playwright/test";
-import { MachinePage, SignInPage } from "../support/pages.js";
+import { expect, test } from "../support/fixtures.js";
+import { MachinePage } from "../support/pages/machine-page.js";
 import { enrollSimulatedMac } from "../support/simulated-macs.js";
-import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
-let workDir: string;
-let dashboard: Dashboard | undefined;
-
-test.afterEach(async () => {
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-test("the machine page shows probe groups, findings, charts from several reports, tools and command history", async ({ page }) => {
-  workDir = makeWorkDir("machine-page");
-  dashboard = await startDashboard(workDir);
-  const mac = await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "charted-mac");
+test("the machine page shows probe groups, findings, charts from several reports, tools and command history", async ({ page, stack, signInPage }) => {
+  const mac = await enrollSimulatedMac(stack.url, stack.enrollmentSecret, "charted-mac");
   const now = Date.now();
   await mac.report({ takenAt: new Date(now - 20 * 60_000), cache: { plaintext: 100, encrypted: 0 } });
   await mac.report({ takenAt: new Date(now - 10 * 60_000), cache: { plaintext: 150, encrypted: 40 } });
@@ -42,79 +30,74 @@ test("the machine page shows probe groups, findings, charts from several reports
     },
   });
 
-  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
-  // "Fleet" alone also matches the sign-in page's "Sign in to Cachefleet" heading.
-  await expect(page.getByRole("heading", { name: "Fleet", exact: true })).toBeVisible();
-  await page.goto(`${dashboard.url}/machines/${mac.machineId}`);
-  await expect(page.getByRole("heading", { name: "charted-mac" })).toBeVisible();
+  await signInPage.signIn();
+  const machine = await new MachinePage(page, stack.url).open(mac.machineId);
+  await expect(machine.heading("charted-mac")).toBeVisible();
 
   // Probe groups, each with its outcome.
   const outcomes: [string, string][] = [
     ["identity", "ok"], ["hardware", "ok"], ["go", "ok"], ["permissions", "ok"], ["keychain", "ok"], ["persistence", "not applicable"], ["drift", "error"],
   ];
   for (const [group, outcome] of outcomes) {
-    await expect(page.getByTestId(`probe-${group}`).getByTestId("probe-status")).toHaveText(outcome);
+    await expect(machine.probeStatus(group)).toHaveText(outcome);
   }
-  await expect(page.getByTestId("probe-identity")).toContainText("macOS 15.1 (24B83)");
-  await expect(page.getByTestId("probe-hardware")).toContainText("Apple Silicon");
-  await expect(page.getByTestId("probe-go")).toContainText("/opt/homebrew/Cellar/go/1.22.2/libexec");
-  await expect(page.getByTestId("probe-keychain")).toContainText("missing");
-  await expect(page.getByTestId("probe-persistence").getByTestId("probe-message")).toHaveText("Not applicable: LaunchAgents exist on macOS only");
-  await expect(page.getByTestId("probe-drift").getByTestId("probe-message")).toHaveText("Could not tell: the scan history file is unreadable");
+  await expect(machine.probe("identity")).toContainText("macOS 15.1 (24B83)");
+  await expect(machine.probe("hardware")).toContainText("Apple Silicon");
+  await expect(machine.probe("go")).toContainText("/opt/homebrew/Cellar/go/1.22.2/libexec");
+  await expect(machine.probe("keychain")).toContainText("missing");
+  await expect(machine.probeMessage("persistence")).toHaveText("Not applicable: LaunchAgents exist on macOS only");
+  await expect(machine.probeMessage("drift")).toHaveText("Could not tell: the scan history file is unreadable");
 
   // Findings under the default policy, most severe first, each with what to do.
-  const findings = page.getByTestId("finding");
-  await expect(findings).toHaveCount(4);
-  await expect(findings.nth(0)).toHaveAttribute("data-rule", "mixed-cache");
-  await expect(findings.nth(0).getByTestId("finding-severity")).toHaveText("critical");
+  await expect(machine.findings()).toHaveCount(4);
+  await expect(machine.findingAt(0).root).toHaveAttribute("data-rule", "mixed-cache");
+  await expect(machine.findingAt(0).severity()).toHaveText("critical");
   // Go 1.22 cannot run the encrypted cache helper: clean now, upgrade Go to encrypt.
-  await expect(findings.nth(0).getByTestId("finding-action")).toContainText("Clean the cache");
-  await expect(findings.nth(1)).toHaveAttribute("data-rule", "keychain-missing");
-  await expect(findings.nth(2)).toHaveAttribute("data-rule", "go-too-old-for-encryption");
-  await expect(findings.nth(2).getByTestId("finding-action")).toContainText("Upgrade Go to 1.24 or later");
-  await expect(findings.nth(3)).toHaveAttribute("data-rule", "probe-failed");
-  await expect(findings.nth(3).getByTestId("finding-severity")).toHaveText("info");
+  await expect(machine.findingAt(0).action()).toContainText("Clean the cache");
+  await expect(machine.findingAt(1).root).toHaveAttribute("data-rule", "keychain-missing");
+  await expect(machine.findingAt(2).root).toHaveAttribute("data-rule", "go-too-old-for-encryption");
+  await expect(machine.findingAt(2).action()).toContainText("Upgrade Go to 1.24 or later");
+  await expect(machine.findingAt(3).root).toHaveAttribute("data-rule", "probe-failed");
+  await expect(machine.findingAt(3).severity()).toHaveText("info");
 
   // Composition of the latest scan.
-  await expect(page.getByTestId("class-plaintext")).toContainText("200");
-  await expect(page.getByTestId("format-sealed")).toContainText("80");
+  await expect(machine.cacheClass("plaintext")).toContainText("200");
+  await expect(machine.cacheFormat("sealed")).toContainText("80");
 
   // Charts: one point per report; the entries chart has a plaintext and an encrypted line.
-  await expect(page.getByTestId("chart-size").locator(".recharts-line-dot")).toHaveCount(3);
-  await expect(page.getByTestId("chart-entries").locator(".recharts-line-dot")).toHaveCount(6);
-  await expect(page.getByTestId("chart-entries")).toContainText("Plaintext");
+  await expect(machine.chartPoints("size")).toHaveCount(3);
+  await expect(machine.chartPoints("entries")).toHaveCount(6);
+  await expect(machine.chart("entries")).toContainText("Plaintext");
 
   // Installed Go tools: module, version, and the Go that built each.
-  const tools = page.getByTestId("go-tool-row");
-  await expect(tools).toHaveCount(2);
-  await expect(tools.filter({ hasText: "gopls" })).toContainText("golang.org/x/tools/gopls");
-  await expect(tools.filter({ hasText: "gopls" })).toContainText("v0.16.1");
-  await expect(tools.filter({ hasText: "staticcheck" })).toContainText("go1.21.9");
+  await expect(machine.goTools()).toHaveCount(2);
+  await expect(machine.goTool("gopls")).toContainText("golang.org/x/tools/gopls");
+  await expect(machine.goTool("gopls")).toContainText("v0.16.1");
+  await expect(machine.goTool("staticcheck")).toContainText("go1.21.9");
 
   // GOBIN is unset: every part of the page shows the same effective GOBIN, Go's default.
-  const machine = new MachinePage(page);
   const defaultGobin = "/Users/dev/go/bin (the default, $GOPATH/bin: GOBIN is not set)";
   await expect(machine.gobin("go")).toHaveText(defaultGobin);
   await expect(machine.gobin("tools")).toHaveText(defaultGobin);
 
   // Migrate asks first and says what it will do to the cache; cancelling pushes nothing.
-  await expect(page.getByTestId("no-commands")).toBeVisible();
+  await expect(machine.noCommands()).toBeVisible();
   const dialog = await machine.openMigrate();
-  await expect(dialog.getByRole("heading", { name: "Migrate charted-mac?" })).toBeVisible();
-  const plan = dialog.getByTestId("migration-plan");
+  await expect(dialog.heading("Migrate charted-mac?")).toBeVisible();
+  const plan = dialog.plan();
   await expect(plan).toContainText("Back up /Users/dev/Library/Caches/go-build (1.09 MB) to a dated copy beside it");
   await expect(plan).toContainText("200 GB free there");
   await expect(plan).toContainText("Clean the cache: go clean -cache");
   await expect(plan).toContainText("Enable the encrypted cache: go env -w GOCACHEPROG=");
-  await expect(dialog.getByRole("checkbox", { name: "Keep a backup" })).toBeChecked();
-  await dialog.getByRole("button", { name: "Cancel" }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.getByTestId("no-commands")).toBeVisible();
+  await expect(dialog.keepBackup()).toBeChecked();
+  await dialog.cancel();
+  await expect(dialog.root).toBeHidden();
+  await expect(machine.noCommands()).toBeVisible();
 
   // Command history: the admin migrates, the simulated agent runs it through the agent API.
   await machine.migrate();
   const command = machine.command();
-  await expect(command.getByTestId("command-status")).toHaveText("pending");
+  await expect(command.status()).toHaveText("pending");
   const [delivered] = await mac.client.agent.pendingCommands.query();
   if (!delivered) throw new Error("the migration was not queued");
   expect(await mac.client.agent.claim.mutate({ messageId: randomUUID(), commandId: delivered.id })).toMatchObject({ claimed: true, command: { id: delivered.id } });
@@ -123,8 +106,8 @@ test("the machine page shows probe groups, findings, charts from several reports
   // Each message has its own id; progress is numbered per command, as the agent's outbox does.
   let sequence = 0;
   await mac.client.agent.progress.mutate({ messageId: randomUUID(), sequence: ++sequence, commandId, step: "backup", status: "running", log: `copying to ${backupPath}\n` });
-  await expect(command.getByTestId("command-status")).toHaveText("running");
-  await expect(command.getByTestId("step-backup")).toContainText(`copying to ${backupPath}`);
+  await expect(command.status()).toHaveText("running");
+  await expect(command.step("backup")).toContainText(`copying to ${backupPath}`);
   // reinit's log lists every package `go list std` built: ~300 lines.
   const packages = Array.from({ length: 300 }, (_, index) => `std/package${index + 1}`);
   for (const step of ["backup", "clean", "enable", "reinit", "verify"] as const) {
@@ -135,25 +118,24 @@ test("the machine page shows probe groups, findings, charts from several reports
     messageId: randomUUID(), commandId, status: "succeeded", error: null, failedStep: null, before: { count: 280, bytes: 280 * 4096 }, after: { count: 40, bytes: 40 * 4096 },
     backupPath, prunedBackups: [], durationMs: 4200,
   });
-  await expect(command.getByTestId("command-status")).toHaveText("succeeded");
-  await expect(command.getByTestId("step-verify")).toContainText("verify done");
-  await expect(command.getByTestId("backup-path")).toHaveText(backupPath);
-  await expect(command.getByTestId("result-entries")).toHaveText("Entries: 280 → 40");
+  await expect(command.status()).toHaveText("succeeded");
+  await expect(command.step("verify")).toContainText("verify done");
+  await expect(command.backupPath()).toHaveText(backupPath);
+  await expect(command.resultEntries()).toHaveText("Entries: 280 → 40");
   // The backup holds what was cleaned, on the same disk: nothing was freed, and the page says so.
-  await expect(command.getByTestId("result-cleaned")).toHaveText("Cleaned 1.09 MB (280 entries) from GOCACHE; it now holds 160 KB");
-  await expect(command.getByTestId("result-backup")).toHaveText(`Backup (1.09 MB, on the same disk until pruned): ${backupPath}`);
-  await expect(command.getByTestId("bytes-freed")).toHaveCount(0);
+  await expect(command.resultCleaned()).toHaveText("Cleaned 1.09 MB (280 entries) from GOCACHE; it now holds 160 KB");
+  await expect(command.resultBackup()).toHaveText(`Backup (1.09 MB, on the same disk until pruned): ${backupPath}`);
+  await expect(command.bytesFreed()).toHaveCount(0);
 
   // The long reinit log shows its first lines and how many more there are, until asked for all.
-  const reinit = command.getByTestId("step-reinit");
-  const shownLog = reinit.locator("pre");
+  const shownLog = command.stepLog("reinit");
   // innerText: what is on screen, without the collapsed lines.
   await expect(shownLog).toContainText("std/package8", { useInnerText: true });
   await expect(shownLog).not.toContainText("std/package9", { useInnerText: true });
-  const toggle = reinit.getByRole("button", { name: "Show 292 more lines" });
+  const toggle = command.showMoreLines("reinit", 292);
   await expect(toggle).toHaveAttribute("aria-expanded", "false");
   await toggle.click();
   await expect(shownLog).toContainText("std/package300", { useInnerText: true });
-  await expect(reinit.getByRole("button", { name: "Show fewer lines" })).toHaveAttribute("aria-expanded", "true");
-  await expect(command.getByTestId("step-verify").getByRole("button")).toHaveCount(0);
+  await expect(command.showFewerLines("reinit")).toHaveAttribute("aria-expanded", "true");
+  await expect(command.stepButtons("verify")).toHaveCount(0);
 });

@@ -5,50 +5,33 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { scanCache } from "@cachefleet/gocache";
+import { expect, test } from "../support/fixtures.js";
 import { fillGoCache, go124 } from "../support/go-cache.js";
-import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";
-import { admin, makeWorkDir, startAgent, startDashboard, type Agent, type Dashboard } from "../support/stack.js";
 
-let workDir: string;
-let dashboard: Dashboard | undefined;
-let agent: Agent | undefined;
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus && agent) console.log(`agent output:\n${agent.output()}`);
-  await agent?.stop();
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-test("an admin migrates a machine's real Go 1.24 cache to the encrypted cache, and it turns healthy", async ({ page }) => {
+test("an admin migrates a machine's real Go 1.24 cache to the encrypted cache, and it turns healthy", async ({ stack, signInPage }) => {
   // Compiling the helper and rebuilding through it on a shared, loaded machine takes minutes.
   test.setTimeout(900_000);
-  workDir = makeWorkDir("migrate");
-  const gocache = await fillGoCache(workDir, go124);
+  const gocache = await fillGoCache(stack.workDir, go124);
   const before = scanCache(gocache);
   expect(before.entries.count).toBeGreaterThan(500);
   expect(before.verdict).toBe("plaintext");
 
-  dashboard = await startDashboard(workDir);
-  agent = await startAgent(workDir, dashboard, go124);
+  await stack.startAgent(go124);
   const hostname = os.hostname();
 
-  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
-  const fleet = new FleetPage(page);
+  const fleet = await signInPage.signIn();
   await expect(fleet.row(hostname)).toContainText("go1.24");
-  await fleet.openMachine(hostname);
+  const machine = await fleet.openMachine(hostname);
 
-  const machine = new MachinePage(page);
   await expect(machine.finding("plaintext-cache")).toContainText("Go never encrypts its build cache by itself");
   await expect(machine.finding("plaintext-cache")).toContainText("switches the machine to Cachefleet's encrypted cache");
   await machine.migrate();
 
   const command = machine.latestCommand();
-  await expect(command.getByTestId("command-status")).toHaveText("succeeded", { timeout: 600_000 });
+  await expect(command.status()).toHaveText("succeeded", { timeout: 600_000 });
   for (const step of ["backup", "clean", "enable", "reinit", "verify"]) {
-    await expect(command.getByTestId(`step-${step}`)).toContainText("succeeded");
+    await expect(command.step(step)).toContainText("succeeded");
   }
 
   // The next report: no findings under the default policy, and the helper's hit rate charted.
@@ -66,7 +49,7 @@ test("an admin migrates a machine's real Go 1.24 cache to the encrypted cache, a
   expect(backup.entries.count).toBeGreaterThanOrEqual(before.entries.count);
 
   // The fleet shows the machine healthy with its hit rate, and the team's.
-  await page.goto(dashboard.url);
-  await expect(fleet.row(hostname).getByTestId("cell-hit-rate")).toContainText(/\d+% hits/);
-  await expect(page.getByTestId("team-hit-rate")).toContainText(/Team hit rate: \d+%/);
+  await fleet.open();
+  await expect(fleet.cell(hostname, "hit-rate")).toContainText(/\d+% hits/);
+  await expect(fleet.teamHitRate()).toContainText(/Team hit rate: \d+%/);
 });

@@ -5,7 +5,7 @@
 // instance that offered it: the two copies race on the two instances, the command must be claimed
 // exactly once, and both copies must get that one claim's answer.
 import { randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures.js";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
 import { signInCookie, startDashboardServer, type DashboardServer } from "../support/stack.js";

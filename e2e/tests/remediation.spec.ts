@@ -2,36 +2,24 @@
 // API, with their time zone) have mixed caches; an admin dry-runs and saves "mixed-cache →
 // migrate with backup", one machine at a time, and watches the machines go from pending to fixed
 // as the simulated agents run the commands they are sent and report clean caches.
-import fs from "node:fs";
-import { expect, test } from "@playwright/test";
-import { RemediationPage, signInForNavigation } from "../support/admin-pages.js";
+import { expect, test } from "../support/fixtures.js";
+import { ActivityPage } from "../support/pages/activity-page.js";
+import { MachinePage } from "../support/pages/machine-page.js";
+import { RemediationPage } from "../support/pages/remediation-page.js";
 import { enrollSimulatedMac, runSentMigrations } from "../support/simulated-macs.js";
-import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
-let workDir: string;
-let dashboard: Dashboard;
-
-test.beforeAll(async () => {
-  workDir = makeWorkDir("remediation");
-  dashboard = await startDashboard(workDir, { remediationIntervalMs: 500 });
-});
-
-test.afterAll(async () => {
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+test.use({ stackOptions: { per: "file", remediationIntervalMs: 500 } });
 
 const mixed = { plaintext: 40, encrypted: 20 };
-test("a remediation configured in the browser takes mixed caches from pending to fixed, one machine at a time", async ({ page }) => {
+test("a remediation configured in the browser takes mixed caches from pending to fixed, one machine at a time", async ({ page, stack, signInPage }) => {
   const macs = [
-    { mac: await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "paris-mac"), timeZone: "Europe/Paris" },
-    { mac: await enrollSimulatedMac(dashboard.url, dashboard.enrollmentSecret, "tokyo-mac"), timeZone: "Asia/Tokyo" },
+    { mac: await enrollSimulatedMac(stack.url, stack.enrollmentSecret, "paris-mac"), timeZone: "Europe/Paris" },
+    { mac: await enrollSimulatedMac(stack.url, stack.enrollmentSecret, "tokyo-mac"), timeZone: "Asia/Tokyo" },
   ];
   for (const { mac, timeZone } of macs) await mac.report({ takenAt: new Date(), cache: mixed, timeZone });
 
-  await signInForNavigation(page, dashboard.url, admin.email, admin.password);
-  const remediation = new RemediationPage(page);
-  await remediation.open(dashboard.url);
+  await signInPage.signIn();
+  const remediation = await new RemediationPage(page, stack.url).open();
   await remediation.fill({ name: "Fix mixed caches", rule: "mixed-cache", atOnce: 1 });
   const dryRun = await remediation.dryRun();
   expect(dryRun).toContain("It would act now on 1 machine");
@@ -40,8 +28,8 @@ test("a remediation configured in the browser takes mixed caches from pending to
 
   // One runs (its agent has not picked the command up yet), the other waits its turn.
   const states = [remediation.machineState("paris-mac"), remediation.machineState("tokyo-mac")];
-  await expect(page.getByTestId("remediation-state").filter({ hasText: "remediation running" })).toHaveCount(1, { timeout: 30_000 });
-  await expect(page.getByTestId("remediation-state").filter({ hasText: "remediation pending" })).toHaveCount(1);
+  await expect(remediation.statesReading("remediation running")).toHaveCount(1, { timeout: 30_000 });
+  await expect(remediation.statesReading("remediation pending")).toHaveCount(1);
 
   // The agents run what they are sent until both machines are fixed.
   await expect
@@ -53,13 +41,13 @@ test("a remediation configured in the browser takes mixed caches from pending to
       { timeout: 60_000, intervals: [500] },
     )
     .toEqual(["fixed", "fixed"]);
-  await expect(page.getByTestId("remediation-card")).toContainText("0 pending, 0 running, 2 fixed, 0 failed");
+  await expect(remediation.card()).toContainText("0 pending, 0 running, 2 fixed, 0 failed");
 
   // The machine's own page says so too.
-  await page.goto(`${dashboard.url}/machines/${macs[0]?.mac.machineId ?? ""}`);
-  await expect(page.getByTestId("machine-remediation-state")).toHaveText("fixed");
+  const machine = await new MachinePage(page, stack.url).open(macs[0]?.mac.machineId ?? "");
+  await expect(machine.remediationState()).toHaveText("fixed");
 
   // Every run is in Activity under the remediation.
-  await page.goto(`${dashboard.url}/activity`);
-  await expect(page.getByText("remediation:Fix mixed caches").first()).toBeVisible();
+  const activity = await new ActivityPage(page, stack.url).open();
+  await expect(activity.mention("remediation:Fix mixed caches").first()).toBeVisible();
 });

@@ -6,55 +6,40 @@
 // replaced, so a test run leaves the working tree as it found it.
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { repositoryRoot } from "@cachefleet/db/layout";
-import { AgentProcess } from "../support/agent-process.js";
+import { expect, test } from "../support/fixtures.js";
 import { fillGoCache } from "../support/go-cache.js";
-import { FleetPage, MachinePage, SignInPage } from "../support/pages.js";
 import { reportTeam, teamMacs } from "../support/simulated-macs.js";
-import { admin, makeWorkDir, startDashboard, type Dashboard } from "../support/stack.js";
 
 const readmeScreenshots = path.join(repositoryRoot, "docs", "screenshots");
 const updateReadme = process.env.CACHEFLEET_UPDATE_SCREENSHOTS === "1";
 const realAgentName = "ci-linux-01";
 const shownMachine = "dara-mbp";
 
-let workDir: string;
-let dashboard: Dashboard;
-let agent: AgentProcess | undefined;
-
 test.use({ viewport: { width: 1440, height: 900 }, colorScheme: "light", deviceScaleFactor: 1 });
 
-test.beforeAll(async () => {
-  workDir = makeWorkDir("screenshots");
-  dashboard = await startDashboard(workDir);
-  await reportTeam(dashboard.url, dashboard.enrollmentSecret);
-  await fillGoCache(workDir);
-  agent = await AgentProcess.enroll(dashboard.url, dashboard.enrollmentSecret, { name: realAgentName, goRoot: workDir });
+test("the fleet and a machine page, as the README shows them", async ({ page, stack, signInPage }, testInfo) => {
+  // Twice the usual limit: the team's reports and a real go build come first, which a beforeAll
+  // with its own limit used to run. Nothing here is timed.
+  test.setTimeout(480_000);
+  await reportTeam(stack.url, stack.enrollmentSecret);
+  await fillGoCache(stack.workDir);
+  const agent = await stack.enrollAgent({ name: realAgentName, goRoot: stack.workDir });
   agent.start();
-});
 
-test.afterAll(async () => {
-  await agent?.stop();
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
-
-test("the fleet and a machine page, as the README shows them", async ({ page }, testInfo) => {
   const screenshots = updateReadme ? readmeScreenshots : testInfo.outputPath("screenshots");
   fs.mkdirSync(screenshots, { recursive: true });
-  await new SignInPage(page).signIn(dashboard.url, admin.email, admin.password);
-  await expect(page.locator("html")).not.toHaveClass(/dark/);
+  const fleet = await signInPage.signIn();
+  await expect(fleet.frame.root()).not.toHaveClass(/dark/);
 
-  const fleet = new FleetPage(page);
-  await expect(page.getByTestId("machine-row")).toHaveCount(teamMacs.length + 1);
+  await expect(fleet.rows()).toHaveCount(teamMacs.length + 1);
   // The real agent's first report carries its Go version; until then its row is half empty.
   await expect(fleet.row(realAgentName)).toContainText("go1.22", { timeout: 60_000 });
   await page.mouse.move(0, 0);
   await page.screenshot({ path: path.join(screenshots, "fleet.png"), animations: "disabled", caret: "hide" });
 
-  await fleet.openMachine(shownMachine);
-  await expect(new MachinePage(page).entries()).toBeVisible();
+  const machine = await fleet.openMachine(shownMachine);
+  await expect(machine.entries()).toBeVisible();
   // Not an assertion: charts draw themselves in over a moment, and the picture should show them whole.
   await page.waitForTimeout(1500);
   await page.mouse.move(0, 0);

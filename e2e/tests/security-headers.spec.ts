@@ -1,24 +1,17 @@
 // The dashboard's pages in Chromium under their Content-Security-Policy: every page loads and
 // works with no policy violation and no console complaint, every response carries the security
 // headers, and a page on another origin that frames the dashboard shows nothing of it.
-import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import type { AddressInfo } from "node:net";
-import { expect, test, type Page } from "@playwright/test";
-import { FleetPage, SignInPage } from "../support/pages.js";
-import { admin, makeWorkDir, startAgent, startDashboard, type Agent, type Dashboard } from "../support/stack.js";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures.js";
 
-let workDir: string;
-let dashboard: Dashboard | undefined;
-let agent: Agent | undefined;
 let framing: http.Server | undefined;
 
 test.afterEach(async () => {
-  await agent?.stop();
-  await dashboard?.stop();
   await new Promise((resolve) => (framing ? framing.close(resolve) : resolve(undefined)));
-  fs.rmSync(workDir, { recursive: true, force: true });
+  framing = undefined;
 });
 
 // In the page, as a string: this project's TypeScript has no DOM library.
@@ -43,11 +36,9 @@ async function recordViolations(page: Page): Promise<string[]> {
   return consoleComplaints;
 }
 
-test("every page loads under the Content-Security-Policy with no violation, and no other site can frame it", async ({ page, browser }) => {
-  workDir = makeWorkDir("csp");
-  dashboard = await startDashboard(workDir);
-  agent = await startAgent(workDir, dashboard);
-  const url = dashboard.url;
+test("every page loads under the Content-Security-Policy with no violation, and no other site can frame it", async ({ page, browser, stack, signInPage }) => {
+  await stack.startAgent();
+  const url = stack.url;
   const complaints = await recordViolations(page);
 
   const signInResponse = await page.goto(`${url}/signin`);
@@ -61,18 +52,17 @@ test("every page loads under the Content-Security-Policy with no violation, and 
   expect(apiHeaders).toMatchObject({ "x-frame-options": "DENY", "x-content-type-options": "nosniff" });
 
   // The pages work with scripts (hydrated: signing in, navigating, the machine's charts).
-  await new SignInPage(page).signIn(url, admin.email, admin.password);
-  const fleet = new FleetPage(page);
+  const fleet = await signInPage.signIn();
   await expect(fleet.row(os.hostname())).toBeVisible();
-  await fleet.openMachine(os.hostname());
-  await expect(page.getByRole("button", { name: "Migrate" })).toBeVisible();
+  const machine = await fleet.openMachine(os.hostname());
+  await expect(machine.migrateButton()).toBeVisible();
   for (const path of ["/", "/audit", "/policy", "/users", "/enrollment", "/activity"]) {
     await page.goto(`${url}${path}`);
-    await expect(page.getByRole("main")).toBeVisible();
+    await expect(fleet.frame.main()).toBeVisible();
     await page.waitForLoadState("networkidle");
   }
   // The theme switch writes a style element at run time (next-themes), under the same policy.
-  const themeToggle = page.getByRole("button", { name: /theme/i });
+  const themeToggle = fleet.frame.themeControls();
   if (await themeToggle.count()) await themeToggle.first().click();
   expect(await violations(page)).toEqual([]);
   expect(complaints).toEqual([]);

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures.js";
 import { repositoryRoot } from "@cachefleet/db/layout";
 import { go122, goEnvironment } from "../support/go-cache.js";
 import { makeWorkDir, signInCookie } from "../support/stack.js";

@@ -1,63 +1,45 @@
 // Accounts end to end, in Chromium against the built dashboard: a wrong password is refused, the
 // right one lands on the fleet, an admin creates a viewer on the Users page, the viewer sees no
 // admin controls, and signing out ends the session for good (the old cookie no longer works).
-import fs from "node:fs";
 import os from "node:os";
-import { expect, test } from "@playwright/test";
-import { FleetPage, MachinePage, SignInPage, UsersPage } from "../support/pages.js";
-import { admin, makeWorkDir, startAgent, startDashboard, type Agent, type Dashboard } from "../support/stack.js";
-
-let workDir: string;
-let dashboard: Dashboard | undefined;
-let agent: Agent | undefined;
-
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus && agent) console.log(`agent output:\n${agent.output()}`);
-  await agent?.stop();
-  await dashboard?.stop();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+import { expect, test } from "../support/fixtures.js";
+import { UsersPage } from "../support/pages/users-page.js";
+import { admin } from "../support/stack.js";
 
 const viewer = { email: "viewer@example.com", name: "Vera Viewer", password: "viewer-first-password", role: "viewer" as const };
 
-test("sign-in, a viewer without admin controls, and sign-out that ends the session", async ({ page }) => {
-  workDir = makeWorkDir("signin");
-  dashboard = await startDashboard(workDir);
-  agent = await startAgent(workDir, dashboard);
+test("sign-in, a viewer without admin controls, and sign-out that ends the session", async ({ page, stack, signInPage }) => {
+  await stack.startAgent();
   const hostname = os.hostname();
-  const url = dashboard.url;
+  const url = stack.url;
 
   // Signed out, every page leads to the sign-in form.
-  await page.goto(`${url}/users`);
+  await new UsersPage(page, url).open();
   await expect(page).toHaveURL(`${url}/signin`);
 
   // A wrong password is refused with a message, and the email is kept.
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+  await signInPage.submit({ email: admin.email, password: "not-the-password" });
+  await expect(signInPage.refusal("Wrong email or password.")).toBeVisible();
   await expect(page).toHaveURL(`${url}/signin`);
-  await expect(page.getByLabel("Email")).toHaveValue(admin.email);
+  await expect(signInPage.email()).toHaveValue(admin.email);
 
   // The right one lands on the fleet, where the admin can migrate the machine.
-  await new SignInPage(page).signIn(url, admin.email, admin.password);
+  const fleet = await signInPage.signIn(admin);
   await expect(page).toHaveURL(`${url}/`);
-  const fleet = new FleetPage(page);
   await expect(fleet.row(hostname)).toBeVisible();
-  await fleet.openMachine(hostname);
+  const machine = await fleet.openMachine(hostname);
   const machineUrl = page.url();
-  await expect(page.getByRole("button", { name: "Migrate" })).toBeVisible();
+  await expect(machine.migrateButton()).toBeVisible();
 
   // The admin creates a viewer on the Users page.
-  await page.goto(`${url}/users`);
-  const users = new UsersPage(page);
+  const users = await new UsersPage(page, url).open();
   await users.create(viewer);
   await expect(users.row(viewer.email)).toContainText("never");
   await expect(users.row(admin.email)).toContainText("you");
   // An admin's own row offers neither a role change nor Remove; other rows do.
-  await expect(users.row(admin.email).getByRole("combobox")).toHaveCount(0);
-  await expect(users.row(admin.email).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
-  await expect(users.row(viewer.email).getByRole("button", { name: /^Remove/ })).toBeVisible();
+  await expect(users.roleMenu(admin.email)).toHaveCount(0);
+  await expect(users.removeButton(admin.email)).toHaveCount(0);
+  await expect(users.removeButton(viewer.email)).toBeVisible();
 
   // Sign out: back to the sign-in page, and the session cookie the browser had is dead.
   const sessionCookies = (await page.context().cookies()).filter((cookie) => cookie.httpOnly);
@@ -65,7 +47,7 @@ test("sign-in, a viewer without admin controls, and sign-out that ends the sessi
   const oldCookie = sessionCookies.map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
   const sessionBefore = await fetch(`${url}/api/auth/get-session`, { headers: { cookie: oldCookie } });
   expect(await sessionBefore.json()).toMatchObject({ user: { email: admin.email, role: "admin" } });
-  await page.getByRole("button", { name: "Sign out" }).click();
+  const signedOut = await users.frame.signOut();
   await expect(page).toHaveURL(`${url}/signin`);
   const sessionWithOldCookie = await fetch(`${url}/api/auth/get-session`, { headers: { cookie: oldCookie } });
   expect(await sessionWithOldCookie.json()).toBeNull();
@@ -76,16 +58,16 @@ test("sign-in, a viewer without admin controls, and sign-out that ends the sessi
   await expect(page).toHaveURL(`${url}/signin`);
 
   // The viewer signs in and sees everything, but no control that changes anything.
-  await new SignInPage(page).signIn(url, viewer.email, viewer.password);
-  await expect(page.getByTestId("signed-in-user")).toContainText("viewer");
+  const viewersFleet = await signedOut.signIn(viewer);
+  await expect(viewersFleet.frame.signedInUser()).toContainText("viewer");
   await page.goto(machineUrl);
-  await expect(page.getByRole("heading", { name: hostname })).toBeVisible();
-  await expect(new MachinePage(page).entries()).toBeVisible();
-  await expect(page.getByRole("button", { name: "Migrate" })).toHaveCount(0);
-  await page.goto(`${url}/users`);
+  await expect(machine.heading(hostname)).toBeVisible();
+  await expect(machine.entries()).toBeVisible();
+  await expect(machine.migrateButton()).toHaveCount(0);
+  await users.open();
   await expect(users.row(admin.email)).toContainText("admin");
   await expect(users.row(viewer.email)).toContainText("you");
   await expect(users.form()).toHaveCount(0);
-  await expect(page.getByRole("combobox")).toHaveCount(0);
-  await expect(page.getByRole("button", { name: /^Remove/ })).toHaveCount(0);
+  await expect(users.anyRoleMenu()).toHaveCount(0);
+  await expect(users.anyRemoveButton()).toHaveCount(0);
 });
