@@ -111,6 +111,14 @@ test("SIGTERM stops pnpm start's dashboard and agent within seconds, open stream
 
   const second = await start(env);
   expect(second.output()).not.toMatch(/migration failed/i);
+  // Each start says it is building before the long build; the admin password is printed by the
+  // start that created it and never again (later starts say where it is kept).
+  const password = String(credentials.adminPassword);
+  expect(first.output()).toMatch(/▸ Building \(/);
+  expect(second.output()).toMatch(/▸ Building \(/);
+  expect(first.output()).toContain(`with password ${password}`);
+  expect(second.output()).not.toContain(password);
+  expect(second.output()).toContain("the first start's password is in");
   expect((await fetch(`${url}/signin`)).ok).toBe(true);
   second.process.kill("SIGTERM");
   const secondResult = await second.process;
