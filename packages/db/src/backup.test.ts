@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentReport } from "@cachefleet/contract/testing";
 import { backupDatabase, BackupError, restoreDatabase } from "./backup.js";
 import { createDatabase, type Db } from "./client.js";
-import { enqueueCommand } from "./commands.js";
+import { enqueueCommand } from "./command-queue.js";
 import { createEnrollmentSecret, enrollMachine, recordReport } from "./machines.js";
 import { migrateDatabase } from "./migrate.js";
 import { databaseReadiness } from "./operations.js";

@@ -17,18 +17,16 @@ import { FleetQuery } from "@cachefleet/contract";
 import { listActivity } from "./activity.js";
 import {
   cancelCommand,
-  createBatch,
-  getBatch,
-  getCommand,
   machinesWithPendingCommands,
   retryCommand,
   enqueueCommand,
-  listCommands,
   pendingCommands,
   pendingCommandsSince,
   preparingLimitMs,
   type QueuedCommand,
-} from "./commands.js";
+} from "./command-queue.js";
+import { getCommand, listCommands } from "./command-views.js";
+import { createBatch, getBatch } from "./command-batches.js";
 import { appendLog, claimCommand, expireCommands, leaseMs, maxStepLogBytes, recordCommandResult, recordStepProgress } from "./command-lease.js";
 
 const identity = { hostname: "dev-mac-1", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };

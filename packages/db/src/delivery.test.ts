@@ -7,7 +7,8 @@ import { claimMessage, progressMessage, resultMessage } from "@cachefleet/contra
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { MessageIdReused } from "./agent-messages.js";
 import { listActivity } from "./activity.js";
-import { cancelCommand, enqueueCommand, getCommand, retryCommand } from "./commands.js";
+import { cancelCommand, enqueueCommand, retryCommand } from "./command-queue.js";
+import { getCommand } from "./command-views.js";
 import { claimCommand, expireCommands, leaseMs, recordCommandResult, recordStepProgress } from "./command-lease.js";
 import { createEnrollmentSecret, enrollMachine } from "./machines.js";
 

@@ -9,7 +9,7 @@ import { agentReport, notProbed } from "@cachefleet/contract/testing";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db, DbTransaction } from "./client.js";
 import { listActivity } from "./activity.js";
-import { enqueueCommand, pendingCommands, pendingCommandsSince, unreadableCommandError } from "./commands.js";
+import { enqueueCommand, pendingCommands, pendingCommandsSince, unreadableCommandError } from "./command-queue.js";
 import { createEnrollmentSecret, enrollMachine, recordReport, ReportIdTaken } from "./machines.js";
 import { migrateDatabase } from "./migrate.js";
 import { checkoutLocations } from "./layout.js";
