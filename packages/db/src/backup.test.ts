@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { backupDatabase, BackupError, restoreDatabase } from "./backup.js";
 import { createDatabase, type Db } from "./client.js";
 import { enqueueCommand } from "./command-queue.js";

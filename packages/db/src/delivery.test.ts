@@ -3,7 +3,7 @@
 // whether it arrives after the first copy or races it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CommandResult, CommandSpec } from "@cachefleet/contract";
-import { claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/testing";
+import { claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { MessageIdReused } from "./agent-messages.js";
 import { listActivity } from "./activity.js";

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db, DbTransaction } from "./client.js";
 import { listActivity } from "./activity.js";
