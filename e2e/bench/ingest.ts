@@ -29,7 +29,7 @@ import fs from "node:fs";
 import http from "node:http";
 import { parseArgs } from "node:util";
 import { enforceRetention, insertReports, providerOf, recordHeartbeat, recordReport, type Db, type ReportSeed } from "@cachefleet/db";
-import { agentReport, reportDigest } from "@cachefleet/db/testing";
+import { agentReport, reportDigest } from "@cachefleet/db/test-support";
 import { startDashboardServer } from "../support/stack.js";
 import { benchDatabase, cleanups, ms, nearestRank, runBench, type Provider } from "./stats.js";
 

@@ -1,6 +1,6 @@
 // What both benches share: nearest-rank percentiles and their printing, the database each run
 // gets, and clean-up that runs newest first also when a bench is interrupted (Ctrl-C).
-import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/test-support";
 
 export type Provider = "sqlite" | "postgresql";
 

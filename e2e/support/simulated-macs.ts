@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter, RouterInputs } from "@cachefleet/api";
-import { agentReport, notProbed, probeNames } from "@cachefleet/db/testing";
+import { agentReport, notProbed, probeNames } from "@cachefleet/db/test-support";
 import { createAgentClient, type ApiClient } from "./simulated-agent.js";
 
 export type AgentReport = RouterInputs["agent"]["report"];

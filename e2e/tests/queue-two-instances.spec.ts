@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "../support/fixtures.js";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
-import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/test-support";
 import { signInCookie, startDashboardServer, type DashboardServer } from "../support/stack.js";
 import {
   createAdminClient,

@@ -4,15 +4,15 @@
 // migrateDatabase passes the schema and migrations its caller chose; run by hand, the CLI uses
 // this checkout's.
 import { defineConfig } from "prisma/config";
-import { checkoutLocations } from "./src/layout.js";
-import { createMigrationAdapter, databaseTarget } from "./src/target.js";
+import { readDatabaseEnv } from "./src/env.js";
+import { createMigrationAdapter } from "./src/target.js";
 
-const target = databaseTarget(process.env.DATABASE_URL, checkoutLocations());
+const { target, schemaFile, migrationsDir } = readDatabaseEnv();
 
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: process.env.CACHEFLEET_PRISMA_SCHEMA || target.schemaFile,
-  migrations: { path: process.env.CACHEFLEET_PRISMA_MIGRATIONS || target.migrationsDir },
+  schema: schemaFile,
+  migrations: { path: migrationsDir },
   adapter: async () => createMigrationAdapter(target),
 });

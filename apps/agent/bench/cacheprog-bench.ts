@@ -18,8 +18,8 @@ import { createCommandRunner } from "../src/commands.js";
 import { createKeyStore } from "../src/keystore.js";
 import { cacheProgVersion, prepareCacheProg, readCacheProgStats } from "../src/cacheprog/index.js";
 import { splitQuoted } from "../src/cacheprog/quoted.js";
-import { writeGoModule } from "../src/testing/go-module.js";
-import { requireGo124 } from "../src/testing/standins.js";
+import { writeGoModule } from "../src/test-support/go-module.js";
+import { requireGo124 } from "../src/test-support/standins.js";
 import floorSource from "./cacheprog-floor/main.go";
 
 const warmRuns = 9;

@@ -1,5 +1,5 @@
 // Fault tests with real processes: the bundled agent (`node dist/cli.js run`) against a stand-in
-// dashboard that is a real local tRPC server (testing/fake-dashboard.ts), on a cache a real Go 1.22
+// dashboard that is a real local tRPC server (test-support/fake-dashboard.ts), on a cache a real Go 1.22
 // built. The agent is SIGKILLed during migration steps and started again; the dashboard is stopped
 // while a command ends and started again; and the server sends commands outside the contract.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -13,7 +13,7 @@ import { saveConfig } from "./config.js";
 import { journalPath, readJournal } from "./journal.js";
 import { outboxPath } from "./outbox.js";
 import { listBackups } from "./prune.js";
-import { FakeDashboard, fieldOf } from "./testing/fake-dashboard.js";
+import { FakeDashboard, fieldOf } from "./test-support/fake-dashboard.js";
 
 const go = "/usr/lib/go-1.22/bin/go";
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

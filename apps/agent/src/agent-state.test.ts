@@ -8,7 +8,7 @@ import { scanCache } from "@cachefleet/gocache";
 import { assessDrift, emptyState, loadState, recordClean, recordScan, saveState, statePath } from "./agent-state.js";
 import { createCommandRunner, createGoRunner, readGoEnv } from "./commands.js";
 import { probeVersionDrift } from "./probes/version-drift.js";
-import { go121, go122, haveRealGo, isolatedGoEnv, tempDir } from "./testing/standins.js";
+import { go121, go122, haveRealGo, isolatedGoEnv, tempDir } from "./test-support/standins.js";
 
 let dir: string;
 

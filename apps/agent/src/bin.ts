@@ -9,12 +9,13 @@ import { isScanWorker } from "@cachefleet/gocache";
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
 import { runCli } from "./cli.js";
+import { processEnvironment } from "./env.js";
 
 if (isMainThread && !isScanWorker()) {
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    env: process.env,
+    env: processEnvironment(),
     entryFile: fileURLToPath(import.meta.url),
   });
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CommandNotRun, createCommandRunner, defaultToolPath, displayCommand, invocationOf, resolveTool, type Command } from "./commands.js";
-import { macosBin, tempDir } from "./testing/standins.js";
+import { macosBin, tempDir } from "./test-support/standins.js";
 
 let dir: string;
 

@@ -13,7 +13,7 @@ import { compiledIn } from "./cache-steps.js";
 import { createCommandRunner, createGoRunner, readCacheProgSetting, type GoRunner } from "./commands.js";
 import { createKeyStore, keyFilePath } from "./keystore.js";
 import { runMigration, runPlan, type StepSink } from "./plan-runner.js";
-import { isolatedGoEnv, requireGo124, tempDir } from "./testing/standins.js";
+import { isolatedGoEnv, requireGo124, tempDir } from "./test-support/standins.js";
 
 const go = requireGo124();
 let root: string;

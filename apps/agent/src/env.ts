@@ -22,6 +22,11 @@ const AgentEnv = z.object({
 });
 export type AgentEnv = z.infer<typeof AgentEnv>;
 
+/** This process's environment as it started: what bin.ts hands runCli, which parses it (readAgentEnv). */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
 export function readAgentEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
   const parsed = AgentEnv.safeParse(source);
   if (!parsed.success) {

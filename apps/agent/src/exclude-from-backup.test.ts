@@ -1,5 +1,5 @@
 // exclude-from-backup: `tmutil addexclusion` on GOCACHE, then checked with `tmutil isexcluded`.
-// tmutil cannot run here, so it is the stand-in in apps/agent/test-support/macos-bin, which
+// tmutil cannot run here, so it is the stand-in in apps/agent/src/test-support/macos-bin, which
 // reproduces the real tool's output and exit codes; the agent runs it as a real process.
 import fs from "node:fs";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StepName, StepStatus } from "@cachefleet/contract";
 import { createGoRunner } from "./commands.js";
 import { runPlan, type StepSink } from "./plan-runner.js";
-import { standinCalls, standinRunner, tempDir } from "./testing/standins.js";
+import { standinCalls, standinRunner, tempDir } from "./test-support/standins.js";
 
 class RecordingSink implements StepSink {
   readonly updates: { step: StepName; status: StepStatus; log: string }[] = [];

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCommandRunner, invocationOf } from "./commands.js";
 import { createKeyStore, keyFilePath, parseKeychainCreationDate } from "./keystore.js";
-import { macosBin, standinCalls, standinRunner, tempDir } from "./testing/standins.js";
+import { macosBin, standinCalls, standinRunner, tempDir } from "./test-support/standins.js";
 
 function keychainStore(dir: string, keychain: "present" | "absent" | "broken" = "absent") {
   const commands = standinRunner({ dir, keychain, keychainSecrets: "readable" });

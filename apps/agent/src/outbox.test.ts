@@ -1,4 +1,4 @@
-// The durable outbox against a real local HTTP server speaking tRPC (testing/fake-dashboard.ts),
+// The durable outbox against a real local HTTP server speaking tRPC (test-support/fake-dashboard.ts),
 // stopped and started again to play a dashboard outage, and a fresh Outbox on the same file to
 // play an agent restart.
 import fs from "node:fs";
@@ -6,10 +6,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentReport, CommandResult } from "@cachefleet/contract";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { Outbox, retryDelayMs } from "./outbox.js";
 import { agentCalls, createServerClient } from "./server.js";
-import { FakeDashboard, fieldOf } from "./testing/fake-dashboard.js";
+import { FakeDashboard, fieldOf } from "./test-support/fake-dashboard.js";
 
 let dir: string;
 let dashboard: FakeDashboard;

@@ -1,5 +1,5 @@
 // persist-env with a real Go 1.22 (its own GOENV file in a temp folder) and the launchctl
-// stand-in (apps/agent/test-support/macos-bin, which reproduces launchd's output and exit codes):
+// stand-in (apps/agent/src/test-support/macos-bin, which reproduces launchd's output and exit codes):
 // GOBIN is written when unset, the LaunchAgent holds exactly the contract's content, the
 // persistence probe then finds GOBIN on the GUI PATH, and a second run changes nothing.
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import { gobinLaunchAgentPlist, gobinPathLabel, type StepName, type StepStatus }
 import { createGoRunner, readGoEnv } from "./commands.js";
 import { runPlan, type StepSink } from "./plan-runner.js";
 import { probePersistence } from "./probes/persistence.js";
-import { go122, isolatedGoEnv, standinCalls, standinRunner, tempDir } from "./testing/standins.js";
+import { go122, isolatedGoEnv, standinCalls, standinRunner, tempDir } from "./test-support/standins.js";
 
 class RecordingSink implements StepSink {
   readonly updates: { step: StepName; status: StepStatus; log: string }[] = [];

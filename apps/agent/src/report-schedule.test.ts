@@ -2,7 +2,7 @@
 // what a check collects again.
 import { describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { collectionFor, factsChange, fullReportEveryMs, fullReportReason, type SentReport } from "./report-schedule.js";
 
 const base = agentReport({ hostname: "mac", plaintext: 100, encrypted: 0, cacheBytes: 1_000_000 });

@@ -11,7 +11,7 @@ import { AgentReport, Heartbeat, type HeartbeatAck } from "@cachefleet/contract"
 import { reportDigest } from "@cachefleet/contract/digest";
 import { createCommandRunner, type CommandRunner } from "./commands.js";
 import { Reporter, type ReportChannel } from "./reporter.js";
-import { go122, isolatedGoEnv, tempDir, testProbeContext } from "./testing/standins.js";
+import { go122, isolatedGoEnv, tempDir, testProbeContext } from "./test-support/standins.js";
 
 class ContractChannel implements ReportChannel {
   readonly reports: AgentReport[] = [];

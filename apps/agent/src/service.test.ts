@@ -1,5 +1,5 @@
 // install / uninstall on a temp HOME. launchctl and systemctl are stand-ins
-// (apps/agent/test-support) reproducing the real tools' exit codes and messages, because neither a
+// (apps/agent/src/test-support) reproducing the real tools' exit codes and messages, because neither a
 // macOS launchd nor a systemd user session runs here; they record every call so the tests can
 // assert the exact argv the agent used.
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import { createCommandRunner, type CommandRunner } from "./commands.js";
 import { daemonEnvironment, daemonNodeFlags } from "./launch.js";
 import { parsePlist } from "./plist.js";
 import { installService, launchAgentPath, systemdUnit, systemdUnitPath, uninstallService, type ServiceContext } from "./service.js";
-import { macosBin, standinCalls, standinRunner, tempDir } from "./testing/standins.js";
+import { macosBin, standinCalls, standinRunner, tempDir } from "./test-support/standins.js";
 
 let dir: string;
 

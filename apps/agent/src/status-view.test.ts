@@ -6,7 +6,7 @@ import { AgentReport } from "@cachefleet/contract";
 import { evaluateHealth, overallHealth, sortFindings } from "@cachefleet/health";
 import { collectReport } from "./report.js";
 import { renderStatus, wantsColor } from "./status-view.js";
-import { go122, haveRealGo, isolatedGoEnv, standinRunner, tempDir, testProbeContext } from "./testing/standins.js";
+import { go122, haveRealGo, isolatedGoEnv, standinRunner, tempDir, testProbeContext } from "./test-support/standins.js";
 
 let dir: string;
 

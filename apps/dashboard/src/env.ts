@@ -2,17 +2,15 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { databaseTarget, type DatabaseTarget } from "@cachefleet/db";
 import { z } from "zod";
 
 const EnvSchema = z.object({
-  /** postgresql://… or file:…; unset means the SQLite file in the repository's data folder. */
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .refine((url) => url === "" || /^(postgres(ql)?:\/\/|file:)/.test(url), {
-      error: "must be a postgresql:// URL or an SQLite file: URL",
-    })
-    .optional(),
+  /**
+   * postgresql://… or file:…; unset means the SQLite file in the data folder. Read as a database
+   * by databaseTarget alone (see `database` below), so its rules are written once.
+   */
+  DATABASE_URL: z.string().optional(),
   /** How often an agent's command stream re-reads the queue when no local notification wakes it. */
   CACHEFLEET_QUEUE_POLL_MS: z.coerce
     .number({ error: "must be a whole number of milliseconds" })
@@ -86,14 +84,22 @@ export interface Paths {
   agentBundle: string;
 }
 
-function resolvePaths(): Paths {
+function resolveDatabase(): { paths: Paths; database: DatabaseTarget } {
   const prismaDir = path.join(repositoryRoot, "prisma");
   if (!fs.existsSync(prismaDir)) {
     throw new Error(`The dashboard must run in apps/dashboard of a Cachefleet checkout (no prisma folder at ${prismaDir}).`);
   }
-  const sqliteFile = env.DATABASE_URL?.startsWith("file:") ? path.resolve(env.DATABASE_URL.slice("file:".length)) : null;
-  const dataDir = env.CACHEFLEET_DATA_DIR ?? (sqliteFile ? path.dirname(sqliteFile) : path.join(repositoryRoot, "data"));
-  return { dataDir: path.resolve(dataDir), prismaDir, agentBundle: path.join(repositoryRoot, "apps/agent/dist/cli.js") };
+  const givenDataDir = env.CACHEFLEET_DATA_DIR ? path.resolve(env.CACHEFLEET_DATA_DIR) : undefined;
+  let database: DatabaseTarget;
+  try {
+    database = databaseTarget(env.DATABASE_URL, { dataDir: givenDataDir ?? path.join(repositoryRoot, "data"), prismaDir });
+  } catch (error) {
+    throw new Error(`The dashboard's environment is invalid:\n${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Without CACHEFLEET_DATA_DIR, the data folder is the SQLite file's (./data when DATABASE_URL is unset).
+  const dataDir = givenDataDir ?? (database.provider === "sqlite" ? path.dirname(database.file) : path.join(repositoryRoot, "data"));
+  return { database, paths: { dataDir, prismaDir, agentBundle: path.join(repositoryRoot, "apps/agent/dist/cli.js") } };
 }
 
-export const paths = resolvePaths();
+/** The database DATABASE_URL selects, and the folders around it. */
+export const { database, paths } = resolveDatabase();

@@ -3,12 +3,13 @@
 // the root layout passes it to the one other inline script (next-themes'). Scripts without the
 // nonce — an injected <script>, an inline handler — do not run, and no other site may frame a page.
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "~/env";
 import { contentSecurityPolicy } from "./security-headers";
 
 export function proxy(request: NextRequest): NextResponse {
   const nonce = btoa(crypto.randomUUID());
   // Next's development server evaluates code with eval() for fast refresh; production never does.
-  const policy = contentSecurityPolicy(nonce, { allowEval: process.env.NODE_ENV === "development" });
+  const policy = contentSecurityPolicy(nonce, { allowEval: env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);

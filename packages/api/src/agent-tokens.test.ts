@@ -2,7 +2,7 @@
 // database, with a clock the test moves, to show what revocation looks like on each.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEnrollmentSecret, enrollMachine, revokeMachine } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { AgentTokenCache } from "./agent-tokens.js";
 
 const providers = await testedProviders();

@@ -2,8 +2,8 @@
 // reachable): scopes, revoke, expiry, last use, the activity log under the token's name, and the
 // OpenAPI document's promise that queries take a read token and changes an admin one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { listActivity, setUserRole } from "@cachefleet/db";
 import { createAccount } from "./accounts.js";
 import { openApiDocument } from "./openapi.js";

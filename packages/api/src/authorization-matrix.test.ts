@@ -4,8 +4,8 @@
 // suite, as does a decision left for a procedure that no longer exists. Agent procedures also
 // need an entry saying what another machine's token can do to this machine's data, proved here.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport, claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport, claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { appRouter, createCaller } from "./root.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";
 import type { Context } from "./trpc.js";

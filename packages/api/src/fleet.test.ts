@@ -2,9 +2,9 @@
 // reachable): machines enroll and report through the agent router, the page reads them back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport, CacheVerdict } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
 import { createDatabase, createEnrollmentSecret, type Database } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createAccount } from "./accounts.js";
 import { FleetFeed } from "./fleet-feed.js";
 import { createCaller } from "./root.js";

@@ -5,9 +5,9 @@
 // admins demoting each other at once, and cookies over https.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentPolicy, type AgentReport } from "@cachefleet/contract";
-import { agentReport, resultMessage } from "@cachefleet/contract/testing";
+import { agentReport, resultMessage } from "@cachefleet/contract/test-support";
 import { listActivity } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createAccount } from "./accounts.js";
 import { serveAllowedAuthRequest } from "./auth-http.js";
 import { signInWithPassword } from "./auth.js";

@@ -1,8 +1,8 @@
 // Heartbeats and the retention settings through the routers, on real databases (SQLite, and
 // PostgreSQL when reachable).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createCaller } from "./root.js";
 import { RetentionJob } from "./retention-job.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";

@@ -2,8 +2,8 @@
 // cache in Time Machine; health flags both, the fleet totals and the machine's facts follow, and
 // a bulk trim goes to exactly the machines with a stale trim.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createCaller } from "./root.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";
 

@@ -2,7 +2,7 @@
 // flattened errors by field, using the messages of the shared form schemas; any other error
 // carries none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, type TestDatabase } from "@cachefleet/db/test-support";
 import { bootstrapIfEmpty } from "./accounts.js";
 import { signInWithPassword } from "./auth.js";
 import { handleTrpcRequest } from "./http.js";

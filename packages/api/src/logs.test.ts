@@ -3,8 +3,8 @@
 // enrollment, a report and signed-in calls must leave JSON lines with request ids and none of the
 // password, the enrollment secret, the agent's token or the session cookie.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { bootstrapIfEmpty } from "./accounts.js";
 import { handleAuthRequest, handleTrpcRequest } from "./http.js";
 import { createLogger } from "./logger.js";

@@ -2,8 +2,8 @@
 // when reachable): a machine's detail and history, the audit's counts and lists, and who may ask.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import type { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
 import { createCaller } from "./root.js";

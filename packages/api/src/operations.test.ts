@@ -4,10 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentReport, claimMessage } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage } from "@cachefleet/contract/test-support";
 import { createDatabase, databaseTarget, enqueueCommand } from "@cachefleet/db";
 import { checkoutLocations } from "@cachefleet/db/layout";
-import { createTestDatabase, setPostgresConnectionsAllowed, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, setPostgresConnectionsAllowed, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createLogger } from "./logger.js";
 import { healthResponse, metricsResponse, readyResponse } from "./operations.js";
 import { createCaller } from "./root.js";

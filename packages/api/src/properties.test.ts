@@ -5,9 +5,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentReport } from "@cachefleet/contract";
-import { hostileReport } from "@cachefleet/contract/hostile";
+import { hostileReport } from "@cachefleet/contract/test-support/hostile";
 import { decodePayload } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { handleTrpcRequest } from "./http.js";
 import { createCaller } from "./root.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";

@@ -4,9 +4,9 @@
 // through the agent router, and the states, the activity log and the webhook outbox follow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, claimMessage, notProbed, resultMessage } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, resultMessage } from "@cachefleet/contract/test-support";
 import { listActivity } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { RemediationRunner } from "./remediation-runner.js";
 import { createCaller } from "./root.js";
 import { createServices } from "./services.js";

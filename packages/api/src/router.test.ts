@@ -1,9 +1,9 @@
 // Router tests through createCaller on real databases (SQLite, and PostgreSQL when reachable).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
 import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
 import { CommandNotifier } from "./notifier.js";

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashLegacyPassword, listActivity } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { refuseAccountChange } from "./account-rules.js";
 import { bootstrapIfEmpty, createAccount, renameLocalhostAccounts } from "./accounts.js";
 import { authSecretFileName, loadAuthSecret } from "./auth-secret.js";

@@ -5,9 +5,9 @@
 import http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { webhookHeaders, type WebhookEvent } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
 import { queueWebhookEvent } from "@cachefleet/db";
-import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/testing";
+import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createCaller } from "./root.js";
 import { createServices } from "./services.js";
 import { signedIn, type SignedIn } from "./test-support/signed-in.js";

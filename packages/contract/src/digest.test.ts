@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canonicalJson, reportDigest } from "./digest.js";
 import { Heartbeat, HeartbeatAck } from "./heartbeat.js";
 import { AgentReport } from "./report.js";
-import { agentReport } from "./testing.js";
+import { agentReport } from "./test-support/reports.js";
 
 describe("report digests", () => {
   it("write objects with sorted keys, so building order does not matter", () => {

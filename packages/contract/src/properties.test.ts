@@ -3,7 +3,7 @@
 // that survives JSON and parses again to itself. Parsing never throws.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hostileReport, hostileText, validReport } from "./hostile.js";
+import { hostileReport, hostileText, validReport } from "./test-support/hostile.js";
 import { AgentReport, CommandResult, EnrollInput, StepProgress, maxStoredCount, unstorableTextReason } from "./index.js";
 
 function everyStringAndCount(value: unknown, visit: (leaf: string | number) => void): void {

@@ -2,7 +2,7 @@
 // and reports from agents that do not send one still parse.
 import { describe, expect, it } from "vitest";
 import { AgentReport, TimeZone } from "./report.js";
-import { agentReport } from "./testing.js";
+import { agentReport } from "./test-support/reports.js";
 
 describe("the report's time zone", () => {
   it("accepts the names Intl reports", () => {

@@ -4,7 +4,8 @@
 // before the next one is.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "./client.js";
-import { activeMachineIds, createBatch } from "./commands.js";
+import { createBatch } from "./command-batches.js";
+import { activeMachineIds } from "./command-queue.js";
 import { insertMachines } from "./bulk.js";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 

@@ -1,8 +1,7 @@
 // `pnpm db:migrate`: applies the committed migrations to the database DATABASE_URL names (or the
 // SQLite file in CACHEFLEET_DATA_DIR, default ./data), exactly as `pnpm start` does before serving.
 // For operators who deploy the dashboard themselves and migrate as a separate step.
-import { checkoutLocations } from "./layout.js";
-import { databaseTarget } from "./target.js";
+import { readDatabaseEnv } from "./env.js";
 import { migrateDatabase } from "./migrate.js";
 
 const usage = "Usage: node dist/cli.js migrate   (DATABASE_URL or CACHEFLEET_DATA_DIR select the database)";
@@ -12,7 +11,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const target = databaseTarget(process.env.DATABASE_URL, checkoutLocations(process.env.CACHEFLEET_DATA_DIR || undefined));
+  const { target } = readDatabaseEnv();
   console.log(target.provider === "sqlite" ? `Migrating the SQLite database at ${target.file}…` : "Migrating the PostgreSQL database…");
   await migrateDatabase(target);
   console.log("The database is up to date.");

@@ -29,10 +29,10 @@ export type Db = Pick<
   | "remediation"
   | "remediationState"
   | "$disconnect"
-  // Only for the hot statements of commands.ts and command-lease.ts (bulk inserts, claims).
+  // Only for the hot statements of command-queue.ts and command-lease.ts (bulk inserts, claims).
   | "$executeRaw"
   // Only for reads whose SQL the query builder cannot say (fleet.ts: orderings and folding that
-  // must agree across both providers; commands.ts: ids passed as one JSON parameter), and row
+  // must agree across both providers; command-queue.ts: ids passed as one JSON parameter), and row
   // locks (users.ts).
   | "$queryRaw"
   // Only where several writes must happen whole or not at all (a report, an account change).

@@ -16,7 +16,7 @@ import { sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db, DbTransaction } from "./client.js";
 import { recordActivity } from "./activity.js";
 import { deliverOnce, type Delivered } from "./agent-messages.js";
-import { preparing, readableSpec } from "./commands.js";
+import { preparing, readableSpec } from "./command-queue.js";
 
 /** Each step keeps the tail of its log; older lines are dropped with a note. */
 export const maxStepLogBytes = 64 * 1024;

@@ -2,7 +2,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/testing";
+import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
 import { reportDigest } from "@cachefleet/contract/digest";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import type { Db } from "./client.js";
@@ -17,18 +17,16 @@ import { FleetQuery } from "@cachefleet/contract";
 import { listActivity } from "./activity.js";
 import {
   cancelCommand,
-  createBatch,
-  getBatch,
-  getCommand,
   machinesWithPendingCommands,
   retryCommand,
   enqueueCommand,
-  listCommands,
   pendingCommands,
   pendingCommandsSince,
   preparingLimitMs,
   type QueuedCommand,
-} from "./commands.js";
+} from "./command-queue.js";
+import { getCommand, listCommands } from "./command-views.js";
+import { createBatch, getBatch } from "./command-batches.js";
 import { appendLog, claimCommand, expireCommands, leaseMs, maxStepLogBytes, recordCommandResult, recordStepProgress } from "./command-lease.js";
 
 const identity = { hostname: "dev-mac-1", username: "dev", platform: "darwin", osRelease: "24.1.0", arch: "arm64" };

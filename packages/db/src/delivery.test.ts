@@ -3,11 +3,12 @@
 // whether it arrives after the first copy or races it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CommandResult, CommandSpec } from "@cachefleet/contract";
-import { claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/testing";
+import { claimMessage, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { MessageIdReused } from "./agent-messages.js";
 import { listActivity } from "./activity.js";
-import { cancelCommand, enqueueCommand, getCommand, retryCommand } from "./commands.js";
+import { cancelCommand, enqueueCommand, retryCommand } from "./command-queue.js";
+import { getCommand } from "./command-views.js";
 import { claimCommand, expireCommands, leaseMs, recordCommandResult, recordStepProgress } from "./command-lease.js";
 import { createEnrollmentSecret, enrollMachine } from "./machines.js";
 

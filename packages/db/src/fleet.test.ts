@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FleetQuery, type AgentReport, type FleetQueryInput } from "@cachefleet/contract";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { createEnrollmentSecret, enrollMachine, recordReport } from "./machines.js";
 import { compareVersions, listFleetGoVersions, listFleetPage, teamHitRate } from "./fleet.js";

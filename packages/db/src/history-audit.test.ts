@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { sortableId } from "./batching.js";
 import { downsample, hitRates, reportHistory } from "./history.js";

@@ -2,7 +2,7 @@
 // stale-trim audit check, on real databases: SQLite always, PostgreSQL when reachable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FleetQuery } from "@cachefleet/contract";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { auditCounts, listAudit } from "./audit.js";
 import { daysUntil, growthPerDay } from "./growth.js";

@@ -5,7 +5,25 @@ export { processWide } from "./process-wide.js";
 export { hashLegacyPassword, hashToken, isLegacyPasswordHash, verifyLegacyPassword } from "./secrets.js";
 export * from "./users.js";
 export * from "./machines.js";
-export * from "./commands.js";
+export {
+  activeMachineIds,
+  cancelCommand,
+  enqueueCommand,
+  findMachineCommand,
+  machinesWithPendingCommands,
+  pendingCommands,
+  pendingCommandsSince,
+  preparing,
+  preparingLimitMs,
+  readableSpec,
+  retryCommand,
+  unreadableCommandError,
+  type CancelOutcome,
+  type EnqueueOptions,
+  type QueuedCommand,
+} from "./command-queue.js";
+export { getCommand, listCommands, type CommandView } from "./command-views.js";
+export { createBatch, getBatch, type BatchInput } from "./command-batches.js";
 export * from "./command-lease.js";
 export { MessageIdReused, type Delivered } from "./agent-messages.js";
 export * from "./activity.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { agentReport, notProbed } from "@cachefleet/contract/testing";
+import { agentReport, notProbed } from "@cachefleet/contract/test-support";
 import { decodePayload, encodePayload } from "./payload.js";
 import { payloadDictionaryV1 } from "./payload-dictionary.js";
 

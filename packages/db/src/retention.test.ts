@@ -2,7 +2,7 @@
 // reachable. Reports are seeded with chosen takenAt times, the job runs at a chosen `now`.
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentReport } from "@cachefleet/contract/testing";
+import { agentReport } from "@cachefleet/contract/test-support";
 import { createTestDatabase, testedProviders, type TestDatabase } from "./test-support/databases.js";
 import { sortableId } from "./batching.js";
 import { reportHistory } from "./history.js";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createCacheHelper } from "../cache-helper.js";
 import { createCommandRunner } from "../commands.js";
 import { createKeyStore } from "../keystore.js";
-import { macosBin, standinRunner, tempDir, testProbeContext } from "../testing/standins.js";
+import { macosBin, standinRunner, tempDir, testProbeContext } from "../test-support/standins.js";
 import { probeKeychain } from "./keychain.js";
 
 function contextWithStore(dir: string, platform: NodeJS.Platform) {

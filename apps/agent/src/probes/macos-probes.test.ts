@@ -1,6 +1,6 @@
 // The macOS probes (sysctl, uname, sw_vers, security) on three machine profiles: Apple Silicon
 // native, under Rosetta, and Intel. macOS tools cannot run here, so `security`, `sw_vers`,
-// `sysctl`, `uname` and `launchctl` are stand-ins (apps/agent/test-support/macos-bin) that
+// `sysctl`, `uname` and `launchctl` are stand-ins (apps/agent/src/test-support/macos-bin) that
 // reproduce the real tools' documented output and exit codes; the agent runs them as real
 // processes through its command allowlist, exactly as it runs the real ones on a Mac.
 import fs from "node:fs";
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentProbes, type GoEnv } from "@cachefleet/contract";
 import { createCommandRunner, readGoEnv } from "../commands.js";
 import { collectProbes, probeScan } from "../report.js";
-import { go122, haveRealGo, isolatedGoEnv, macosBin, standinCalls, standinRunner, tempDir, testProbeContext } from "../testing/standins.js";
+import { go122, haveRealGo, isolatedGoEnv, macosBin, standinCalls, standinRunner, tempDir, testProbeContext } from "../test-support/standins.js";
 import { probeHardware, readSysctlFlag, parseSwVers } from "./hardware.js";
 import { probeKeychain } from "./keychain.js";
 

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../testing/standins.js";
+import { tempDir } from "../test-support/standins.js";
 import { probePermissions, tryHardLink } from "./permissions.js";
 
 let dir: string;

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GoEnv } from "@cachefleet/contract";
 import { renderPlist } from "../plist.js";
-import { tempDir } from "../testing/standins.js";
+import { tempDir } from "../test-support/standins.js";
 import { launchAgentPaths, parseGoEnvKeys, pathHolds, probePersistence } from "./persistence.js";
 
 let home: string;

@@ -1,5 +1,5 @@
 // The placement probes on Apple Silicon and Intel Macs, and on Linux. macOS tools cannot run
-// here, so `mount`, `tmutil`, `mdutil` and `fdesetup` are stand-ins (apps/agent/test-support/
+// here, so `mount`, `tmutil`, `mdutil` and `fdesetup` are stand-ins (apps/agent/src/test-support/
 // macos-bin) that reproduce the real tools' output and exit codes; the agent runs them as real
 // processes through its command allowlist. On Linux the file system comes from the real
 // /proc/self/mountinfo and the macOS probes say not-applicable.
@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlacementProbes } from "@cachefleet/contract";
-import { standinCalls, standinRunner, tempDir, testProbeContext, type StandinOptions } from "../testing/standins.js";
+import { standinCalls, standinRunner, tempDir, testProbeContext, type StandinOptions } from "../test-support/standins.js";
 import { fileSystemKind, mountOf, parseMacMount, parseMountinfo, probePlacement } from "./placement.js";
 
 let dir: string;

@@ -12,8 +12,8 @@ import {
   startBackgroundJobs,
   type Services,
 } from "@cachefleet/api";
-import { createDatabase, databaseTarget } from "@cachefleet/db";
-import { env, paths } from "~/env";
+import { createDatabase } from "@cachefleet/db";
+import { database, env, paths } from "~/env";
 
 declare global {
   // Kept on globalThis because Next dev reloads modules on every edit and may evaluate this module
@@ -41,15 +41,14 @@ export function shutdownSignal(): AbortSignal {
 }
 
 function startServices(): Services {
-  const target = databaseTarget(env.DATABASE_URL, paths);
   const { dataDir } = paths;
   shutdownSignal();
-  const { db } = createDatabase(target);
+  const { db } = createDatabase(database);
   const services = createServices(db, {
     queuePollMs: env.CACHEFLEET_QUEUE_POLL_MS,
     trustedProxyHops: env.CACHEFLEET_TRUSTED_PROXY,
     logger: createLogger({ level: env.CACHEFLEET_LOG_LEVEL }),
-    auth: { provider: target.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
+    auth: { provider: database.provider, secret: loadAuthSecret({ secret: env.BETTER_AUTH_SECRET, dataDir }), baseURL: env.BETTER_AUTH_URL },
   });
   // Report history and logs are kept as the Policy page says (packages/db retention.ts); each run
   // shows in the metrics and, when it fails, in the log.

@@ -94,5 +94,5 @@ export async function testedProviders(): Promise<("sqlite" | "postgresql")[]> {
 
 // Agent reports for seeding, from the contract's one builder: the end-to-end suite reaches the
 // contract only through this package.
-export * from "@cachefleet/contract/testing";
+export * from "@cachefleet/contract/test-support";
 export { reportDigest } from "@cachefleet/contract/digest";

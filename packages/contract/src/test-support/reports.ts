@@ -2,11 +2,11 @@
 // answered, scan and go env consistent with each other), from the few facts tests vary. Probes a
 // test leaves out of its question are replaced with `notProbed(...)`.
 import { randomUUID } from "node:crypto";
-import type { ClaimMessage, CommandResult, ProgressMessage, ResultMessage, StepProgress } from "./command.js";
-import type { AgentProbes, CacheBackend, ProbeName } from "./probes.js";
-import { keychainService } from "./probes.js";
-import type { AgentReport, CacheHitFigures } from "./report.js";
-import type { CacheVerdict, Tally, TrimFacts } from "./scan.js";
+import type { ClaimMessage, CommandResult, ProgressMessage, ResultMessage, StepProgress } from "../command.js";
+import type { AgentProbes, CacheBackend, ProbeName } from "../probes.js";
+import { keychainService } from "../probes.js";
+import type { AgentReport, CacheHitFigures } from "../report.js";
+import type { CacheVerdict, Tally, TrimFacts } from "../scan.js";
 
 export interface ReportFacts {
   id?: string;

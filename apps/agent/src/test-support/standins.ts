@@ -1,4 +1,4 @@
-// Test helpers: temp folders, the stand-ins for macOS tools (see test-support/README.md), the real
+// Test helpers: temp folders, the stand-ins for macOS tools (README.md beside this file), the real
 // Go toolchains this machine has, and a probe context wired to all of them.
 import fs from "node:fs";
 import os from "node:os";
@@ -8,8 +8,8 @@ import { createCommandRunner, createGoRunner, type CommandRunner } from "../comm
 import { BuildInfoMemo } from "../probes/build-info.js";
 import type { ProbeContext, ToolchainLocations } from "../probes/context.js";
 
-export const macosBin = fileURLToPath(new URL("../../test-support/macos-bin", import.meta.url));
-export const linuxBin = fileURLToPath(new URL("../../test-support/linux-bin", import.meta.url));
+export const macosBin = fileURLToPath(new URL("./macos-bin", import.meta.url));
+export const linuxBin = fileURLToPath(new URL("./linux-bin", import.meta.url));
 
 /** Debian's golang-1.21-go and golang-1.22-go. */
 export const go121 = "/usr/lib/go-1.21/bin/go";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AgentReport, CacheVerdict } from "./index.js";
-import { agentReport, notProbed, probeNames } from "./testing.js";
+import { AgentReport, CacheVerdict } from "../index.js";
+import { agentReport, notProbed, probeNames } from "./reports.js";
 
 describe("the test report builder", () => {
   it("builds a report the contract accepts, unchanged, with every probe answered", () => {

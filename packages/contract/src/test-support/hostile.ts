@@ -3,8 +3,8 @@
 // lone surrogates or great length, to numbers past what a column holds, to other types. Only
 // tests import this (fast-check is a development dependency).
 import fc from "fast-check";
-import type { AgentReport } from "./report.js";
-import { agentReport } from "./testing.js";
+import type { AgentReport } from "../report.js";
+import { agentReport } from "./reports.js";
 
 /** Single characters, weighted towards the ones databases refuse. */
 const hostileCharacter = fc.oneof(

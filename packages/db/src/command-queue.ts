@@ -1,11 +1,9 @@
-// The command queue, in the database so any dashboard instance can serve any agent. Every state
-// change is one conditional statement, so two instances can never both claim a command.
-import {
-  CommandResult,
-  CommandSpec,
-  defaultTimeoutSeconds,
-  planSteps,
-} from "@cachefleet/contract";
+// The command queue, in the database so any dashboard instance can serve any agent: putting commands
+// in (one or a push's thousands, steps first), offering the pending ones, cancelling and retrying.
+// Every state change is one conditional statement, so two instances can never both claim a command.
+// A claimed command's life is command-lease.ts; reading commands back for pages, command-views.ts;
+// pushes to many machines, command-batches.ts.
+import { CommandSpec, defaultTimeoutSeconds, planSteps } from "@cachefleet/contract";
 import { raw, sqltag as sql, type Sql } from "@prisma/client/runtime/client";
 import { providerOf, type Db } from "./client.js";
 import { recordActivity } from "./activity.js";
@@ -45,7 +43,7 @@ export async function enqueueCommand(db: Db, machineId: string, spec: CommandSpe
   return queued.id;
 }
 
-interface NewCommand {
+export interface NewCommand {
   machineId: string;
   spec: CommandSpec;
   timeoutSeconds: number;
@@ -72,7 +70,7 @@ interface NewCommand {
  * spent most of a 10,000-machine push binding and converting parameters (measured: ~3 s). Dates
  * stay ordinary parameters, which each driver adapter formats as it does for the model API.
  */
-async function queueCommands(
+export async function queueCommands(
   db: Db,
   commands: readonly NewCommand[],
   onQueued?: (queued: QueuedCommand[]) => void,
@@ -325,119 +323,4 @@ export async function retryCommand(db: Db, commandId: string, createdById: strin
   });
   await recordActivity(db, { actorEmail, action: "command.pushed", subject: retryId, detail: { machineId: original.machineId, kind: original.kind, retryOf: original.id } });
   return { commandId: retryId, machineId: original.machineId };
-}
-
-export interface CommandView {
-  id: string;
-  machineId: string;
-  kind: string;
-  options: Record<string, unknown>;
-  status: string;
-  timeoutSeconds: number;
-  createdAt: Date;
-  claimedAt: Date | null;
-  finishedAt: Date | null;
-  cancelRequestedAt: Date | null;
-  createdBy: string | null;
-  batchId: string | null;
-  retryOfId: string | null;
-  failedStep: string | null;
-  error: string | null;
-  result: CommandResult | null;
-  steps: { step: string; status: string; log: string; startedAt: Date | null; finishedAt: Date | null }[];
-}
-
-const commandInclude = { steps: { orderBy: { position: "asc" } }, createdBy: { select: { email: true } } } as const;
-
-type CommandRow = Awaited<ReturnType<Db["command"]["findFirstOrThrow"]>> & {
-  steps: { step: string; status: string; log: string; startedAt: Date | null; finishedAt: Date | null }[];
-  createdBy: { email: string } | null;
-};
-
-function toView(row: CommandRow): CommandView {
-  return {
-    id: row.id,
-    machineId: row.machineId,
-    kind: row.kind,
-    options: JSON.parse(row.options),
-    status: row.status === preparing ? "pending" : row.status,
-    timeoutSeconds: row.timeoutSeconds,
-    createdAt: row.createdAt,
-    claimedAt: row.claimedAt,
-    finishedAt: row.finishedAt,
-    cancelRequestedAt: row.cancelRequestedAt,
-    createdBy: row.createdBy?.email ?? null,
-    batchId: row.batchId,
-    retryOfId: row.retryOfId,
-    failedStep: row.failedStep,
-    error: row.error,
-    result: row.result ? CommandResult.parse(JSON.parse(row.result)) : null,
-    steps: row.steps.map((step) => ({
-      step: step.step,
-      status: step.status,
-      log: step.log,
-      startedAt: step.startedAt,
-      finishedAt: step.finishedAt,
-    })),
-  };
-}
-
-export async function listCommands(db: Db, machineId: string, take = 20): Promise<CommandView[]> {
-  const rows = await db.command.findMany({ where: { machineId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take, include: commandInclude });
-  return rows.map(toView);
-}
-
-export async function getCommand(db: Db, commandId: string): Promise<CommandView | null> {
-  const row = await db.command.findUnique({ where: { id: commandId }, include: commandInclude });
-  return row ? toView(row) : null;
-}
-
-export interface BatchInput {
-  spec: CommandSpec;
-  machineIds: readonly string[];
-  target: string;
-  createdById: string | null;
-  actorEmail: string | null;
-  timeoutSeconds?: number;
-  /** Hears of the commands as they become pending, a chunk at a time, before the rest are written. */
-  onQueued?: (queued: QueuedCommand[]) => void;
-}
-
-/** One push to many machines; each gets its own command, tracked together. */
-export async function createBatch(db: Db, input: BatchInput): Promise<{ batchId: string; commandIds: string[] }> {
-  const batch = await db.commandBatch.create({
-    data: { kind: input.spec.kind, options: JSON.stringify(input.spec.options), target: input.target, createdById: input.createdById },
-  });
-  const timeoutSeconds = input.timeoutSeconds ?? defaultTimeoutSeconds[input.spec.kind];
-  const queued = await queueCommands(
-    db,
-    input.machineIds.map((machineId) => ({ machineId, spec: input.spec, timeoutSeconds, createdById: input.createdById, batchId: batch.id, retryOfId: null })),
-    input.onQueued,
-  );
-  await recordActivity(db, {
-    actorEmail: input.actorEmail,
-    action: "command.pushed",
-    subject: batch.id,
-    // A push to one machine names it, so the log can say which.
-    detail: { kind: input.spec.kind, options: input.spec.options, target: input.target, machines: input.machineIds.length, ...(input.machineIds.length === 1 ? { machineId: input.machineIds[0] } : {}) },
-  });
-  return { batchId: batch.id, commandIds: queued.map((command) => command.id) };
-}
-
-export async function getBatch(db: Db, batchId: string) {
-  const batch = await db.commandBatch.findUnique({ where: { id: batchId }, include: { createdBy: { select: { email: true } } } });
-  if (!batch) return null;
-  const commands = await db.command.findMany({
-    where: { batchId },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    include: { ...commandInclude, machine: { select: { hostname: true } } },
-  });
-  return {
-    id: batch.id,
-    kind: batch.kind,
-    target: batch.target,
-    createdAt: batch.createdAt,
-    createdBy: batch.createdBy?.email ?? null,
-    commands: commands.map((row) => ({ ...toView(row), hostname: row.machine.hostname })),
-  };
 }
