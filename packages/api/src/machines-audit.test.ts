@@ -49,6 +49,20 @@ describe.each(providers)("machines and audit routers on %s", (provider) => {
     await database?.drop();
   });
 
+  it("shows the name a machine goes by apart from the hostname its OS reports, from enrollment and from each report", async () => {
+    const named = { ...identity, hostname: "dara-mbp", osHostname: "Daras-MacBook-Pro.local" };
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine: named });
+    const viewer = createCaller(viewerContext).machines;
+    expect(await viewer.detail({ machineId })).toMatchObject({ hostname: "dara-mbp", osHostname: "Daras-MacBook-Pro.local", latestReport: null });
+    await createCaller({ ...anonymous(), agentToken: token }).agent.report(agentReport({ hostname: "dara-mbp", osHostname: "dara-studio.local" }));
+    const detail = await viewer.detail({ machineId });
+    expect(detail).toMatchObject({ hostname: "dara-mbp", osHostname: "dara-studio.local" });
+    expect(detail.latestReport?.machine).toMatchObject({ hostname: "dara-mbp", osHostname: "dara-studio.local" });
+    // An agent from before the OS hostname: the detail says it is not known rather than guessing.
+    const older = await enrollAndReport("older-agent-mac", [agentReport({ osHostname: null })]);
+    expect(await viewer.detail({ machineId: older })).toMatchObject({ hostname: "older-agent-mac", osHostname: null });
+  });
+
   it("shows a viewer the machine's findings under the team policy, most severe first, and its history", async () => {
     const start = Date.parse("2026-11-20T00:00:00Z");
     const machineId = await enrollAndReport("detail-mac", [

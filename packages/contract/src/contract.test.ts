@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CommandSpec, DeliveredCommand, EnrollInput, GoEnv, StepProgress, planSteps } from "./index.js";
+import { AgentReport, CommandSpec, DeliveredCommand, EnrollInput, GoEnv, MachineIdentity, StepProgress, planSteps } from "./index.js";
+import { agentReport } from "./testing.js";
 
 describe("command specs", () => {
   it("accept the allowlisted kinds with bounded options", () => {
@@ -59,5 +60,28 @@ describe("reports and enrollment", () => {
     expect(EnrollInput.safeParse({ secret: "short", machine }).success).toBe(false);
     expect(EnrollInput.safeParse({ secret: "s".repeat(32), machine }).success).toBe(true);
     expect(EnrollInput.safeParse({ secret: "s".repeat(32), machine: { ...machine, hostname: "" } }).success).toBe(false);
+  });
+
+  it("take the OS hostname beside the fleet name, and identities of older agents without it", () => {
+    const older = { hostname: "dara-mbp", username: "dara", platform: "darwin", osRelease: "24", arch: "arm64" };
+    expect(MachineIdentity.parse(older)).toEqual(older);
+    expect("osHostname" in MachineIdentity.parse(older)).toBe(false);
+    const named = { ...older, osHostname: "Daras-MacBook-Pro.local" };
+    expect(MachineIdentity.parse(named)).toEqual(named);
+    expect(EnrollInput.parse({ secret: "s".repeat(32), machine: named }).machine.osHostname).toBe("Daras-MacBook-Pro.local");
+  });
+
+  it("hold the OS hostname to the fleet name's limits", () => {
+    const identity = { hostname: "m", username: "u", platform: "darwin", osRelease: "24", arch: "arm64" };
+    const valid = (osHostname: unknown) => MachineIdentity.safeParse({ ...identity, osHostname }).success;
+    expect(valid("h".repeat(255))).toBe(true);
+    expect(valid("h".repeat(256))).toBe(false);
+    expect(valid("")).toBe(false);
+    expect(valid(null)).toBe(false);
+    expect(valid(42)).toBe(false);
+    // What no database can store is refused for this field too, in reports and at enrollment.
+    const report = agentReport({ osHostname: "nul\u0000host" });
+    expect(AgentReport.safeParse(report).success).toBe(false);
+    expect(EnrollInput.safeParse({ secret: "s".repeat(32), machine: { ...identity, osHostname: "lone\uD800" } }).success).toBe(false);
   });
 });

@@ -17,9 +17,19 @@ describe("report digests", () => {
     expect(reportDigest(built)).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("agree for reports with and without the OS hostname, so older agents are not asked for full reports on every heartbeat", () => {
+    for (const osHostname of ["Daras-MacBook-Pro.local", null]) {
+      const built = agentReport({ hostname: "dara-mbp", osHostname });
+      const received = AgentReport.parse(JSON.parse(JSON.stringify(built)));
+      expect(received.machine.osHostname).toBe(osHostname ?? undefined);
+      expect(reportDigest(received)).toBe(reportDigest(built));
+    }
+  });
+
   it("differ when any fact differs", () => {
     const report = agentReport({ hostname: "mac", plaintext: 3, encrypted: 0 });
     expect(reportDigest({ ...report, machine: { ...report.machine, hostname: "other" } })).not.toBe(reportDigest(report));
+    expect(reportDigest({ ...report, machine: { ...report.machine, osHostname: "other" } })).not.toBe(reportDigest(report));
     expect(reportDigest({ ...report, id: "00000000-0000-4000-8000-000000000000" })).not.toBe(reportDigest(report));
   });
 });

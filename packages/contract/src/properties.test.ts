@@ -65,8 +65,11 @@ describe("the wire schemas under arbitrary input", () => {
       fc.property(hostileText, (text) => {
         const storable = unstorableTextReason(text) === null;
         const enroll = EnrollInput.safeParse({ secret: "cfe_a-long-enough-secret", machine: { hostname: `h${text}`.slice(0, 255), username: text.slice(0, 255), platform: "darwin", osRelease: "24", arch: "arm64" } });
+        const osHostname = `o${text}`.slice(0, 255);
+        const enrollWithOsHostname = EnrollInput.safeParse({ secret: "cfe_a-long-enough-secret", machine: { hostname: "h", osHostname, username: "", platform: "darwin", osRelease: "24", arch: "arm64" } });
         const progress = StepProgress.safeParse({ commandId: "c1", step: "scan", status: "running", log: text.slice(0, 16 * 1024) });
         if (!storable && unstorableTextReason(text.slice(0, 255)) !== null) expect(enroll.success).toBe(false);
+        expect(enrollWithOsHostname.success).toBe(unstorableTextReason(osHostname) === null);
         if (!storable && unstorableTextReason(text.slice(0, 16 * 1024)) !== null) expect(progress.success).toBe(false);
         if (storable) expect(progress.success).toBe(true);
       }),

@@ -40,8 +40,21 @@ export const ScanProbe = z.discriminatedUnion("status", [
 ]);
 export type ScanProbe = z.infer<typeof ScanProbe>;
 
+/** A machine's host name, as the fleet shows it or as its OS reports it. */
+const HostName = z.string().min(1).max(255);
+
 export const MachineIdentity = z.object({
-  hostname: z.string().min(1).max(255),
+  /**
+   * The name the machine goes by in the fleet: CACHEFLEET_MACHINE_NAME when the developer set it,
+   * else the OS hostname. Fleet sorting and search use it, and every agent version sends it.
+   */
+  hostname: HostName,
+  /**
+   * The hostname the OS reports, whatever name the machine goes by. Optional, so reports of agents
+   * from before it still validate; left out, not defaulted, so a parsed report keeps the digest
+   * the agent computed over the one it sent.
+   */
+  osHostname: HostName.optional(),
   username: z.string().max(255),
   platform: z.string().max(32),
   osRelease: z.string().max(128),

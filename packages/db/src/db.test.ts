@@ -141,6 +141,21 @@ describe.each(providers)("database queries on %s", (provider) => {
     expect(detail?.latestReport?.id).toBe(sent.id);
   });
 
+  it("keeps the OS hostname beside the fleet name from enrollment on, as each full report last said it", async () => {
+    const osHostnameOf = async (machineId: string) => (await getMachine(database.db, machineId))?.osHostname;
+    const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "dara-mbp", osHostname: "Daras-MacBook-Pro.local" });
+    expect(await getMachine(database.db, machineId)).toMatchObject({ hostname: "dara-mbp", osHostname: "Daras-MacBook-Pro.local" });
+    // The developer renamed the Mac in System Settings: the next report brings the new hostname.
+    await recordReport(database.db, machineId, agentReport({ hostname: "dara-mbp", osHostname: "dara-studio.local" }), { health: "healthy", rules: [] });
+    expect(await getMachine(database.db, machineId)).toMatchObject({ hostname: "dara-mbp", osHostname: "dara-studio.local" });
+    // An older agent took over again: its report does not say, and the page must not show a stale hostname.
+    await recordReport(database.db, machineId, agentReport({ hostname: "dara-mbp", osHostname: null }), { health: "healthy", rules: [] });
+    expect(await osHostnameOf(machineId)).toBeNull();
+
+    const { machineId: older } = await enrollMachine(database.db, secret, { ...identity, hostname: "old-agent-mac" });
+    expect(await getMachine(database.db, older)).toMatchObject({ hostname: "old-agent-mac", osHostname: null });
+  });
+
   it("shows the Keychain key of a machine without a Keychain as not applicable, and finds it by that", async () => {
     const { machineId } = await enrollMachine(database.db, secret, { ...identity, hostname: "linux-ci-1", platform: "linux" });
     const linux = agentReport({ hostname: "linux-ci-1", plaintext: 3, entryBytes: 1000, macosVersion: null, probes: notProbed("hardware", "keychain", "permissions", "persistence", "tools", "versionDrift") });

@@ -29,6 +29,7 @@ export async function enrollMachine(
       tokenHash: hashToken(token),
       enrolledWithId: enrollment.id,
       hostname: machine.hostname,
+      osHostname: machine.osHostname ?? null,
       username: machine.username,
       platform: machine.platform,
       osRelease: machine.osRelease,
@@ -129,6 +130,9 @@ async function writeReport(db: DbTransaction, machineId: string, report: AgentRe
     data: {
       lastSeenAt: new Date(),
       hostname: report.machine.hostname,
+      // Null when this report does not say (an agent from before it): what the page shows is what
+      // the latest report said, never a name kept from an earlier agent version.
+      osHostname: report.machine.osHostname ?? null,
       username: report.machine.username,
       platform: report.machine.platform,
       osRelease: report.machine.osRelease,
@@ -291,8 +295,12 @@ export async function listFleetIds(db: Db, filter: FleetFilter = {}): Promise<st
   return rows.map((row) => row.id);
 }
 
-export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { gocache: string | null; latestReport: AgentReport | null }) | null> {
-  const row = await db.machine.findUnique({ where: { id: machineId }, select: { ...fleetColumns, gocache: true, latestReportId: true } });
+/**
+ * One machine for its page. `hostname` is the name it goes by in the fleet; `osHostname` the
+ * hostname its OS reports, null when its agent has not reported one.
+ */
+export async function getMachine(db: Db, machineId: string): Promise<(FleetRow & { osHostname: string | null; gocache: string | null; latestReport: AgentReport | null }) | null> {
+  const row = await db.machine.findUnique({ where: { id: machineId }, select: { ...fleetColumns, osHostname: true, gocache: true, latestReportId: true } });
   if (!row) return null;
   const report = row.latestReportId ? await db.report.findUnique({ where: { id: row.latestReportId } }) : null;
   const { latestReportId: _latest, ...machine } = row;

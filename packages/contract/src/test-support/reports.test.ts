@@ -16,7 +16,7 @@ describe("the test report builder", () => {
       plaintext: 39, encrypted: 1, unknown: 2, entryBytes: 1000, keychain: false, rosetta: true, macosVersion: null, probes: notProbed("tools"),
     });
     expect(AgentReport.parse(report)).toEqual(report);
-    expect(report).toMatchObject({ takenAt: "2026-11-20T00:00:00.000Z", machine: { hostname: "cara-mini", username: "cara", arch: "x64" } });
+    expect(report).toMatchObject({ takenAt: "2026-11-20T00:00:00.000Z", machine: { hostname: "cara-mini", osHostname: "cara-mini", username: "cara", arch: "x64" } });
     if (report.scan.status !== "ok" || report.go.status !== "ok") throw new Error("scan and go env must be ok");
     expect(report.scan.summary).toMatchObject({ verdict: "mixed", entries: { count: 42, bytes: 42_000 }, classes: { plaintext: { count: 39 }, encrypted: { count: 1 } } });
     const formatCount = Object.values(report.scan.summary.formats).reduce((sum, tally) => sum + (tally?.count ?? 0), 0);

@@ -12,7 +12,10 @@ export interface ReportFacts {
   id?: string;
   agentVersion?: string;
   takenAt?: Date;
+  /** The name the machine goes by in the fleet. */
   hostname?: string;
+  /** The hostname its OS reports: the fleet name unless given; null leaves it out, as agents from before it did. */
+  osHostname?: string | null;
   username?: string;
   osRelease?: string;
   /** Node's os.arch() of the agent; "x64" by default when the agent runs translated. */
@@ -71,6 +74,8 @@ const day = 86_400_000;
 export function agentReport(facts: ReportFacts = {}): AgentReport {
   const takenAt = facts.takenAt ?? new Date();
   const username = facts.username ?? "dev";
+  const hostname = facts.hostname ?? "dev-mbp";
+  const osHostname = facts.osHostname === undefined ? hostname : facts.osHostname;
   const home = `/Users/${username}`;
   const gocache = `${home}/Library/Caches/go-build`;
   const goenvFile = `${home}/Library/Application Support/go/env`;
@@ -161,7 +166,8 @@ export function agentReport(facts: ReportFacts = {}): AgentReport {
     agentVersion: facts.agentVersion ?? "0.1.0",
     takenAt: takenAt.toISOString(),
     machine: {
-      hostname: facts.hostname ?? "dev-mbp",
+      hostname,
+      ...(osHostname === null ? {} : { osHostname }),
       username,
       platform: "darwin",
       osRelease: facts.osRelease ?? "24.1.0",

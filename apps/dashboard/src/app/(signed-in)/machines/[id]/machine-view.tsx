@@ -55,7 +55,7 @@ export function MachineView({
       <MachineSummary machine={machine} />
       <Findings machine={machine} />
       <RemediationStatus machineId={machineId} />
-      {report ? <ProbeGroups report={report} /> : null}
+      {report ? <ProbeGroups names={machine} report={report} /> : null}
       {report ? <CacheComposition scan={report.scan} /> : null}
       <HistoryCharts machineId={machineId} latestReportId={report?.id ?? null} />
       <HygienePanel machineId={machineId} canTrim={role === "admin"} />

@@ -8,7 +8,10 @@ import { Card, CardContent, CardHeader, CardTitle } from "~/components/ui/card";
 import { formatBytes } from "~/format";
 import { GobinValue, gobinFromEnv } from "./gobin";
 import { Fact, FactList, Muted, Section } from "./section";
-import type { MachineReport } from "./types";
+import type { MachineDetail, MachineReport } from "./types";
+
+/** What the fleet calls the machine (`hostname`) and what its OS does (`osHostname`), as its detail gives them. */
+type MachineNameFacts = Pick<MachineDetail, "hostname" | "osHostname">;
 
 type ProbeOutcome = { status: "ok" } | { status: "not-applicable" | "error"; message: string };
 
@@ -55,13 +58,39 @@ function ProbeGroup({
 
 const yesNo = (value: boolean | null, yes = "yes", no = "no") => (value === null ? "unknown" : value ? yes : no);
 
-function IdentityGroup({ report }: { report: MachineReport }) {
+/**
+ * The name the fleet calls the machine and the hostname its OS reports. With no name set they are
+ * one value, shown once, as the hostname (the page's heading already shows it as the name). An
+ * agent from before the OS hostname was reported leaves it "not reported": the name may be one
+ * the developer set, so it is not passed off as the hostname.
+ */
+function MachineNames({ names }: { names: MachineNameFacts }) {
+  if (names.osHostname === names.hostname) {
+    return (
+      <Fact label="Hostname" testId="machine-hostname">
+        {names.osHostname}
+      </Fact>
+    );
+  }
+  return (
+    <>
+      <Fact label="Name" testId="machine-name">
+        {names.hostname}
+      </Fact>
+      <Fact label="Hostname" testId="machine-hostname">
+        {names.osHostname ?? <Muted>not reported</Muted>}
+      </Fact>
+    </>
+  );
+}
+
+function IdentityGroup({ names, report }: { names: MachineNameFacts; report: MachineReport }) {
   const { machine } = report;
   const hardware = report.probes.hardware;
   const macos = hardware.status === "ok" ? hardware.macos : null;
   return (
     <ProbeGroup id="identity" title="Identity and OS" outcome={{ status: "ok" }}>
-      <Fact label="Hostname">{machine.hostname}</Fact>
+      <MachineNames names={names} />
       <Fact label="User">{machine.username || "—"}</Fact>
       <Fact label="Platform">
         {machine.platform} {machine.osRelease}
@@ -276,12 +305,12 @@ function DriftGroup({ drift }: { drift: AgentProbes["versionDrift"] }) {
   );
 }
 
-export function ProbeGroups({ report }: { report: MachineReport }) {
+export function ProbeGroups({ names, report }: { names: MachineNameFacts; report: MachineReport }) {
   const { probes } = report;
   return (
     <Section id="probes" title="Machine probes" description="Every fact the agent's probes found in its latest report.">
       <div className="grid gap-4 lg:grid-cols-2" data-testid="probes">
-        <IdentityGroup report={report} />
+        <IdentityGroup names={names} report={report} />
         <HardwareGroup hardware={probes.hardware} />
         <GoGroup go={report.go} toolchain={probes.goToolchain} />
         <GocacheGroup permissions={probes.permissions} />
