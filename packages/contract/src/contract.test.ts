@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AgentReport, CommandSpec, DeliveredCommand, EnrollInput, GoEnv, MachineIdentity, StepProgress, planSteps } from "./index.js";
-import { agentReport } from "./testing.js";
+import { agentReport } from "./test-support/reports.js";
 
 describe("command specs", () => {
   it("accept the allowlisted kinds with bounded options", () => {
