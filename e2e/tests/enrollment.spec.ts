@@ -3,6 +3,7 @@
 // machine in the browser, and the agent is refused on its next report.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { waitFor } from "../support/agent-process.js";
 import { expect, test } from "../support/fixtures.js";
@@ -56,7 +57,12 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
   const status: unknown = JSON.parse(await running.cli(["status", "--json"]));
   expect(status).toMatchObject({ policySource: `team policy from ${stack.url}`, policy: { requireEncryptedFromGo: "1.22" } });
 
-  await page.reload();
+  // The name given for the fleet does not hide the machine's own hostname.
+  const machine = await (await new FleetPage(page, stack.url).open()).openMachine("e2e-laptop");
+  await expect(machine.identityName()).toHaveText("e2e-laptop");
+  await expect(machine.identityHostname()).toHaveText(os.hostname());
+
+  await enrollment.open();
   await expect(enrollment.machineRow("e2e-laptop")).toContainText("E2E laptops");
   await expect(enrollment.secretRow("E2E laptops")).not.toContainText("never");
 
@@ -78,5 +84,6 @@ test("a secret created in the browser enrolls a downloaded agent, and a revoked 
 
   const activity = await new ActivityPage(page, stack.url).open();
   await expect(activity.row("revoked the machine e2e-laptop")).toBeVisible();
+  await expect(activity.row("e2e-laptop enrolled with the secret “E2E laptops”")).toBeVisible();
   await expect(activity.row("created the enrollment secret “E2E laptops”")).toBeVisible();
 });

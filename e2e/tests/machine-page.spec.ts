@@ -42,6 +42,9 @@ test("the machine page shows probe groups, findings, charts from several reports
     await expect(machine.probeStatus(group)).toHaveText(outcome);
   }
   await expect(machine.probe("identity")).toContainText("macOS 15.1 (24B83)");
+  // No name set for the fleet: the hostname is shown once.
+  await expect(machine.identityHostname()).toHaveText("charted-mac");
+  await expect(machine.identityName()).toHaveCount(0);
   await expect(machine.probe("hardware")).toContainText("Apple Silicon");
   await expect(machine.probe("go")).toContainText("/opt/homebrew/Cellar/go/1.22.2/libexec");
   await expect(machine.probe("keychain")).toContainText("missing");

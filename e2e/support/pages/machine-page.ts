@@ -106,6 +106,16 @@ export class MachinePage {
     return this.page.getByTestId(`probe-${group}`);
   }
 
+  /** The name the machine goes by in the fleet, shown apart only when it is not its OS hostname. */
+  identityName() {
+    return this.probe("identity").getByTestId("machine-name");
+  }
+
+  /** The machine's own (OS) hostname, or "not reported" from an agent too old to send it. */
+  identityHostname() {
+    return this.probe("identity").getByTestId("machine-hostname");
+  }
+
   /** A probe card's outcome: "ok", "not applicable", "error". */
   probeStatus(group: string) {
     return this.probe(group).getByTestId("probe-status");
