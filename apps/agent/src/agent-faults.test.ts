@@ -131,7 +131,8 @@ describe.skipIf(!fs.existsSync(go))("the agent's footprint", () => {
     const { agent } = machine("lean");
     // Node keeps the list of the built-in modules a process loaded; a module given to --import
     // writes down the agent's main thread's list when it exits (its scan workers run the module
-    // too, and have lists of their own).
+    // too, and have lists of their own). The list is there only if the agent stopped by itself on
+    // SIGTERM, as it must, rather than being killed by it.
     const loadedFile = path.join(workDir, "lean-loaded-modules.json");
     const recorder = path.join(workDir, "record-loaded-modules.mjs");
     fs.writeFileSync(
