@@ -17,7 +17,7 @@ import { wireLimits } from "@cachefleet/contract";
 import { serveAllowedAuthRequest } from "./auth-http.js";
 import { requestIdFrom, withRequestId, type Logger } from "./logger.js";
 import { appRouter } from "./root.js";
-import { createContext, type Services } from "./trpc.js";
+import { createContext, type AfterResponse, type Services } from "./trpc.js";
 
 export const httpLimits = wireLimits;
 
@@ -25,6 +25,11 @@ export interface TrpcRequestOptions {
   /** Aborted when the process is stopping: ends every open stream of this request. */
   shutdown?: AbortSignal;
   endpoint?: string;
+  /**
+   * Runs work once the answer has been written (Next's `after`): a push hands its commands to the
+   * agents' streams only then, so its answer is not held up behind thousands of stream events.
+   */
+  afterResponse?: AfterResponse;
 }
 
 /** Errors that answer a caller's mistake; anything else is the server's fault and is logged. */
@@ -92,7 +97,7 @@ export async function handleTrpcRequest(services: Services, request: Request, op
       req: limited,
       router: appRouter,
       maxBatchSize: httpLimits.maxBatchSize,
-      createContext: ({ req }) => createContext(services, req.headers),
+      createContext: ({ req }) => createContext(services, req.headers, options.afterResponse),
       onError: ({ error, path, type }) => {
         if (callerErrors.has(error.code)) return;
         services.logger.error({ err: error.cause ?? error, procedure: path ?? "(unknown)", type, code: error.code }, "tRPC call failed");

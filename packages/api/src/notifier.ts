@@ -7,7 +7,7 @@ import type { QueuedCommand } from "@cachefleet/db";
 /** What woke a stream: commands to offer, and whether it should also re-read the queue. */
 export interface Wake {
   commands: QueuedCommand[];
-  /** Probes to echo (only for streams opened to carry them; see CommandNotifier.probeAll). */
+  /** Probes to echo (only for streams opened to carry them; see CommandNotifier.probeAllSoon). */
   probes: string[];
   /** A wake without commands (or a timeout): only the database knows what is pending. */
   reread: boolean;
@@ -85,11 +85,16 @@ const rememberOfferedMs = 30_000;
 /**
  * How many machines' streams `notifyAll` wakes per turn of the event loop. Each woken stream runs
  * a long chain of promise jobs (tRPC's SSE pipeline, web streams) before its event reaches the
- * socket, and jobs run breadth-first: waking 1,000 streams at once sent the first event only
- * when all 1,000 were nearly done (~0.4 s). In slices, the first events leave within
- * milliseconds and agents handle them while the rest are still being sent.
+ * socket, and those jobs run without a turn of the event loop in between, so no other request is
+ * served while a slice goes out. Between slices the event loop takes in what arrived: above all
+ * the claims of the agents that already have their command, each a whole HTTP request. Waking
+ * 1,000 streams in slices of 50, those claims took turns with the fan-out and the last agent heard
+ * of its command after ~1.15 s, against ~0.4 s for the fan-out alone; in one slice, every event is
+ * written before the first claim is read, and the claims wait in the sockets a moment longer. The
+ * slice is bounded so that a push to a very large fleet still lets other requests (health checks,
+ * the admin's pages) in every few hundred milliseconds.
  */
-export const fanOutSlice = 50;
+export const fanOutSlice = 2_000;
 
 export class CommandNotifier {
   readonly #mailboxes = new Map<string, Set<Mailbox>>();
@@ -129,13 +134,13 @@ export class CommandNotifier {
   }
 
   /**
-   * `notifyAll` once the current request has had its answer written: a turn of the event loop
-   * later (setImmediate runs after the I/O that this turn started). Remembered at once, so a
-   * watcher tick in between skips them.
+   * `notifyAll` once the current request has had its answer written: through `afterResponse`
+   * (the framework's `after`) when given, else a turn of the event loop later (setImmediate runs
+   * after the I/O this turn started). Remembered at once, so a watcher tick in between skips them.
    */
-  notifyAllSoon(commands: readonly QueuedCommand[]): void {
+  notifyAllSoon(commands: readonly QueuedCommand[], afterResponse: (task: () => void) => void = setImmediate): void {
     this.#remember(commands);
-    setImmediate(() => this.notifyAll(commands));
+    afterResponse(() => this.notifyAll(commands));
   }
 
   #drainFanOut(): void {
@@ -155,14 +160,16 @@ export class CommandNotifier {
 
   /**
    * Sends a no-op event through every open stream that carries probes, in the same slices and
-   * order as `notifyAll` and with no database work: its round trip is the floor a push to as many
-   * agents cannot beat, the reference the dispatch bench compares pushes with. Returns how many
-   * machines' streams it goes to.
+   * order as `notifyAll`, at the same moment as `notifyAllSoon` (once the answer is written), and
+   * with no database work: its round trip is the floor a push to as many agents cannot beat, the
+   * reference the dispatch bench compares pushes with. Returns how many machines' streams it goes to.
    */
-  probeAll(probeId: string): number {
+  probeAllSoon(probeId: string, afterResponse: (task: () => void) => void = setImmediate): number {
     const machines = [...this.#mailboxes].filter(([, mailboxes]) => [...mailboxes].some((mailbox) => mailbox.carriesProbes)).map(([machineId]) => machineId);
-    this.#fanOut.push(...machines.map((machineId): [string, string] => [machineId, probeId]));
-    if (!this.#fanningOut) this.#drainFanOut();
+    afterResponse(() => {
+      this.#fanOut.push(...machines.map((machineId): [string, string] => [machineId, probeId]));
+      if (!this.#fanningOut) this.#drainFanOut();
+    });
     return machines.length;
   }
 

@@ -23,7 +23,7 @@ export interface PushInput {
 }
 
 export async function pushCommands(
-  ctx: Pick<Context, "db" | "notifier"> & { user: { id: string; email: string } },
+  ctx: Pick<Context, "db" | "notifier" | "afterResponse"> & { user: { id: string; email: string } },
   input: PushInput,
 ): Promise<{ batchId: string; commandIds: string[] }> {
   const { target } = input;
@@ -44,8 +44,8 @@ export async function pushCommands(
     onQueued: (chunk) => queued.push(...chunk),
   });
   // Every command is pending now. The answer goes out first and the agents hear of their
-  // commands right after: handing 10,000 streams their events takes the event loop for a while,
-  // which the admin's request need not wait for.
-  ctx.notifier.notifyAllSoon(queued);
+  // commands right after it is written: handing 10,000 streams their events takes the event loop
+  // for a while, which the admin's request need not wait for.
+  ctx.notifier.notifyAllSoon(queued, ctx.afterResponse);
   return batch;
 }

@@ -1,9 +1,10 @@
 // One loop per dashboard process watches the database queue for every agent connected here: it
 // hands the subscriptions of those agents the commands queued since its last look (commands
-// pushed through another instance), and ends commands whose agent went silent. A tick costs one
-// query per 500 connected agents plus the indexed expiry sweep, however many agents there are,
-// and wakes no stream that has nothing new and no stream for a command pushed through here.
-import { expireCommands, pendingCommandsSince, type Db } from "@cachefleet/db";
+// pushed through another instance), wakes the streams of machines revoked since then (through
+// another instance: they re-read, find the machine revoked and end), and ends commands whose
+// agent went silent. A tick costs a few indexed queries however many agents are connected, and
+// wakes no stream that has nothing new and no stream for a command pushed through here.
+import { expireCommands, machinesRevokedSince, pendingCommandsSince, type Db } from "@cachefleet/db";
 import type { CommandNotifier } from "./notifier.js";
 
 /**
@@ -66,8 +67,11 @@ export class QueueWatcher {
       // Skipped: commands pushed through this instance, or offered by an earlier tick; its
       // streams have them already.
       const queued = await pendingCommandsSince(this.db, [...this.#connected.keys()], this.#lookFrom, (id) => this.notifier.wasOffered(id));
+      const revoked = (await machinesRevokedSince(this.db, this.#lookFrom)).filter((machineId) => this.#connected.has(machineId));
       this.#lookFrom = new Date(now.getTime() - this.lookBackMs);
       this.notifier.notifyAll(queued);
+      // A wake without commands: the stream re-reads, checking the machine first.
+      for (const machineId of revoked) this.notifier.notify(machineId);
     } catch (error) {
       this.onError(error);
     } finally {

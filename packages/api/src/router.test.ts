@@ -2,13 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentReport } from "@cachefleet/contract";
 import { agentReport, claimMessage, notProbed, progressMessage, resultMessage } from "@cachefleet/contract/test-support";
-import { createBatch, enqueueCommand, type Db } from "@cachefleet/db";
+import { createBatch, enqueueCommand, revokeMachine, type Db } from "@cachefleet/db";
 import { createTestDatabase, testedProviders, type TestDatabase } from "@cachefleet/db/test-support";
 import { createServices } from "./services.js";
 import { signedIn } from "./test-support/signed-in.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
 import { createCaller } from "./root.js";
+import { rereadAfterMs } from "./router/agent.js";
 import type { Context } from "./trpc.js";
 import type { QueuedCommand } from "@cachefleet/db";
 
@@ -219,6 +220,51 @@ describe.each(providers)("api routers on %s", (provider) => {
     expect(reads - readsBeforePush).toBe(0);
   });
 
+  it("hands a push's commands to the streams only once its answer is written (afterResponse)", async () => {
+    const quiet = createServices(database.db, { queuePollMs: 60_000 });
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const abort = new AbortController();
+    const iterator = (await createCaller({ ...quiet, user: null, agentToken: token }, { signal: abort.signal }).agent.commands())[Symbol.asyncIterator]();
+    const received = iterator.next();
+    await sleep(100);
+    const afterAnswer: (() => void)[] = [];
+    const admin = createCaller({ ...quiet, user: adminContext.user, agentToken: null, afterResponse: (task) => void afterAnswer.push(task) }).commands;
+    const { commandIds } = await admin.push({ target: { type: "machines", machineIds: [machineId] }, spec: { kind: "rescan", options: {} } });
+    // Not before the answer is out, however long that takes.
+    expect(await within(received, 300)).toBe("timed out");
+    expect(afterAnswer).toHaveLength(1);
+    afterAnswer[0]?.();
+    const first = await within(received, 5000);
+    abort.abort();
+    await iterator.return?.();
+    expect(first === "timed out" ? first : eventId(first)).toBe(commandIds[0]);
+  });
+
+  it("ends the stream of a machine revoked through another instance at this instance's next watcher tick", async () => {
+    const quiet = createServices(database.db, { queuePollMs: 60_000 });
+    const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
+    const abort = new AbortController();
+    const iterator = (await createCaller({ ...quiet, user: null, agentToken: token }, { signal: abort.signal }).agent.commands())[Symbol.asyncIterator]();
+    const ended = iterator.next().then(
+      () => "went on",
+      (error: unknown) => error,
+    );
+    await sleep(100);
+    // Another instance revokes it: nothing on this one is told, but the shared database.
+    await revokeMachine(database.db, machineId, "admin@example.com");
+    expect(await within(ended, 300)).toBe("timed out");
+    await quiet.watcher.tick();
+    const outcome = await within(ended, 5000);
+    abort.abort();
+    expect(outcome).toMatchObject({ code: "UNAUTHORIZED", message: "This machine was revoked; enroll again." });
+  });
+
+  it("spreads the streams' own re-reads of the queue over 4 to 6 minutes", () => {
+    expect(rereadAfterMs(() => 0)).toBe(240_000);
+    expect(rereadAfterMs(() => 0.5)).toBe(300_000);
+    expect(rereadAfterMs(() => 0.999_999)).toBeLessThan(360_000);
+  });
+
   it("keeps a push that lands while the stream is still reading the queue", async () => {
     const { machineId, token } = await createCaller(anonymous()).agent.enroll({ secret, machine });
     let pushed: string | null = null;
@@ -234,7 +280,7 @@ describe.each(providers)("api routers on %s", (provider) => {
     const services = createServices(db, { queuePollMs: 60_000 });
     const abort = new AbortController();
     const iterator = (await createCaller({ ...services, user: null, agentToken: token }, { signal: abort.signal }).agent.commands())[Symbol.asyncIterator]();
-    // Far less than the stream's 30 s re-read: only the notification can deliver it in time.
+    // Far less than the stream's re-read of minutes: only the notification can deliver it in time.
     const first = await within(iterator.next(), 5000);
     abort.abort();
     await iterator.return?.();

@@ -104,6 +104,11 @@ export async function revokeMachine(db: Db, machineId: string, actorEmail: strin
   return { revoked: count > 0, hostname: machine.hostname };
 }
 
+/** The machines revoked at or after `since` (indexed): a queue watcher ends their streams on its instance. */
+export async function machinesRevokedSince(db: Db, since: Date): Promise<string[]> {
+  return (await db.machine.findMany({ where: { revokedAt: { gte: since } }, select: { id: true } })).map((machine) => machine.id);
+}
+
 /** Whether a machine may still talk to the dashboard (exists and is not revoked). */
 export async function isMachineActive(db: Db, machineId: string): Promise<boolean> {
   const machine = await db.machine.findUnique({ where: { id: machineId }, select: { revokedAt: true } });

@@ -40,8 +40,17 @@ import { cachedPolicy } from "../policy-cache.js";
 import { clientAddress } from "../client-address.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
 
-/** How often an idle command stream re-reads the queue, as a safety net for missed wakes. */
-const rereadAfterMs = 30_000;
+/**
+ * How long an idle command stream waits before it re-reads the queue on its own: a safety net
+ * only. Commands pushed through this instance arrive in the stream's mailbox, those pushed
+ * through another instance from the queue watcher within a tick, and so does a revocation on
+ * another instance; so the net can be wide. Each stream draws its own wait between 4 and 6
+ * minutes, so thousands of streams opened together (a dashboard restart) do not re-read together.
+ * (Every 30 s, 10,000 streams re-read the queue 333 times a second, about a quarter of a core.)
+ */
+export function rereadAfterMs(random: () => number = Math.random): number {
+  return 240_000 + Math.floor(random() * 120_000);
+}
 
 export const agentRouter = router({
   enroll: publicProcedure
@@ -112,8 +121,9 @@ export const agentRouter = router({
    * (with or without lastEventId) gets every command still pending; claiming decides who runs it.
    * After that first read, commands arrive in the stream's mailbox (from pushes on this instance
    * and from the queue watcher) with no query; the queue is read again only when a wake carries
-   * no commands and every 30 s, in case something was missed; each re-read first checks that
-   * the machine was not revoked meanwhile (revoking wakes the stream), and ends the stream if so.
+   * no commands and every few minutes (rereadAfterMs), in case something was missed; each re-read
+   * first checks that the machine was not revoked meanwhile (revoking wakes the stream, on this
+   * instance at once and on others at the queue watcher's next tick), and ends the stream if so.
    * A stream opened with `probes: true` (the dispatch bench's) also echoes the no-op probes an
    * admin sends (commands.probeStreams); the agent never asks for them.
    */
@@ -139,7 +149,7 @@ export const agentRouter = router({
             delivered.add(command.id);
             yield tracked(command.id, toDelivered(command));
           }
-          const wake = await mailbox.next(rereadAfterMs, signal);
+          const wake = await mailbox.next(rereadAfterMs(), signal);
           for (const probe of wake.probes) yield tracked(`probe:${probe}`, { probe });
           for (const command of wake.commands) {
             if (delivered.has(command.id) || command.machineId !== ctx.machine.id) continue;

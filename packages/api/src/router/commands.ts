@@ -18,7 +18,7 @@ export const commandsRouter = router({
    * the reference round trip the dispatch bench measures pushes against. Changes nothing.
    */
   probeStreams: adminProcedure.input(z.object({ probeId: z.string().regex(/^[\w-]{1,64}$/) })).mutation(({ ctx, input }) => ({
-    streams: ctx.notifier.probeAll(input.probeId),
+    streams: ctx.notifier.probeAllSoon(input.probeId, ctx.afterResponse),
   })),
 
   cancel: adminProcedure.input(z.object({ commandId: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
