@@ -3,7 +3,9 @@
 // commands through the admin API over HTTP and measures each command from the push request to
 // its arrival at the agent, which claims it as a real agent would so the queue drains.
 //
-//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N] [--probes 5]
+//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N] [--probes 5] [--cpu-prof-dir DIR]
+//
+// --cpu-prof-dir has the dashboard write a CPU profile of its whole run there (node --cpu-prof).
 //
 // The reference, measured in the same run through the same streams: (r) a no-op probe the
 // dashboard fans out to every stream exactly as it fans out a push, but with no database work
@@ -14,22 +16,23 @@
 // thing in the agent's onData; both in this process, so one monotonic clock. The second-to-last
 // line per database summarises every measured delivery: the singles (a) and the push to all
 // agents (b); the last gives the bulk p99, its ratio to the reference, and the push request.
-// Failures (not delivered within 180 s, refused pushes, failed claims) are counted, not timed.
+// Failures (not delivered within 180 s, refused pushes, claims still failing after the retries a
+// real agent makes) are counted, not timed.
 // Needs the workspace built (`pnpm build`): it runs apps/dashboard's `next start`.
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { bootstrapIfEmpty, createAuth } from "@cachefleet/api";
 import type { Db } from "@cachefleet/db";
 import { signInCookie, startDashboardServer } from "../support/stack.js";
-import { benchDatabase, cleanUp, cleanups, describeError, ms, nearestRank, runBench, type Provider } from "./stats.js";
+import { benchDatabase, cleanUp, cleanups, ms, nearestRank, runBench, type Provider } from "./stats.js";
+import type { AdminAnswer, AdminRequest } from "./admin-worker.js";
+import type { ClaimAnswer, ClaimRequest } from "./claim-worker.js";
 import {
-  createAdminClient,
   createAgentClient,
   enrollMachines,
   openCommandStream,
   seedEnrolledMachines,
   waitUntil,
-  type ApiClient,
   type CommandStream,
   type EnrolledMachine,
 } from "../support/simulated-agent.js";
@@ -42,6 +45,8 @@ interface Options {
   gapMs: number;
   queuePollMs: number | undefined;
   probes: number;
+  /** Where the dashboard writes a CPU profile of the whole run (node --cpu-prof), if anywhere. */
+  cpuProfDir: string | undefined;
 }
 
 function readOptions(): Options {
@@ -55,6 +60,7 @@ function readOptions(): Options {
       "gap-ms": { type: "string", default: "20" },
       "poll-ms": { type: "string" },
       probes: { type: "string", default: "5" },
+      "cpu-prof-dir": { type: "string" },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -73,11 +79,11 @@ function readOptions(): Options {
     gapMs: whole("gap-ms", values["gap-ms"], 0),
     queuePollMs: values["poll-ms"] === undefined ? undefined : whole("poll-ms", values["poll-ms"], 10),
     probes: whole("probes", values.probes, 1),
+    cpuProfDir: values["cpu-prof-dir"],
   };
 }
 
-const admin = { email: "bench-admin@example.com", password: "bench-admin-password" };
-const rescan = { kind: "rescan", options: {} } as const;
+const adminAccount = { email: "bench-admin@example.com", password: "bench-admin-password" };
 /** Streams open at some tens a second on a busy machine: 10,000 need minutes. */
 const connectTimeoutMs = (agents: number) => Math.max(120_000, agents * 40);
 // Generous: a slow bulk push is a figure worth seeing, not a failure to hide.
@@ -86,12 +92,15 @@ const deliveryTimeoutMs = 180_000;
 /** When each command was pushed (t0) and first received (t1), and what went wrong on the way. */
 class DeliveryLog {
   /** Probe id → when it was sent, and each agent's arrival time. */
-  readonly probes = new Map<string, { sentAt: number; arrivals: number[] }>();
+  readonly probes = new Map<string, { arrivals: number[] }>();
   readonly pushedAt = new Map<string, number>();
   readonly receivedAt = new Map<string, number>();
   duplicates = 0;
   streamErrors = 0;
   claimsInFlight = 0;
+  /** Claims sent again after a network failure or a 5xx, and why (each reason once). */
+  claimRetries = 0;
+  readonly claimRetryReasons = new Set<string>();
   readonly claimFailures = new Set<string>();
   /** Why claims failed (a refusal, or the request's error), each reason once. */
   readonly claimFailureReasons = new Set<string>();
@@ -158,16 +167,47 @@ const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(reso
 
 type Pushed = { ok: true; commandIds: string[]; requestMs: number } | { ok: false; error: string };
 
-/** A refused or failed push is a result, not an exception: the bench counts it and goes on. */
-async function push(adminClient: ApiClient, log: DeliveryLog, machineIds: string[]): Promise<Pushed> {
-  const t0 = performance.now();
-  try {
-    const { commandIds } = await adminClient.commands.push.mutate({ target: { type: "machines", machineIds }, spec: rescan });
-    log.pushed(commandIds, t0);
-    return { ok: true, commandIds, requestMs: performance.now() - t0 };
-  } catch (error) {
-    return { ok: false, error: lastLine(error) };
+/**
+ * The admin's pushes and probes, sent from a worker thread (admin-worker.ts) as from a browser:
+ * their request times are not held up by the simulated agents' work on this thread.
+ */
+class Admin {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, (answer: AdminAnswer) => void>();
+  #nextId = 0;
+
+  constructor(url: string, cookie: string) {
+    this.#worker = new Worker(new URL("./admin-worker.js", import.meta.url), { workerData: { url, cookie } });
+    this.#worker.on("message", (answer: AdminAnswer) => {
+      this.#waiting.get(answer.id)?.(answer);
+      this.#waiting.delete(answer.id);
+    });
+    this.#worker.unref();
   }
+
+  /** The answer, with `sentAt` on this thread's performance.now() timeline. */
+  async send(request: DistributiveOmit<AdminRequest, "id">): Promise<AdminAnswer> {
+    const id = this.#nextId++;
+    const answer = await new Promise<AdminAnswer>((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#worker.postMessage({ ...request, id });
+    });
+    return { ...answer, sentAt: answer.sentAt - performance.timeOrigin };
+  }
+
+  close(): Promise<number> {
+    return this.#worker.terminate();
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A refused or failed push is a result, not an exception: the bench counts it and goes on. */
+async function push(admin: Admin, log: DeliveryLog, machineIds: string[]): Promise<Pushed> {
+  const answer = await admin.send({ type: "push", machineIds });
+  if (!answer.ok) return { ok: false, error: answer.error };
+  log.pushed(answer.commandIds, answer.sentAt);
+  return { ok: true, commandIds: answer.commandIds, requestMs: answer.requestMs };
 }
 
 async function countByStatus(db: Db, commandIds: readonly string[]): Promise<string> {
@@ -182,8 +222,17 @@ async function countByStatus(db: Db, commandIds: readonly string[]): Promise<str
 
 async function connectAgents(url: string, machines: readonly EnrolledMachine[], log: DeliveryLog): Promise<CommandStream[]> {
   const streams: CommandStream[] = [];
+  // Claims go out from their own thread (claim-worker.ts), as each real agent claims from its own Mac.
+  const claimer = new Worker(new URL("./claim-worker.js", import.meta.url), { workerData: { url } });
+  claimer.on("message", (answer: ClaimAnswer) => {
+    log.claimsInFlight -= 1;
+    log.claimRetries += answer.retries;
+    for (const reason of answer.retryReasons) log.claimRetryReasons.add(reason);
+    if (!answer.ok) log.claimFailed(answer.commandId, answer.reason);
+  });
   cleanups.push(async () => {
     for (const stream of streams) stream.close();
+    await claimer.terminate();
   });
   for (const machine of machines) {
     const client = createAgentClient(url, machine.token);
@@ -193,13 +242,7 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
           if (!log.received(commandId, receivedAt)) return;
           // A real agent claims before it runs anything; claiming is what drains the queue.
           log.claimsInFlight += 1;
-          client.agent.claim
-            .mutate({ messageId: randomUUID(), commandId })
-            .then(
-              ({ claimed }) => void (claimed || log.claimFailed(commandId, "not claimed")),
-              (error: unknown) => void log.claimFailed(commandId, lastLine(error)),
-            )
-            .finally(() => (log.claimsInFlight -= 1));
+          claimer.postMessage({ commandId, token: machine.token } satisfies ClaimRequest);
         },
         onProbe: (probeId, receivedAt) => void log.probes.get(probeId)?.arrivals.push(receivedAt),
         onError: () => (log.streamErrors += 1),
@@ -219,17 +262,19 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
  * (r) The reference: `rounds` no-op probes, one after the other, each through every stream; each
  * arrival counts from the moment its probe request was sent. Returns every round trip.
  */
-async function measureReference(adminClient: ApiClient, log: DeliveryLog, agents: number, rounds: number, provider: Provider): Promise<number[]> {
+async function measureReference(admin: Admin, log: DeliveryLog, agents: number, rounds: number, provider: Provider): Promise<number[]> {
   const roundTrips: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  // Round -1 is not measured: like the warm-up push, it runs the fan-out's code once through every stream first.
+  for (let round = -1; round < rounds; round++) {
     const probeId = `probe-${round}-${Date.now()}`;
-    const sentAt = performance.now();
-    log.probes.set(probeId, { sentAt, arrivals: [] });
-    const { streams } = await adminClient.commands.probeStreams.mutate({ probeId });
-    if (streams !== agents) throw new Error(`the probe went to ${streams} streams, not ${agents}`);
-    const arrivals = log.probes.get(probeId)?.arrivals ?? [];
+    const arrivals: number[] = [];
+    log.probes.set(probeId, { arrivals });
+    const answer = await admin.send({ type: "probe", probeId });
+    if (!answer.ok) throw new Error(`probe ${round} failed: ${answer.error}`);
+    if (answer.streams !== agents) throw new Error(`the probe went to ${answer.streams} streams, not ${agents}`);
+    const sentAt = answer.sentAt;
     if (!(await waitUntil(() => arrivals.length >= agents, deliveryTimeoutMs))) throw new Error(`probe ${round} reached ${arrivals.length} of ${agents} agents`);
-    roundTrips.push(...arrivals.map((at) => at - sentAt));
+    if (round >= 0) roundTrips.push(...arrivals.map((at) => at - sentAt));
     await sleep(200);
   }
   const f = figures(roundTrips);
@@ -245,13 +290,13 @@ interface Phase {
 }
 
 /** (a) One command at a time to a random agent, not waiting for its delivery before the next. */
-async function pushSingles(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], options: Options, provider: Provider): Promise<Phase> {
+async function pushSingles(admin: Admin, log: DeliveryLog, machines: readonly EnrolledMachine[], options: Options, provider: Provider): Promise<Phase> {
   const phase: Phase = { label: "(a) singles", commandIds: [], refused: 0 };
   const requestMs: number[] = [];
   for (let index = 0; index < options.pushes; index++) {
     const machine = machines[Math.floor(Math.random() * machines.length)];
     if (!machine) continue;
-    const pushed = await push(adminClient, log, [machine.machineId]);
+    const pushed = await push(admin, log, [machine.machineId]);
     if (pushed.ok) {
       phase.commandIds.push(...pushed.commandIds);
       requestMs.push(pushed.requestMs);
@@ -273,9 +318,9 @@ async function pushSingles(adminClient: ApiClient, log: DeliveryLog, machines: r
  * (b) One push to every agent. When it fails, its agents count as failures and, so that the
  * fan-out is still measured, (b') pushes the same agents in slices of 500 sent together.
  */
-async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: readonly EnrolledMachine[], provider: Provider): Promise<{ phases: Phase[]; requestMs: number | null }> {
+async function pushToAll(admin: Admin, log: DeliveryLog, machines: readonly EnrolledMachine[], provider: Provider): Promise<{ phases: Phase[]; requestMs: number | null }> {
   const everyone = machines.map((machine) => machine.machineId);
-  const bulk = await push(adminClient, log, everyone);
+  const bulk = await push(admin, log, everyone);
   const phases: Phase[] = [];
   if (bulk.ok) {
     console.log(`${provider}: (b) one push to all ${everyone.length} agents; the push request took ${ms(bulk.requestMs)} ms`);
@@ -285,7 +330,7 @@ async function pushToAll(adminClient: ApiClient, log: DeliveryLog, machines: rea
     phases.push({ label: "(b) bulk   ", commandIds: [], refused: everyone.length });
     const slices: string[][] = [];
     for (let start = 0; start < everyone.length; start += 500) slices.push(everyone.slice(start, start + 500));
-    const pushed = await Promise.all(slices.map((slice) => push(adminClient, log, slice)));
+    const pushed = await Promise.all(slices.map((slice) => push(admin, log, slice)));
     const slicesPhase: Phase = { label: "(b') slices", commandIds: [], refused: 0 };
     for (const [index, one] of pushed.entries()) {
       if (one.ok) slicesPhase.commandIds.push(...one.commandIds);
@@ -306,7 +351,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
   cleanups.push(() => database.drop());
   const log = new DeliveryLog();
 
-  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: admin.email, adminPassword: admin.password }, createAuth(database.db, { provider }));
+  const seeded = await bootstrapIfEmpty(database.db, { adminEmail: adminAccount.email, adminPassword: adminAccount.password }, createAuth(database.db, { provider }));
   if (!seeded) throw new Error("could not seed the fresh database");
   let started = performance.now();
   // Up to a thousand through the real enrollment; beyond, written in bulk (see seedEnrolledMachines).
@@ -314,16 +359,21 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     options.agents <= 1000 ? await enrollMachines(database.db, seeded.enrollmentSecret, options.agents) : await seedEnrolledMachines(database.db, options.agents);
   console.log(`${provider}: enrolled ${machines.length} machines in ${ms(performance.now() - started)} ms`);
 
-  const dashboard = await startDashboardServer({ databaseUrl: database.target.url, queuePollMs: options.queuePollMs });
+  const dashboard = await startDashboardServer({
+    databaseUrl: database.target.url,
+    queuePollMs: options.queuePollMs,
+    nodeArgs: process.env.SCRATCH_HOOK ? ["--require", process.env.SCRATCH_HOOK] : [],
+  });
   cleanups.push(() => dashboard.stop());
-  const adminClient = createAdminClient(dashboard.url, await signInCookie(dashboard.url, admin.email, admin.password));
+  const admin = new Admin(dashboard.url, await signInCookie(dashboard.url, adminAccount.email, adminAccount.password));
+  cleanups.push(async () => void (await admin.close()));
 
   started = performance.now();
   const streams = await connectAgents(dashboard.url, machines, log);
   console.log(`${provider}: ${streams.length} agents connected over SSE in ${ms(performance.now() - started)} ms (queue poll ${options.queuePollMs ?? "default"} ms)`);
 
   // Warm-up, not measured: the first push loads the mutation's code paths in the server.
-  const warmUp = await push(adminClient, log, [machines[0]?.machineId ?? ""]);
+  const warmUp = await push(admin, log, [machines[0]?.machineId ?? ""]);
   if (!warmUp.ok) throw new Error(`the warm-up push failed: ${warmUp.error}`);
   if (!(await waitUntil(() => log.allDelivered(warmUp.commandIds), deliveryTimeoutMs))) {
     const reconnects = streams.reduce((sum, stream) => sum + stream.reconnects(), 0);
@@ -332,9 +382,9 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     );
   }
 
-  const reference = figures(await measureReference(adminClient, log, machines.length, options.probes, provider));
-  const singles = await pushSingles(adminClient, log, machines, options, provider);
-  const bulk = await pushToAll(adminClient, log, machines, provider);
+  const reference = figures(await measureReference(admin, log, machines.length, options.probes, provider));
+  const singles = await pushSingles(admin, log, machines, options, provider);
+  const bulk = await pushToAll(admin, log, machines, provider);
   const phases = [singles, ...bulk.phases];
   for (const phase of phases) console.log(describe(phase.label, log.latencies(phase.commandIds), phase.refused + log.failures(phase.commandIds)));
   const measured = phases.flatMap((phase) => phase.commandIds);
@@ -346,6 +396,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
       `in the database: ${await countByStatus(database.db, measured)}`,
   );
   if (log.claimFailureReasons.size > 0) console.log(`${provider}: claims failed with: ${[...log.claimFailureReasons].slice(0, 5).join(" | ")}`);
+  if (log.claimRetries > 0) console.log(`${provider}: ${log.claimRetries} claim(s) sent again, as the agent does, after: ${[...log.claimRetryReasons].slice(0, 5).join(" | ")}`);
   const serverErrors = errorLines(dashboard.output());
   if (serverErrors.count > 0) {
     console.log(`${provider}: the dashboard logged ${serverErrors.count} error line(s), e.g.:\n${serverErrors.distinct.map((line) => `    ${line}`).join("\n")}`);
@@ -362,12 +413,6 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     `bulk p99 ${ms(bulkFigures?.p99 ?? Number.NaN)} ms = ${ratio}x the no-op reference p99 ${ms(reference?.p99 ?? Number.NaN)} ms; ` +
       `push request ${bulk.requestMs === null ? "failed" : `${ms(bulk.requestMs)} ms`} (${machines.length} agents, ${provider})`,
   );
-}
-
-/** Prisma's errors put the cause on their last line; fetch's put it in `cause`. */
-function lastLine(error: unknown): string {
-  const text = describeError(error);
-  return text.trim().split("\n").at(-1) ?? text;
 }
 
 function errorLines(output: string): { count: number; distinct: string[] } {
