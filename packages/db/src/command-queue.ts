@@ -59,7 +59,7 @@ export interface NewCommand {
  * PostgreSQL: one transaction writes the commands as pending with their steps, so other
  * connections see all of a push or none of it, and nothing is left behind if it dies. Their
  * createdAt is stamped as it begins; it commits later by the time the push's statements take
- * (~0.5 s for 10,000), within the queue watchers' look-back of at least 2 s.
+ * (~0.5 s for 10,000 machines), within the queue watchers' look-back of at least 2 s.
  *
  * SQLite: not a transaction, because the SQLite adapter runs every query of the process on its one
  * connection, so other requests would see (and could interleave with) its uncommitted rows. The
@@ -82,9 +82,9 @@ export interface NewCommand {
  * else ordinary parameters; their steps are the cross product of those ids with the group's few
  * planned steps, so no row of a step crosses the wire at all. Reading each row's fields out of a
  * JSON array instead (8 json_extract per command, a JSON row and a fresh id per step, an UPDATE
- * per 500) made createBatch for 10,000 machines take ~0.83 s on SQLite and ~1.5 s on PostgreSQL,
- * where this takes ~0.43 s and ~0.64 s (medians, measured side by side in one run on a loaded
- * 2-core machine). What is left on PostgreSQL is mostly its own work per row: the foreign-key
+ * per 500) made createBatch for 10,000 machines (rescan) take 0.84 s on SQLite and 1.07 s on
+ * PostgreSQL, where this takes 0.47 s and 0.46 s (medians of three, measured side by side in one
+ * run on a loaded 2-core machine; 0.83 → 0.43 s and 1.48 → 0.64 s in a busier run). What is left on PostgreSQL is mostly its own work per row: the foreign-key
  * checks (machine, batch, and each step's command) are about half of each INSERT.
  */
 export async function queueCommands(
