@@ -84,8 +84,9 @@ export interface NewCommand {
  * JSON array instead (8 json_extract per command, a JSON row and a fresh id per step, an UPDATE
  * per 500) made createBatch for 10,000 machines (rescan) take 0.84 s on SQLite and 1.07 s on
  * PostgreSQL, where this takes 0.47 s and 0.46 s (medians of three, measured side by side in one
- * run on a loaded 2-core machine; 0.83 → 0.43 s and 1.48 → 0.64 s in a busier run). What is left on PostgreSQL is mostly its own work per row: the foreign-key
- * checks (machine, batch, and each step's command) are about half of each INSERT.
+ * run on a loaded 2-core machine; 0.83 → 0.43 s and 1.48 → 0.64 s in a busier run). What is
+ * left on PostgreSQL is mostly its own work per row: the foreign-key checks (machine, batch, and
+ * each step's command) are about half of each INSERT.
  */
 export async function queueCommands(
   db: Db,
