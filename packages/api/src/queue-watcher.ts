@@ -9,11 +9,14 @@ import type { CommandNotifier } from "./notifier.js";
 
 /**
  * How far before its previous look a tick looks again, at least: commands are stamped with the
- * clock of the instance that queued them, when they become pending, and that statement may commit
- * a little later; this covers such delays and small clock differences between instances. A
- * command older than the window that was still missed is found by its stream's periodic re-read.
+ * clock of the instance that queued them, and the statement that makes them visible may commit
+ * later (on PostgreSQL a push's transaction commits its write time after the stamp: ~0.5 s for
+ * 10,000 machines, seconds on a loaded server); this covers such delays and small clock
+ * differences between instances. Commands this instance already offered are skipped, so a wide
+ * window costs one indexed read of ids. A command older than the window that was still missed is
+ * found by its stream's periodic re-read, minutes later.
  */
-export const minimumLookBackMs = 2_000;
+export const minimumLookBackMs = 10_000;
 
 export class QueueWatcher {
   readonly #connected = new Map<string, number>();

@@ -59,7 +59,7 @@ export interface NewCommand {
  * PostgreSQL: one transaction writes the commands as pending with their steps, so other
  * connections see all of a push or none of it, and nothing is left behind if it dies. Their
  * createdAt is stamped as it begins; it commits later by the time the push's statements take
- * (~0.5 s for 10,000 machines), within the queue watchers' look-back of at least 2 s.
+ * (~0.5 s for 10,000 machines), within the queue watchers' look-back of at least 10 s.
  *
  * SQLite: not a transaction, because the SQLite adapter runs every query of the process on its one
  * connection, so other requests would see (and could interleave with) its uncommitted rows. The
