@@ -60,8 +60,8 @@ await build({
 // V8 keeps the daemon's whole source as one string for as long as it runs, and a single character
 // beyond Latin-1 anywhere in it makes that a two-byte string: 3 MB instead of 1.5 MB of heap.
 // esbuild escapes such characters in code (its default ASCII charset) but copies comments as they
-// are, so the dashes and ellipses of comments are written as "-" and "." here. The swap is
-// one UTF-16 unit for one per character, so the source map's columns still hold for the code.
+// are, so the dashes and ellipses of comments are written as "-" and "." here (anything else as
+// "?"). Each UTF-16 unit becomes one character, so the source map's columns still hold.
 const bundle = readFileSync(outfile, "utf8");
-const ascii = bundle.replace(/[^\x00-\x7f]/g, (character) => (character === "\u2026" ? "." : character === "\u2014" || character === "\u2013" ? "-" : "?"));
+const ascii = bundle.replace(/[\u0080-\uffff]/g, (character) => (character === "\u2026" ? "." : character === "\u2014" || character === "\u2013" ? "-" : "?"));
 if (ascii !== bundle) writeFileSync(outfile, ascii);
