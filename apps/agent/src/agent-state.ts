@@ -69,10 +69,12 @@ function historyOf(state: AgentState, gocache: string): CacheHistory {
 
 function withHistory(state: AgentState, gocache: string, history: CacheHistory): AgentState {
   const caches = { ...state.caches, [gocache]: history };
-  // Forget the caches seen longest ago first.
+  // Forget the caches seen longest ago first. ISO timestamps order as plain strings; localeCompare
+  // would load ICU's collation into the daemon (~1.8 MB that stay resident) for the same order.
   const lastSeen = (entry: CacheHistory) => entry.versions.at(-1)?.lastSeenAt ?? entry.lastCleanAt ?? "";
+  const newestFirst = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
   const kept = Object.entries(caches)
-    .sort(([, a], [, b]) => lastSeen(b).localeCompare(lastSeen(a)))
+    .sort(([, a], [, b]) => newestFirst(lastSeen(a), lastSeen(b)))
     .slice(0, maxCaches);
   return { version: 1, caches: Object.fromEntries(kept) };
 }

@@ -174,3 +174,18 @@ describe.skipIf(!fs.existsSync(go))("commands on a real Go 1.22", () => {
     expect(stderr).not.toContain("Usage:");
   });
 });
+
+// The daemon holds its whole source in V8's heap for as long as it runs (build.mjs says why).
+describe("the bundle", () => {
+  it("is ASCII only, so V8 holds its source as a one-byte string (half the memory of a two-byte one)", () => {
+    const source = fs.readFileSync(cli, "utf8");
+    const wide = [...source].filter((character) => character > "\x7f");
+    expect(wide).toEqual([]);
+  });
+
+  it("carries zod's English messages and no other language's", () => {
+    const source = fs.readFileSync(cli, "utf8");
+    const locales = [...source.matchAll(/^\/\/ \S*\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((match) => match[1]);
+    expect(locales).toEqual(["en"]);
+  });
+});

@@ -128,9 +128,12 @@ describe("systemd user unit on Linux", () => {
     expect(daemonNodeFlags.length).toBeGreaterThan(0);
     expect(unit).toContain(`ExecStart="/usr/bin/node" ${daemonNodeFlags.map((flag) => `"${flag}"`).join(" ")} "/opt/cachefleet/dist/cli.js" "run"\n`);
     expect(unit).toContain("Restart=always\n");
-    // glibc's malloc arenas capped for the daemon (launch.ts).
-    expect(daemonEnvironment("linux")).toEqual({ MALLOC_ARENA_MAX: "2" });
+    // glibc's malloc arenas capped and its thresholds fixed for the daemon (launch.ts).
+    expect(daemonEnvironment("linux")).toEqual({ MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_TRIM_THRESHOLD_: "131072", MALLOC_TOP_PAD_: "0" });
     expect(unit).toContain('Environment="MALLOC_ARENA_MAX=2"\n');
+    expect(unit).toContain('Environment="MALLOC_MMAP_THRESHOLD_=131072"\n');
+    expect(unit).toContain('Environment="MALLOC_TRIM_THRESHOLD_=131072"\n');
+    expect(unit).toContain('Environment="MALLOC_TOP_PAD_=0"\n');
     expect(unit).toContain(`Environment="CACHEFLEET_AGENT_HOME=${service.agentHome}"\n`);
     expect(unit).toContain('Environment="PATH=/usr/lib/go-1.22/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"\n');
     expect(unit).toContain("WantedBy=default.target\n");
