@@ -188,4 +188,19 @@ describe("the bundle", () => {
     const locales = [...source.matchAll(/^\/\/ \S*\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((match) => match[1]);
     expect(locales).toEqual(["en"]);
   });
+
+  // Any Intl formatter or collator, once used, keeps ICU's data and code resident in the daemon
+  // (about 8 MB for one Intl.DateTimeFormat); machine.ts reads the time zone from the OS instead.
+  it("asks nothing of Intl: no formatter, collator or locale-aware comparison in any of its modules", () => {
+    const source = fs.readFileSync(cli, "utf8");
+    const uses: string[] = [];
+    let module = "(bundle preamble)";
+    for (const line of source.split("\n")) {
+      // esbuild opens each module's code with a comment naming its file.
+      if (/^\/\/ \S+\.[cm]?[jt]s$/.test(line)) module = line.slice(3);
+      const use = /\bIntl\b|resolvedOptions|localeCompare|toLocale\w*String/.exec(line);
+      if (use) uses.push(`${module}: ${use[0]}`);
+    }
+    expect(uses).toEqual([]);
+  });
 });

@@ -17,6 +17,11 @@ const AgentEnv = z.object({
   XDG_CONFIG_HOME: z.string().min(1).optional(),
   /** The developer's home: LaunchAgents, ~/sdk and the systemd user folder live below it. */
   HOME: z.string().min(1).optional(),
+  /**
+   * The time zone the OS applies to this process, when set. Any text: one the reports cannot use
+   * is skipped there (machine.ts), never a reason for the agent not to start.
+   */
+  TZ: z.string().optional(),
   /** https://no-color.org: any non-empty value turns ANSI colors off. */
   NO_COLOR: z.string().optional(),
 });

@@ -116,7 +116,7 @@ export async function collectReport(context: ProbeContext): Promise<AgentReport>
     agentVersion,
     takenAt: takenAt.toISOString(),
     machine: machineIdentity(context.machineName),
-    timeZone: machineTimeZone(),
+    timeZone: machineTimeZone(context.timeZoneVariable),
     go,
     scan,
     probes: await collectProbes(context, env, scan),

@@ -129,20 +129,16 @@ describe.skipIf(!fs.existsSync(go122))("the reporting loop on a real Go 1.22 cac
   });
 
   it("carries the time zone the machine runs in with its full reports, as remediation windows need", async () => {
-    const probes = testProbeContext({ dir, commands: createCommandRunner({ toolPath: [], env }), platform: "linux", pathDirs: [path.dirname(go122)] });
+    // A zone that is not this test machine's own, as the agent's TZ.
+    const probes = { ...testProbeContext({ dir, commands: createCommandRunner({ toolPath: [], env }), platform: "linux", pathDirs: [path.dirname(go122)] }), timeZoneVariable: "Europe/Paris" };
     const channel = new ContractChannel();
     const reporter = new Reporter({ probes, channel, heartbeatMs: 3_600_000, settleMs: 300, changeGapMs: 0, log: () => {} });
-    // A zone that is not this test machine's own (Node follows TZ when it changes).
-    const ownZone = process.env.TZ;
-    process.env.TZ = "Europe/Paris";
     try {
       await reporter.start();
       expect(channel.reports).toHaveLength(1);
       expect(channel.reports[0]?.timeZone).toBe("Europe/Paris");
     } finally {
       reporter.stop();
-      if (ownZone === undefined) delete process.env.TZ;
-      else process.env.TZ = ownZone;
     }
   });
 

@@ -186,7 +186,7 @@ export class Reporter {
       takenAt: takenAt.toISOString(),
       machine: machineIdentity(probes.machineName),
       // Every full report carries it: the dashboard keeps a machine's zone from its latest report.
-      timeZone: machineTimeZone(),
+      timeZone: machineTimeZone(probes.timeZoneVariable),
       go,
       scan,
       probes: { goToolchain: spawning.goToolchain, hardware: spawning.hardware, keychain: spawning.keychain, tools: spawning.tools, ...files },

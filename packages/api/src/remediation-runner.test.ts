@@ -157,3 +157,65 @@ describe.each(providers)("automatic remediation on %s", (provider) => {
     expect(resumed.some((row) => row.status === "running")).toBe(true);
   });
 });
+
+// The contract checks a report's time zone for form only: a Mac can know a zone newer than this
+// server's time zone data. Such a report is accepted and its zone kept as sent, and remediation
+// treats the machine exactly as one whose agent sent no zone: it waits, and nothing crashes.
+describe.each(providers)("a machine whose time zone this server does not know, on %s", (provider) => {
+  let database: TestDatabase;
+  let fixture: SignedIn;
+  const ids = new Map<string, string>();
+  const unknownZone = "Mars/Olympus_Mons";
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    fixture = await signedIn(database.db, { services: createServices(database.db, { queuePollMs: 1000, auth: { provider } }) });
+    const zones: Record<string, string | undefined> = { "mac-mars": unknownZone, "mac-no-zone": undefined, "mac-paris": "Europe/Paris" };
+    for (const [hostname, timeZone] of Object.entries(zones)) {
+      const { timeZone: _sent, ...reported } = report(hostname, true);
+      const enrolled = await createCaller(fixture.anonymous()).agent.enroll({ secret: fixture.enrollmentSecret, machine: reported.machine });
+      const agent = createCaller({ ...fixture.anonymous(), agentToken: enrolled.token }).agent;
+      await agent.report(timeZone === undefined ? reported : { ...reported, timeZone });
+      ids.set(hostname, enrolled.machineId);
+    }
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("accepts the report and keeps the zone as sent", async () => {
+    expect(() => new Intl.DateTimeFormat("en-US", { timeZone: unknownZone })).toThrow(RangeError);
+    const stored = await database.db.machine.findUniqueOrThrow({ where: { id: ids.get("mac-mars") ?? "" }, select: { timeZone: true, latestReportId: true } });
+    expect(stored).toEqual({ timeZone: unknownZone, latestReportId: expect.any(String) });
+    expect((await database.db.machine.findUniqueOrThrow({ where: { id: ids.get("mac-no-zone") ?? "" }, select: { timeZone: true } })).timeZone).toBeNull();
+  });
+
+  it("lets it wait for a zone, as a machine that sent none, in the dry run and in the runner", async () => {
+    const admin = createCaller(fixture.admin);
+    const input = {
+      name: "Fix mixed caches",
+      rule: "mixed-cache",
+      spec: { kind: "migrate" as const, options: { backup: true } },
+      window: { start: "00:00", end: "00:00" },
+      maxConcurrent: 5,
+      maxAttempts: 2,
+      retryBaseMinutes: 10,
+    };
+    const preview = await admin.remediations.preview(input);
+    expect(preview.actNow).toEqual([{ machineId: ids.get("mac-paris"), hostname: "mac-paris", timeZone: "Europe/Paris" }]);
+    const waiting = Object.fromEntries(preview.waiting.map((wait) => [wait.hostname, wait]));
+    expect(waiting["mac-mars"]).toEqual({ machineId: ids.get("mac-mars"), hostname: "mac-mars", timeZone: null, reason: "no time zone reported" });
+    expect(waiting["mac-mars"]).toEqual({ ...waiting["mac-no-zone"], machineId: ids.get("mac-mars"), hostname: "mac-mars" });
+
+    const { id } = await admin.remediations.create(input);
+    const runner = new RemediationRunner(database.db, fixture.services.notifier, 60_000, throwErrors);
+    await runner.tick(new Date());
+    const rows = Object.fromEntries((await admin.remediations.machines({ remediationId: id })).map((row) => [row.hostname, { status: row.status, waiting: row.waiting }]));
+    expect(rows).toEqual({
+      "mac-mars": { status: "pending", waiting: "no time zone reported" },
+      "mac-no-zone": { status: "pending", waiting: "no time zone reported" },
+      "mac-paris": { status: "running", waiting: null },
+    });
+  });
+});

@@ -33,8 +33,23 @@ function commandStanding(state: RemediationStateRow, now: Date): RemediationMach
   return state.commandStatus === "succeeded" ? "succeeded" : "failed";
 }
 
+/**
+ * `name` when this runtime's time zone data knows it, else null. A report's zone is only checked
+ * for form, and a Mac can know a zone newer than the server's data: such a machine counts as one
+ * that reported no zone (it waits, named as such) rather than failing every plan it is part of.
+ */
+function knownTimeZone(name: string | null): string | null {
+  if (name === null) return null;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return name;
+  } catch {
+    return null;
+  }
+}
+
 export function plannerMachine(machine: RemediationMachineRow, now: Date, offlineAfterMinutes: number): RemediationMachine {
-  return { id: machine.id, timeZone: machine.timeZone, online: isOnline(machine.lastSeenAt, now, { offlineAfterMinutes }), failingRules: machine.failingRules, reportedAt: machine.reportedAt };
+  return { id: machine.id, timeZone: knownTimeZone(machine.timeZone), online: isOnline(machine.lastSeenAt, now, { offlineAfterMinutes }), failingRules: machine.failingRules, reportedAt: machine.reportedAt };
 }
 
 export function plannerBinding(remediation: Pick<RemediationRow, "id" | "rule" | "windowStart" | "windowEnd" | "maxConcurrent" | "maxAttempts" | "retryBaseMinutes" | "paused">) {
@@ -54,11 +69,14 @@ export async function planNow(db: Db, now: Date, extra?: RemediationRow): Promis
   const saved = await listRemediations(db);
   const remediations = extra ? [...saved, extra] : saved;
   const states = await listRemediationStates(db, saved.map((remediation) => remediation.id));
-  const machines = await listRemediationMachines(
-    db,
-    [...new Set(remediations.map((remediation) => remediation.rule))],
-    [...new Set(states.map((state) => state.machineId))],
-  );
+  // Zones this server cannot use read as none, in the plan and in what callers show beside it.
+  const machines = (
+    await listRemediationMachines(
+      db,
+      [...new Set(remediations.map((remediation) => remediation.rule))],
+      [...new Set(states.map((state) => state.machineId))],
+    )
+  ).map((machine) => ({ ...machine, timeZone: knownTimeZone(machine.timeZone) }));
   const { offlineAfterMinutes } = await getPolicy(db);
   const plan = planRemediations({
     bindings: remediations.map(plannerBinding),

@@ -30,6 +30,7 @@ export function probeContext(env: AgentEnv, readOnly: boolean): ProbeContext {
   const keyStore = createKeyStore({ platform: process.platform, agentHome: agentHome(env), account: currentAccount(), commands, toolPath: defaultToolPath(env.PATH) });
   return {
     machineName: env.CACHEFLEET_MACHINE_NAME,
+    timeZoneVariable: env.TZ,
     commands,
     go: createGoRunner(goBinary, commands),
     cacheHelper: createCacheHelper({ go: resolveGoBinary(goBinary, pathDirs(env)), commands, agentHome: agentHome(env), keyStore }),

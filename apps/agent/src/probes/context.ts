@@ -21,6 +21,8 @@ export interface ToolchainLocations {
 export interface ProbeContext {
   /** Reported instead of the hostname when set (CACHEFLEET_MACHINE_NAME). */
   machineName?: string;
+  /** The TZ variable the agent started with: reports name this zone before the OS's files' (machine.ts). */
+  timeZoneVariable?: string;
   commands: CommandRunner;
   go: GoRunner;
   platform: NodeJS.Platform;
