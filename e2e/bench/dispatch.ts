@@ -3,9 +3,7 @@
 // commands through the admin API over HTTP and measures each command from the push request to
 // its arrival at the agent, which claims it as a real agent would so the queue drains.
 //
-//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N] [--probes 5] [--cpu-prof-dir DIR]
-//
-// --cpu-prof-dir has the dashboard write a CPU profile of its whole run there (node --cpu-prof).
+//   pnpm bench:dispatch [--agents 1000] [--database sqlite|postgresql|both] [--pushes 500] [--gap-ms 20] [--poll-ms N] [--probes 5]
 //
 // The reference, measured in the same run through the same streams: (r) a no-op probe the
 // dashboard fans out to every stream exactly as it fans out a push, but with no database work
@@ -45,8 +43,6 @@ interface Options {
   gapMs: number;
   queuePollMs: number | undefined;
   probes: number;
-  /** Where the dashboard writes a CPU profile of the whole run (node --cpu-prof), if anywhere. */
-  cpuProfDir: string | undefined;
 }
 
 function readOptions(): Options {
@@ -60,7 +56,6 @@ function readOptions(): Options {
       "gap-ms": { type: "string", default: "20" },
       "poll-ms": { type: "string" },
       probes: { type: "string", default: "5" },
-      "cpu-prof-dir": { type: "string" },
     },
   });
   const whole = (name: string, text: string, min: number): number => {
@@ -79,7 +74,6 @@ function readOptions(): Options {
     gapMs: whole("gap-ms", values["gap-ms"], 0),
     queuePollMs: values["poll-ms"] === undefined ? undefined : whole("poll-ms", values["poll-ms"], 10),
     probes: whole("probes", values.probes, 1),
-    cpuProfDir: values["cpu-prof-dir"],
   };
 }
 
@@ -359,11 +353,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     options.agents <= 1000 ? await enrollMachines(database.db, seeded.enrollmentSecret, options.agents) : await seedEnrolledMachines(database.db, options.agents);
   console.log(`${provider}: enrolled ${machines.length} machines in ${ms(performance.now() - started)} ms`);
 
-  const dashboard = await startDashboardServer({
-    databaseUrl: database.target.url,
-    queuePollMs: options.queuePollMs,
-    nodeArgs: process.env.SCRATCH_HOOK ? ["--require", process.env.SCRATCH_HOOK] : [],
-  });
+  const dashboard = await startDashboardServer({ databaseUrl: database.target.url, queuePollMs: options.queuePollMs });
   cleanups.push(() => dashboard.stop());
   const admin = new Admin(dashboard.url, await signInCookie(dashboard.url, adminAccount.email, adminAccount.password));
   cleanups.push(async () => void (await admin.close()));
