@@ -23,7 +23,8 @@ import { createDatabase, databaseTarget } from "@cachefleet/db";
 import { checkoutLocations, repositoryRoot } from "@cachefleet/db/layout";
 import { fillGoCache, go122, goEnvironment } from "../support/go-cache.js";
 import { makeWorkDir, startDashboard } from "../support/stack.js";
-import { cleanups, cleanUp, describeError } from "./stats.js";
+import { describeError } from "./errors.js";
+import { cleanups, cleanUp } from "./stats.js";
 
 const agentCli = path.join(repositoryRoot, "apps/agent/dist/cli.js");
 // Launched exactly as the installed service and `pnpm start` launch it (apps/agent/src/launch.ts).

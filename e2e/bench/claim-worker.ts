@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { TRPCClientError } from "@trpc/client";
 import { createAgentClient, type ApiClient } from "../support/simulated-agent.js";
+import { describeError } from "./errors.js";
 
 export interface ClaimRequest {
   commandId: string;
@@ -51,7 +52,5 @@ async function claimAsTheAgentDoes(client: ApiClient, commandId: string): Promis
 }
 
 function lastLine(error: unknown): string {
-  const describe = (value: unknown): string =>
-    value instanceof Error ? (value.cause === undefined ? value.message : `${value.message} (${describe(value.cause)})`) : String(value);
-  return describe(error).trim().split("\n").at(-1) ?? "";
+  return describeError(error).trim().split("\n").at(-1) ?? "";
 }

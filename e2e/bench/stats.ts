@@ -1,5 +1,6 @@
 // What both benches share: nearest-rank percentiles and their printing, the database each run
 // gets, and clean-up that runs newest first also when a bench is interrupted (Ctrl-C).
+import { describeError } from "./errors.js";
 import { createTestDatabase, postgresAdminUrl, postgresReachable, type TestDatabase } from "@cachefleet/db/test-support";
 
 export type Provider = "sqlite" | "postgresql";
@@ -47,10 +48,6 @@ export function cleanUp(): Promise<void> {
   return cleaning;
 }
 
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause === undefined ? error.message : `${error.message} (${describeError(error.cause)})`;
-}
 
 /** Runs the bench once per database, cleaning up after it, on an error and on SIGINT/SIGTERM. */
 export function runBench(providers: readonly Provider[], runOne: (provider: Provider) => Promise<void>): void {
