@@ -48,8 +48,9 @@ function knownTimeZone(name: string | null): string | null {
   }
 }
 
+/** The planner's view of a machine row whose zone planNow has already checked (knownTimeZone). */
 export function plannerMachine(machine: RemediationMachineRow, now: Date, offlineAfterMinutes: number): RemediationMachine {
-  return { id: machine.id, timeZone: knownTimeZone(machine.timeZone), online: isOnline(machine.lastSeenAt, now, { offlineAfterMinutes }), failingRules: machine.failingRules, reportedAt: machine.reportedAt };
+  return { id: machine.id, timeZone: machine.timeZone, online: isOnline(machine.lastSeenAt, now, { offlineAfterMinutes }), failingRules: machine.failingRules, reportedAt: machine.reportedAt };
 }
 
 export function plannerBinding(remediation: Pick<RemediationRow, "id" | "rule" | "windowStart" | "windowEnd" | "maxConcurrent" | "maxAttempts" | "retryBaseMinutes" | "paused">) {
