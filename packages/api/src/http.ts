@@ -12,9 +12,11 @@
 // per-request child logger (a pino child cost ≈40 µs; the request id rides in an async scope).
 // The access log line is at debug level: at info it would cost ≈100 µs a request, a tenth of a
 // heartbeat's whole time here, for lines a fleet's steady heartbeats make useless in bulk.
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { wireLimits } from "@cachefleet/contract";
 import { serveAllowedAuthRequest } from "./auth-http.js";
+import { commandStreamPath, serveCommandStream } from "./command-stream.js";
 import { requestIdFrom, withRequestId, type Logger } from "./logger.js";
 import { appRouter } from "./root.js";
 import { createContext, type AfterResponse, type Services } from "./trpc.js";
@@ -88,20 +90,31 @@ async function limitedRequest(request: Request, shutdown: AbortSignal | undefine
   return body ? new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal }) : null;
 }
 
+/** A GET of the agents' command stream, served by command-stream.ts rather than tRPC's SSE producer. */
+function isCommandStream(request: Request, endpoint: string): boolean {
+  // The cheap test first: every heartbeat passes here.
+  return request.method === "GET" && request.url.includes(commandStreamPath) && new URL(request.url).pathname === `${endpoint}/${commandStreamPath}`;
+}
+
 export async function handleTrpcRequest(services: Services, request: Request, options: TrpcRequestOptions = {}): Promise<Response> {
+  const endpoint = options.endpoint ?? "/api/trpc";
+  const logServerError = (error: TRPCError, path: string | undefined, type: string) => {
+    if (callerErrors.has(error.code)) return;
+    services.logger.error({ err: error.cause ?? error, procedure: path ?? "(unknown)", type, code: error.code }, "tRPC call failed");
+  };
   return served(services.logger, request, async () => {
+    if (isCommandStream(request, endpoint)) {
+      return serveCommandStream(services, request, { shutdown: options.shutdown, onError: (error) => logServerError(error, commandStreamPath, "subscription") });
+    }
     const limited = await limitedRequest(request, options.shutdown);
     if (!limited) return tooLarge();
     return fetchRequestHandler({
-      endpoint: options.endpoint ?? "/api/trpc",
+      endpoint,
       req: limited,
       router: appRouter,
       maxBatchSize: httpLimits.maxBatchSize,
       createContext: ({ req }) => createContext(services, req.headers, options.afterResponse),
-      onError: ({ error, path, type }) => {
-        if (callerErrors.has(error.code)) return;
-        services.logger.error({ err: error.cause ?? error, procedure: path ?? "(unknown)", type, code: error.code }, "tRPC call failed");
-      },
+      onError: ({ error, path, type }) => logServerError(error, path, type),
     });
   });
 }

@@ -9,7 +9,7 @@ import { signedIn } from "./test-support/signed-in.js";
 import { CommandNotifier } from "./notifier.js";
 import { QueueWatcher } from "./queue-watcher.js";
 import { createCaller } from "./root.js";
-import { rereadAfterMs } from "./router/agent.js";
+import { rereadAfterMs } from "./command-events.js";
 import type { Context } from "./trpc.js";
 import type { QueuedCommand } from "@cachefleet/db";
 

@@ -67,6 +67,17 @@ export async function createContext(services: Services, headers: Headers, afterR
 export const maxStreamDurationMs = 15 * 60_000;
 
 /**
+ * Every stream's timing, for tRPC's SSE and for the agents' command streams (command-stream.ts).
+ * Every open stream pings: 10,000 agents at one ping per 10 s were 1,000 events a second, each a
+ * socket write, on an otherwise idle dashboard. Every 30 s still keeps connections alive through
+ * proxies and load balancers (whose idle timeouts are commonly 60 s), and an agent whose connection
+ * died silently reconnects after 75 s without a ping.
+ */
+export const streamSettings = { maxDurationMs: maxStreamDurationMs, pingIntervalMs: 30_000, reconnectAfterInactivityMs: 75_000 } as const;
+
+export const unknownAgentToken = "Unknown or revoked agent token; enroll again.";
+
+/**
  * Which inputs were refused and why, field by field, for forms to show beside their fields
  * (zod's flattened errors). Only for a refused input: a failure of the server's own output
  * schemas stays an internal error with nothing of it shown.
@@ -87,13 +98,9 @@ export function inputErrorsOf(error: TRPCError): InputErrors | null {
 const t = initTRPC.context<Context>().create({
   errorFormatter: ({ shape, error }) => ({ ...shape, data: { ...shape.data, inputErrors: inputErrorsOf(error) } }),
   sse: {
-    maxDurationMs: maxStreamDurationMs,
-    // Every open stream pings: 10,000 agents at one ping per 10 s were 1,000 events a second,
-    // each a socket write, on an otherwise idle dashboard. Every 30 s still keeps connections
-    // alive through proxies and load balancers (whose idle timeouts are commonly 60 s), and an
-    // agent whose connection died silently reconnects after 75 s without a ping.
-    ping: { enabled: true, intervalMs: 30_000 },
-    client: { reconnectAfterInactivityMs: 75_000 },
+    maxDurationMs: streamSettings.maxDurationMs,
+    ping: { enabled: true, intervalMs: streamSettings.pingIntervalMs },
+    client: { reconnectAfterInactivityMs: streamSettings.reconnectAfterInactivityMs },
   },
 });
 
@@ -119,6 +126,6 @@ export const sessionAdminProcedure = adminProcedure.use(({ ctx, next }) => {
 
 export const agentProcedure = t.procedure.use(async ({ ctx, next }) => {
   const machine = ctx.agentToken ? await ctx.agentTokens.machineFor(ctx.agentToken) : null;
-  if (!machine) throw new TRPCError({ code: "UNAUTHORIZED", message: "Unknown or revoked agent token; enroll again." });
+  if (!machine) throw new TRPCError({ code: "UNAUTHORIZED", message: unknownAgentToken });
   return next({ ctx: { ...ctx, machine } });
 });

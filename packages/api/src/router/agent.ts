@@ -1,6 +1,5 @@
 // What agents call: enroll, report, heartbeat, receive commands (SSE), and report command progress.
 import { tracked, TRPCError } from "@trpc/server";
-import { z } from "zod";
 import {
   AgentPolicy,
   AgentReport,
@@ -14,14 +13,12 @@ import {
   ProgressMessage,
   ResultAck,
   ResultMessage,
-  type DeliveredCommand,
 } from "@cachefleet/contract";
 import {
   claimCommand,
   enrollMachine,
   EnrollmentRefused,
   getCommandKind,
-  isMachineActive,
   MessageIdReused,
   pendingCommands,
   recordCommandResult,
@@ -30,27 +27,14 @@ import {
   recordReport,
   recordStepProgress,
   ReportIdTaken,
-  type QueuedCommand,
 } from "@cachefleet/db";
-import { iso } from "../dates.js";
+import { commandEvents, CommandStreamInput, toDelivered } from "../command-events.js";
 import { fleetFeed } from "../fleet-feed.js";
 import { evaluateHealth, overallHealth, type TeamPolicy } from "@cachefleet/health";
 import { commandEnded, healthChanged, machineEnrolled } from "../machine-events.js";
 import { cachedPolicy } from "../policy-cache.js";
 import { clientAddress } from "../client-address.js";
 import { agentProcedure, publicProcedure, router } from "../trpc.js";
-
-/**
- * How long an idle command stream waits before it re-reads the queue on its own: a safety net
- * only. Commands pushed through this instance arrive in the stream's mailbox, those pushed
- * through another instance from the queue watcher within a tick, and so does a revocation on
- * another instance; so the net can be wide. Each stream draws its own wait between 4 and 6
- * minutes, so thousands of streams opened together (a dashboard restart) do not re-read together.
- * (Every 30 s, 10,000 streams re-read the queue 333 times a second, about a quarter of a core.)
- */
-export function rereadAfterMs(random: () => number = Math.random): number {
-  return 240_000 + Math.floor(random() * 120_000);
-}
 
 export const agentRouter = router({
   enroll: publicProcedure
@@ -117,52 +101,15 @@ export const agentRouter = router({
   }),
 
   /**
-   * Pushes this machine's pending commands. The queue is the database, so a reconnecting agent
-   * (with or without lastEventId) gets every command still pending; claiming decides who runs it.
-   * After that first read, commands arrive in the stream's mailbox (from pushes on this instance
-   * and from the queue watcher) with no query; the queue is read again only when a wake carries
-   * no commands and every few minutes (rereadAfterMs), in case something was missed; each re-read
-   * first checks that the machine was not revoked meanwhile (revoking wakes the stream, on this
-   * instance at once and on others at the queue watcher's next tick), and ends the stream if so.
+   * Pushes this machine's pending commands, then each one queued for it (command-events.ts). Over
+   * HTTP, GET requests for this path are served by command-stream.ts in the same wire format; this
+   * definition is what the agent's client is typed from and what in-process callers run.
    * A stream opened with `probes: true` (the dispatch bench's) also echoes the no-op probes an
    * admin sends (commands.probeStreams); the agent never asks for them.
    */
-  commands: agentProcedure
-    .input(z.object({ lastEventId: z.string().max(64).nullish(), probes: z.boolean().optional() }).optional())
-    .subscription(async function* ({ ctx, input, signal }) {
-      const delivered = new Set<string>();
-      // Opened before the first read, so that a command queued during it is not missed.
-      const mailbox = ctx.notifier.open(ctx.machine.id, { probes: input?.probes === true });
-      ctx.watcher.connect(ctx.machine.id);
-      try {
-        let reread = true;
-        // The token was checked just now, on the way in.
-        let first = true;
-        while (!signal?.aborted) {
-          if (reread && !first && !(await isMachineActive(ctx.db, ctx.machine.id))) {
-            throw new TRPCError({ code: "UNAUTHORIZED", message: "This machine was revoked; enroll again." });
-          }
-          first = false;
-          const commands = reread ? await pendingCommands(ctx.db, ctx.machine.id) : [];
-          for (const command of commands) {
-            if (delivered.has(command.id)) continue;
-            delivered.add(command.id);
-            yield tracked(command.id, toDelivered(command));
-          }
-          const wake = await mailbox.next(rereadAfterMs(), signal);
-          for (const probe of wake.probes) yield tracked(`probe:${probe}`, { probe });
-          for (const command of wake.commands) {
-            if (delivered.has(command.id) || command.machineId !== ctx.machine.id) continue;
-            delivered.add(command.id);
-            yield tracked(command.id, toDelivered(command));
-          }
-          reread = wake.reread;
-        }
-      } finally {
-        ctx.watcher.disconnect(ctx.machine.id);
-        mailbox.close();
-      }
-    }),
+  commands: agentProcedure.input(CommandStreamInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const event of commandEvents(ctx, input, signal)) yield tracked(event.id, event.data);
+  }),
 
   /** The poll fallback when SSE is unavailable. */
   pendingCommands: agentProcedure.query(async ({ ctx }) => (await pendingCommands(ctx.db, ctx.machine.id)).map(toDelivered)),
@@ -212,6 +159,3 @@ async function once<Answer>(delivery: Promise<{ answer: Answer; first: boolean }
   return delivered;
 }
 
-function toDelivered(command: QueuedCommand): DeliveredCommand {
-  return { id: command.id, spec: command.spec, timeoutSeconds: command.timeoutSeconds, createdAt: iso(command.createdAt) };
-}
