@@ -3,8 +3,9 @@
 // end on the process-wide shutdown signal so the server can stop. Each request gets a request id
 // (the caller's X-Request-Id when sane, else a new one), echoed in the response and carried by
 // every line logged while serving it (logger.ts, withRequestId). Only the path is logged, never the
-// query string (tRPC puts a query's input there) nor a header. The Next routes only hand requests
-// here.
+// query string (tRPC puts a query's input there) nor a header. The agents' command streams (GET
+// agent.commands) are written by command-stream.ts, everything else by tRPC's fetch handler. The
+// Next routes only hand requests here.
 //
 // Every agent heartbeat passes here, so the path is kept short (measured with `pnpm bench:ingest`
 // and a CPU profile of `next start`): no copy of a request whose length Node's HTTP parser already
