@@ -71,7 +71,8 @@ export async function deliverOnce<Answer>(
   }
 }
 
-async function storedAnswer<Answer>(db: Db, key: AgentMessageKey, answerSchema: z.ZodType<Answer>): Promise<Delivered<Answer> | null> {
+/** The answer this message got when it was first delivered; null when it never was. */
+export async function storedAnswer<Answer>(db: Db, key: AgentMessageKey, answerSchema: z.ZodType<Answer>): Promise<Delivered<Answer> | null> {
   const row = await db.agentMessage.findUnique({
     where: { machineId_id: { machineId: key.machineId, id: key.messageId } },
     select: { kind: true, commandId: true, answer: true },

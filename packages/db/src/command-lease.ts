@@ -15,7 +15,9 @@ import {
 import { sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db, DbTransaction } from "./client.js";
 import { recordActivity } from "./activity.js";
-import { deliverOnce, type Delivered } from "./agent-messages.js";
+import { deliverOnce, storedAnswer, type Delivered } from "./agent-messages.js";
+import { providerOf } from "./client.js";
+import { isUniqueViolation } from "./machines.js";
 import { preparing, readableSpec } from "./command-queue.js";
 
 /** Each step keeps the tail of its log; older lines are dropped with a note. */
@@ -40,26 +42,71 @@ export const leaseLapsedError = "The agent stopped reporting progress (stopped, 
  * long in its query compiler as this statement takes).
  */
 export async function claimCommand(db: Db, machineId: string, claim: ClaimMessage, now = new Date()): Promise<Delivered<ClaimAnswer> | null> {
+  if (providerOf(db) === "postgresql") return claimInOneStatement(db, machineId, claim, now);
   const { commandId } = claim;
   return deliverOnce(db, { machineId, messageId: claim.messageId, kind: "claim", commandId }, ClaimAnswer, async (tx) => {
-    const command = await tx.command.findUnique({
-      where: { id: commandId },
-      select: { machineId: true, status: true, kind: true, options: true, timeoutSeconds: true, createdAt: true },
-    });
+    const command = await tx.command.findUnique({ where: { id: commandId }, select: claimedColumns });
     if (!command || command.machineId !== machineId) return null;
-    const spec = readableSpec(command);
-    const notClaimed: ClaimAnswer = { claimed: false, command: null };
-    // A stored row outside the contract is never handed out (the offer path fails it).
-    if (command.status !== "pending" || !spec) return notClaimed;
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    const deadlineAt = new Date(now.getTime() + command.timeoutSeconds * 1000 + leaseMs);
+    const offer = claimOffer(commandId, command);
+    if (!offer) return notClaimed;
     const count = await tx.$executeRaw(
-      sql`UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt}, "deadlineAt" = ${deadlineAt} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending'`,
+      sql`UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt(now)}, "deadlineAt" = ${deadlineAt(now, command)} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending'`,
     );
-    if (count !== 1) return notClaimed;
-    const delivered: DeliveredCommand = { id: commandId, spec, timeoutSeconds: command.timeoutSeconds, createdAt: command.createdAt.toISOString() };
-    return { claimed: true, command: delivered };
+    return count === 1 ? offer : notClaimed;
   });
+}
+
+const claimedColumns = { machineId: true, status: true, kind: true, options: true, timeoutSeconds: true, createdAt: true } as const;
+type ClaimedColumns = { machineId: string; status: string; kind: string; options: string; timeoutSeconds: number; createdAt: Date };
+
+const notClaimed: ClaimAnswer = { claimed: false, command: null };
+const leaseExpiresAt = (now: Date) => new Date(now.getTime() + leaseMs);
+const deadlineAt = (now: Date, command: Pick<ClaimedColumns, "timeoutSeconds">) => new Date(now.getTime() + command.timeoutSeconds * 1000 + leaseMs);
+
+/**
+ * The answer a successful claim gets; null when the command is not pending or its stored spec is
+ * outside the contract (such a row is never handed out; the offer path fails it).
+ */
+function claimOffer(commandId: string, command: ClaimedColumns): ClaimAnswer | null {
+  const spec = readableSpec(command);
+  if (command.status !== "pending" || !spec) return null;
+  const delivered: DeliveredCommand = { id: commandId, spec, timeoutSeconds: command.timeoutSeconds, createdAt: command.createdAt.toISOString() };
+  return { claimed: true, command: delivered };
+}
+
+/**
+ * PostgreSQL's claim: the conditional UPDATE and the message's row with its answer in one
+ * statement (a data-modifying WITH), so no pooled connection is held across round trips. When a
+ * push reaches thousands of agents at once, their claims arrive together; as an interactive
+ * transaction (BEGIN, read, UPDATE, INSERT, COMMIT) each held one of the pool's few connections
+ * while the busy event loop got round to its next statement, the others waited for a connection
+ * and, past Prisma's wait, failed (bench:dispatch at 10,000 agents). The command is read first,
+ * outside: what the answer says of it (machine, spec, timeout, creation) never changes once it is
+ * pending, and the UPDATE's own condition still decides. A racing copy of the same message fails on
+ * the message's key and rolls its UPDATE back with it, then answers as a resend does.
+ */
+async function claimInOneStatement(db: Db, machineId: string, claim: ClaimMessage, now: Date): Promise<Delivered<ClaimAnswer> | null> {
+  const { commandId, messageId } = claim;
+  const key = { machineId, messageId, kind: "claim", commandId } as const;
+  const earlier = await storedAnswer(db, key, ClaimAnswer);
+  if (earlier) return earlier;
+  const command = await db.command.findUnique({ where: { id: commandId }, select: claimedColumns });
+  if (!command || command.machineId !== machineId) return null;
+  const offer = claimOffer(commandId, command);
+  try {
+    const rows = await db.$queryRaw<{ answer: string }[]>(
+      sql`WITH "claimed" AS (UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt(now)}, "deadlineAt" = ${deadlineAt(now, command)} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending' AND ${offer !== null} RETURNING "id") INSERT INTO "AgentMessage" ("machineId", "id", "kind", "commandId", "answer") SELECT ${machineId}, ${messageId}, 'claim', ${commandId}, CASE WHEN EXISTS (SELECT 1 FROM "claimed") THEN ${JSON.stringify(offer ?? notClaimed)} ELSE ${JSON.stringify(notClaimed)} END RETURNING "answer"`,
+    );
+    const [row] = rows;
+    if (!row) throw new Error(`The claim of ${commandId} stored no answer.`);
+    return { answer: ClaimAnswer.parse(JSON.parse(row.answer)), first: true };
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const raced = await storedAnswer(db, key, ClaimAnswer);
+      if (raced) return raced;
+    }
+    throw error;
+  }
 }
 
 export function appendLog(previous: string, addition: string): string {

@@ -58,6 +58,25 @@ describe.each(providers)("exactly-once delivery on %s", (provider) => {
     expect(await database.db.agentMessage.count({ where: { commandId: raced } })).toBe(1);
   });
 
+  it.runIf(provider === "postgresql")("claims on PostgreSQL in one statement, holding no transaction across round trips", async () => {
+    const { machineId } = await enrollMachine(database.db, secret, identity);
+    const commandId = await enqueueCommand(database.db, machineId, { kind: "rescan", options: {} }, { createdById: null });
+    const calls: string[] = [];
+    const counted = new Proxy(database.db, {
+      get: (target, property, receiver) => {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof property !== "string" || !property.startsWith("$") || typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls.push(property);
+          return Reflect.apply(value, target, args);
+        };
+      },
+    });
+    expect((await claimCommand(counted, machineId, claimMessage(commandId)))?.answer.claimed).toBe(true);
+    expect(calls).toEqual(["$queryRaw"]);
+    expect(await database.db.command.findUniqueOrThrow({ where: { id: commandId }, select: { status: true } })).toEqual({ status: "running" });
+  });
+
   it("appends a resent progress message's log lines once, and never older lines after newer ones", async () => {
     const { machineId, commandId } = await runningCommand({ kind: "clean", options: { backup: true } });
     const copying = progressMessage({ commandId, step: "backup", status: "running", log: "copying\n" });

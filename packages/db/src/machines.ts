@@ -68,7 +68,19 @@ export class ReportIdTaken extends Error {
 
 /** Whether Prisma refused a write on a unique constraint (code P2002), on either database. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "P2002";
+  if (!(error instanceof Error) || !("code" in error)) return false;
+  if (error.code === "P2002") return true;
+  // A raw statement's failure (P2010) carries the driver adapter's own classification.
+  return error.code === "P2010" && "meta" in error && driverErrorKind(error.meta) === "UniqueConstraintViolation";
+}
+
+/** meta.driverAdapterError.cause.kind of a Prisma error, when it has one. */
+function driverErrorKind(meta: unknown): unknown {
+  let value: unknown = meta;
+  for (const field of ["driverAdapterError", "cause", "kind"]) {
+    value = typeof value === "object" && value !== null ? new Map(Object.entries(value)).get(field) : undefined;
+  }
+  return value;
 }
 
 /** What recordReport answers: whether the report was new, its digest, and the health it replaced. */
