@@ -98,6 +98,25 @@ class DeliveryLog {
   readonly claimFailures = new Set<string>();
   /** Why claims failed (a refusal, or the request's error), each reason once. */
   readonly claimFailureReasons = new Set<string>();
+  /** The phase the bench is in, and how many streams reconnected in each, for what reason. */
+  phase = "connecting and warm-up";
+  readonly reconnectsByPhase = new Map<string, Map<string, number>>();
+
+  reconnected(reason: string): void {
+    const reasons = this.reconnectsByPhase.get(this.phase) ?? new Map<string, number>();
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    this.reconnectsByPhase.set(this.phase, reasons);
+  }
+
+  /** E.g. "bulk: 12 (timed out: 10, fetch failed: 2)"; empty when no stream reconnected. */
+  describeReconnects(): string {
+    return [...this.reconnectsByPhase]
+      .map(([phase, reasons]) => {
+        const total = [...reasons.values()].reduce((sum, count) => sum + count, 0);
+        return `${phase}: ${total} (${[...reasons].slice(0, 3).map(([reason, count]) => `${reason}: ${count}`).join(", ")})`;
+      })
+      .join("; ");
+  }
 
   claimFailed(commandId: string, reason: string): void {
     this.claimFailures.add(commandId);
@@ -240,6 +259,7 @@ async function connectAgents(url: string, machines: readonly EnrolledMachine[], 
         },
         onProbe: (probeId, receivedAt) => void log.probes.get(probeId)?.arrivals.push(receivedAt),
         onError: () => (log.streamErrors += 1),
+        onReconnect: (reason) => log.reconnected(reason),
       }),
     );
   }
@@ -372,9 +392,13 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
     );
   }
 
+  log.phase = "reference";
   const reference = figures(await measureReference(admin, log, machines.length, options.probes, provider));
+  log.phase = "singles";
   const singles = await pushSingles(admin, log, machines, options, provider);
+  log.phase = "bulk";
   const bulk = await pushToAll(admin, log, machines, provider);
+  log.phase = "after";
   const phases = [singles, ...bulk.phases];
   for (const phase of phases) console.log(describe(phase.label, log.latencies(phase.commandIds), phase.refused + log.failures(phase.commandIds)));
   const measured = phases.flatMap((phase) => phase.commandIds);
@@ -385,6 +409,7 @@ async function runOne(provider: Provider, options: Options): Promise<void> {
       // progress), so a long run also shows some as interrupted.
       `in the database: ${await countByStatus(database.db, measured)}`,
   );
+  if (reconnects > 0) console.log(`${provider}: streams reconnected, by phase and reason: ${log.describeReconnects()}`);
   if (log.claimFailureReasons.size > 0) console.log(`${provider}: claims failed with: ${[...log.claimFailureReasons].slice(0, 5).join(" | ")}`);
   if (log.claimRetries > 0) console.log(`${provider}: ${log.claimRetries} claim(s) sent again, as the agent does, after: ${[...log.claimRetryReasons].slice(0, 5).join(" | ")}`);
   const serverErrors = errorLines(dashboard.output());

@@ -123,6 +123,8 @@ export interface CommandStreamHandlers {
   /** Given: the stream asks for no-op probes too (the bench's reference), and hears of each here. */
   onProbe?(probeId: string, receivedAt: number): void;
   onError(error: unknown): void;
+  /** Given: told why the stream dropped each time it reconnects after it had started. */
+  onReconnect?(reason: string): void;
 }
 
 export interface CommandStream {
@@ -158,7 +160,10 @@ export function openCommandStream(client: ApiClient, handlers: CommandStreamHand
       },
       onConnectionStateChange: (state) => {
         if (state.state !== "connecting") return;
-        if (isStarted && state.error) reconnects += 1;
+        if (isStarted && state.error) {
+          reconnects += 1;
+          handlers.onReconnect?.(state.error.message);
+        }
         connectionsOfThisSubscription += 1;
         if (connectionsOfThisSubscription >= connectionsPerSubscription) setImmediate(renew);
       },
