@@ -45,24 +45,45 @@ export async function deliverOnce<Answer>(
   answerSchema: z.ZodType<Answer>,
   effect: (tx: DbTransaction) => Promise<Answer | null>,
 ): Promise<Delivered<Answer> | null> {
+  return deliverOnceWith(db, key, answerSchema, async () => {
+    try {
+      return await db.$transaction(
+        async (tx) => {
+          const answer = await effect(tx);
+          if (answer === null) throw new NothingToDeliver();
+          await tx.agentMessage.create({
+            data: { machineId: key.machineId, id: key.messageId, kind: key.kind, commandId: key.commandId, answer: JSON.stringify(answer) },
+          });
+          return answer;
+        },
+        // Claims and progress of a whole fleet at once queue for SQLite's one writer.
+        { maxWait: 30_000, timeout: 30_000 },
+      );
+    } catch (error) {
+      if (error instanceof NothingToDeliver) return null;
+      throw error;
+    }
+  });
+}
+
+/**
+ * The same guarantee for a message whose effect and answer row are written by one statement of
+ * the caller's (`write`, which returns the stored answer, or null when the message names no
+ * command of this machine and nothing was written): a resend gets the stored answer, and a racing
+ * copy that fails on the message's key answers as a resend does.
+ */
+export async function deliverOnceWith<Answer>(
+  db: Db,
+  key: AgentMessageKey,
+  answerSchema: z.ZodType<Answer>,
+  write: () => Promise<Answer | null>,
+): Promise<Delivered<Answer> | null> {
   const earlier = await storedAnswer(db, key, answerSchema);
   if (earlier) return earlier;
   try {
-    const answer = await db.$transaction(
-      async (tx) => {
-        const answer = await effect(tx);
-        if (answer === null) throw new NothingToDeliver();
-        await tx.agentMessage.create({
-          data: { machineId: key.machineId, id: key.messageId, kind: key.kind, commandId: key.commandId, answer: JSON.stringify(answer) },
-        });
-        return answer;
-      },
-      // Claims and progress of a whole fleet at once queue for SQLite's one writer.
-      { maxWait: 30_000, timeout: 30_000 },
-    );
-    return { answer, first: true };
+    const answer = await write();
+    return answer === null ? null : { answer, first: true };
   } catch (error) {
-    if (error instanceof NothingToDeliver) return null;
     if (isUniqueViolation(error)) {
       const raced = await storedAnswer(db, key, answerSchema);
       if (raced) return raced;
@@ -72,7 +93,7 @@ export async function deliverOnce<Answer>(
 }
 
 /** The answer this message got when it was first delivered; null when it never was. */
-export async function storedAnswer<Answer>(db: Db, key: AgentMessageKey, answerSchema: z.ZodType<Answer>): Promise<Delivered<Answer> | null> {
+async function storedAnswer<Answer>(db: Db, key: AgentMessageKey, answerSchema: z.ZodType<Answer>): Promise<Delivered<Answer> | null> {
   const row = await db.agentMessage.findUnique({
     where: { machineId_id: { machineId: key.machineId, id: key.messageId } },
     select: { kind: true, commandId: true, answer: true },

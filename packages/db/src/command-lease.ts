@@ -15,9 +15,8 @@ import {
 import { sqltag as sql } from "@prisma/client/runtime/client";
 import type { Db, DbTransaction } from "./client.js";
 import { recordActivity } from "./activity.js";
-import { deliverOnce, storedAnswer, type Delivered } from "./agent-messages.js";
+import { deliverOnce, deliverOnceWith, type Delivered } from "./agent-messages.js";
 import { providerOf } from "./client.js";
-import { isUniqueViolation } from "./machines.js";
 import { preparing, readableSpec } from "./command-queue.js";
 
 /** Each step keeps the tail of its log; older lines are dropped with a note. */
@@ -87,26 +86,16 @@ function claimOffer(commandId: string, command: ClaimedColumns): ClaimAnswer | n
  */
 async function claimInOneStatement(db: Db, machineId: string, claim: ClaimMessage, now: Date): Promise<Delivered<ClaimAnswer> | null> {
   const { commandId, messageId } = claim;
-  const key = { machineId, messageId, kind: "claim", commandId } as const;
-  const earlier = await storedAnswer(db, key, ClaimAnswer);
-  if (earlier) return earlier;
-  const command = await db.command.findUnique({ where: { id: commandId }, select: claimedColumns });
-  if (!command || command.machineId !== machineId) return null;
-  const offer = claimOffer(commandId, command);
-  try {
-    const rows = await db.$queryRaw<{ answer: string }[]>(
+  return deliverOnceWith(db, { machineId, messageId, kind: "claim", commandId }, ClaimAnswer, async () => {
+    const command = await db.command.findUnique({ where: { id: commandId }, select: claimedColumns });
+    if (!command || command.machineId !== machineId) return null;
+    const offer = claimOffer(commandId, command);
+    const [row] = await db.$queryRaw<{ answer: string }[]>(
       sql`WITH "claimed" AS (UPDATE "Command" SET "status" = 'running', "claimedAt" = ${now}, "leaseExpiresAt" = ${leaseExpiresAt(now)}, "deadlineAt" = ${deadlineAt(now, command)} WHERE "id" = ${commandId} AND "machineId" = ${machineId} AND "status" = 'pending' AND ${offer !== null} RETURNING "id") INSERT INTO "AgentMessage" ("machineId", "id", "kind", "commandId", "answer") SELECT ${machineId}, ${messageId}, 'claim', ${commandId}, CASE WHEN EXISTS (SELECT 1 FROM "claimed") THEN ${JSON.stringify(offer ?? notClaimed)} ELSE ${JSON.stringify(notClaimed)} END RETURNING "answer"`,
     );
-    const [row] = rows;
     if (!row) throw new Error(`The claim of ${commandId} stored no answer.`);
-    return { answer: ClaimAnswer.parse(JSON.parse(row.answer)), first: true };
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      const raced = await storedAnswer(db, key, ClaimAnswer);
-      if (raced) return raced;
-    }
-    throw error;
-  }
+    return ClaimAnswer.parse(JSON.parse(row.answer));
+  });
 }
 
 export function appendLog(previous: string, addition: string): string {
