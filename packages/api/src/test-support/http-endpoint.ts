@@ -27,11 +27,20 @@ export async function serveHttpEndpoint(services: Services): Promise<HttpEndpoin
         res.end(String(error));
       });
   });
+  return listenOnLoopback(server);
+}
+
+/** Starts `server` on a free loopback port; closing it also drops open connections (held streams). */
+export async function listenOnLoopback(server: http.Server): Promise<HttpEndpoint> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("The test endpoint has no TCP address.");
   return {
     origin: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }

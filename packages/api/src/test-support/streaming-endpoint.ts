@@ -5,7 +5,7 @@ import http from "node:http";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { handleTrpcRequest } from "../http.js";
 import type { Services } from "../trpc.js";
-import type { HttpEndpoint } from "./http-endpoint.js";
+import { listenOnLoopback, type HttpEndpoint } from "./http-endpoint.js";
 
 export async function serveStreamingEndpoint(services: Services, shutdown?: AbortSignal): Promise<HttpEndpoint> {
   const server = http.createServer((req, res) => {
@@ -27,15 +27,5 @@ export async function serveStreamingEndpoint(services: Services, shutdown?: Abor
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("The test endpoint has no TCP address.");
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return listenOnLoopback(server);
 }
