@@ -23,6 +23,19 @@ const throwErrors = (error: unknown) => {
   throw error;
 };
 
+/** A remediation that migrates mixed caches at any hour, at most `maxConcurrent` machines at a time. */
+function fixMixedCaches(maxConcurrent: number) {
+  return {
+    name: "Fix mixed caches",
+    rule: "mixed-cache",
+    spec: { kind: "migrate" as const, options: { backup: true } },
+    window: { start: "00:00", end: "00:00" },
+    maxConcurrent,
+    maxAttempts: 2,
+    retryBaseMinutes: 10,
+  };
+}
+
 describe.each(providers)("automatic remediation on %s", (provider) => {
   let database: TestDatabase;
   let fixture: SignedIn;
@@ -64,15 +77,7 @@ describe.each(providers)("automatic remediation on %s", (provider) => {
     await agent.report(report(hostname, status === "failed"));
   };
 
-  const input = {
-    name: "Fix mixed caches",
-    rule: "mixed-cache",
-    spec: { kind: "migrate" as const, options: { backup: true } },
-    window: { start: "00:00", end: "00:00" },
-    maxConcurrent: 2,
-    maxAttempts: 2,
-    retryBaseMinutes: 10,
-  };
+  const input = fixMixedCaches(2);
 
   it("dry-runs, saves, and acts on two machines at a time until each is fixed or has given up", async () => {
     const admin = createCaller(fixture.admin);
@@ -193,15 +198,7 @@ describe.each(providers)("a machine whose time zone this server does not know, o
 
   it("lets it wait for a zone, as a machine that sent none, in the dry run and in the runner", async () => {
     const admin = createCaller(fixture.admin);
-    const input = {
-      name: "Fix mixed caches",
-      rule: "mixed-cache",
-      spec: { kind: "migrate" as const, options: { backup: true } },
-      window: { start: "00:00", end: "00:00" },
-      maxConcurrent: 5,
-      maxAttempts: 2,
-      retryBaseMinutes: 10,
-    };
+    const input = fixMixedCaches(5);
     const preview = await admin.remediations.preview(input);
     expect(preview.actNow).toEqual([{ machineId: ids.get("mac-paris"), hostname: "mac-paris", timeZone: "Europe/Paris" }]);
     const waiting = Object.fromEntries(preview.waiting.map((wait) => [wait.hostname, wait]));
