@@ -29,7 +29,7 @@ export interface CommandEventSources {
   machine: { id: string };
 }
 
-export const revokedWhileStreaming = "This machine was revoked; enroll again.";
+const revokedWhileStreaming = "This machine was revoked; enroll again.";
 
 /**
  * How long an idle command stream waits before it re-reads the queue on its own: a safety net

@@ -73,8 +73,7 @@ export interface CommandStreamOptions {
 }
 
 /** Serves one agent's command stream; refusals (bad input, unknown token) arrive as its error event. */
-export async function serveCommandStream(services: Services, request: Request, options: CommandStreamOptions): Promise<Response> {
-  const url = new URL(request.url);
+export async function serveCommandStream(services: Services, request: Request, url: URL, options: CommandStreamOptions): Promise<Response> {
   let input: CommandStreamInput;
   let events: AsyncGenerator<CommandEvent, void>;
   const ended = new AbortController();
@@ -87,7 +86,7 @@ export async function serveCommandStream(services: Services, request: Request, o
   } catch (cause) {
     const error = getTRPCErrorFromUnknown(cause);
     options.onError(error);
-    return new Response(concat(connectedEvent, errorEvent(error, undefined)), { headers: eventStreamHeaders });
+    return new Response(new Blob([connectedEvent, errorEvent(error, undefined)]), { headers: eventStreamHeaders });
   }
 
   const end = () => ended.abort();
@@ -135,14 +134,4 @@ export async function serveCommandStream(services: Services, request: Request, o
     },
   });
   return new Response(body, { headers: eventStreamHeaders });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.byteLength;
-  }
-  return whole;
 }

@@ -91,10 +91,12 @@ async function limitedRequest(request: Request, shutdown: AbortSignal | undefine
   return body ? new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal }) : null;
 }
 
-/** A GET of the agents' command stream, served by command-stream.ts rather than tRPC's SSE producer. */
-function isCommandStream(request: Request, endpoint: string): boolean {
+/** The URL of a GET of the agents' command stream (served by command-stream.ts, not tRPC's SSE producer); null for any other request. */
+function commandStreamUrl(request: Request, endpoint: string): URL | null {
   // The cheap test first: every heartbeat passes here.
-  return request.method === "GET" && request.url.includes(commandStreamPath) && new URL(request.url).pathname === `${endpoint}/${commandStreamPath}`;
+  if (request.method !== "GET" || !request.url.includes(commandStreamPath)) return null;
+  const url = new URL(request.url);
+  return url.pathname === `${endpoint}/${commandStreamPath}` ? url : null;
 }
 
 export async function handleTrpcRequest(services: Services, request: Request, options: TrpcRequestOptions = {}): Promise<Response> {
@@ -104,8 +106,9 @@ export async function handleTrpcRequest(services: Services, request: Request, op
     services.logger.error({ err: error.cause ?? error, procedure: path ?? "(unknown)", type, code: error.code }, "tRPC call failed");
   };
   return served(services.logger, request, async () => {
-    if (isCommandStream(request, endpoint)) {
-      return serveCommandStream(services, request, { shutdown: options.shutdown, onError: (error) => logServerError(error, commandStreamPath, "subscription") });
+    const streamUrl = commandStreamUrl(request, endpoint);
+    if (streamUrl) {
+      return serveCommandStream(services, request, streamUrl, { shutdown: options.shutdown, onError: (error) => logServerError(error, commandStreamPath, "subscription") });
     }
     const limited = await limitedRequest(request, options.shutdown);
     if (!limited) return tooLarge();
