@@ -3,7 +3,7 @@
 // the state in the URL. It refreshes when the server says a report landed (a subscription over
 // server-sent events), and slowly on its own so online/offline stays true without reports.
 import { usePathname, useSearchParams } from "next/navigation";
-import { useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import type { FleetQuery } from "@cachefleet/contract";
@@ -43,16 +43,13 @@ export function FleetTable({ canPush }: { canPush: boolean }) {
     }),
   );
 
-  // Live: refresh the rows shown when a report lands, and after a reconnect (changes may have
-  // been missed while the stream was down).
-  const connectedBefore = useRef(false);
+  // Live: refresh the rows shown when a report lands, and each time the stream starts: the rows
+  // were read before it, so a change in between (a heartbeat while the page was loading, or while
+  // the stream was down) would otherwise only show at the next minute's refetch.
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.fleet.list.pathKey() });
   useSubscription(
     trpc.fleet.changes.subscriptionOptions(undefined, {
-      onStarted: () => {
-        if (connectedBefore.current) refresh();
-        connectedBefore.current = true;
-      },
+      onStarted: refresh,
       onData: refresh,
     }),
   );
